@@ -1,0 +1,195 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
+)
+
+// MaxJobTimeout bounds the per-list timeout a caller may ask for.
+const MaxJobTimeout = 24 * time.Hour
+
+// BatchOptions are per-list settings.
+type BatchOptions struct {
+	// Timeout is each job's deadline; 0 means the pool's default (JobOptions.Timeout).
+	Timeout time.Duration
+}
+
+// Submit queues a job list: kind is a registered kind name, inputs its inputs in order.
+// Bad input gives an error wrapping ErrInvalid with the reason; a full queue gives
+// ErrQueueFull. The returned info has no jobs (see Batch).
+func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchInfo, error) {
+	k, err := c.validate(kind, inputs, &opts)
+	if err != nil {
+		return BatchInfo{}, err
+	}
+	var info BatchInfo
+	cerr := c.call(func() {
+		switch {
+		case c.closing:
+			err = ErrClosed
+		case c.jobs.queued+len(inputs) > c.opts.Jobs.MaxQueued:
+			err = fmt.Errorf("%w: %d jobs are waiting and the limit is %d; try again when some finished",
+				ErrQueueFull, c.jobs.queued, c.opts.Jobs.MaxQueued)
+		default:
+			b := c.jobs.newBatch(c, k, inputs, opts.Timeout)
+			sum := b.summary(b.created)
+			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: k.Name, Summary: &sum})
+			c.dispatch()
+			info = b.info(c.clock.Now(), false)
+		}
+	})
+	if cerr != nil {
+		return BatchInfo{}, cerr
+	}
+	return info, err
+}
+
+func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (jobs.Kind, error) {
+	k, err := c.opts.Jobs.Registry.Lookup(kind)
+	if err != nil {
+		return k, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	switch {
+	case len(inputs) == 0:
+		return k, fmt.Errorf("%w: no inputs given", ErrInvalid)
+	case len(inputs) > c.opts.Jobs.MaxPerBatch:
+		return k, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
+	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout:
+		return k, fmt.Errorf("%w: timeout %s is outside 0..%s", ErrInvalid, opts.Timeout, MaxJobTimeout)
+	}
+	if err := k.ValidateAll(inputs); err != nil {
+		return k, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = c.opts.Jobs.Timeout
+	}
+	return k, nil
+}
+
+// Batch returns one list with all its jobs.
+func (c *Cluster) Batch(id string) (BatchInfo, error) {
+	var info BatchInfo
+	var found bool
+	if err := c.call(func() {
+		if b := c.jobs.batches[id]; b != nil {
+			found = true
+			info = b.info(c.clock.Now(), true)
+		}
+	}); err != nil {
+		return info, err
+	}
+	if !found {
+		return info, fmt.Errorf("%w: no job list %q", ErrNotFound, id)
+	}
+	return info, nil
+}
+
+// Batches returns the kept lists, newest first, without their jobs.
+func (c *Cluster) Batches() []BatchInfo {
+	var out []BatchInfo
+	c.call(func() {
+		now := c.clock.Now()
+		for i := len(c.jobs.order) - 1; i >= 0; i-- {
+			out = append(out, c.jobs.order[i].info(now, false))
+		}
+	})
+	return out
+}
+
+// Cancel cancels a list: its queued jobs are canceled at once and its running jobs
+// are stopped by killing their workers (which are replaced). Canceling an ended list
+// changes nothing.
+func (c *Cluster) Cancel(id string) (BatchInfo, error) {
+	var info BatchInfo
+	var found bool
+	if err := c.call(func() {
+		b := c.jobs.batches[id]
+		if b == nil {
+			return
+		}
+		found = true
+		c.cancelBatch(b, "canceled by request")
+		c.dispatch()
+		info = b.info(c.clock.Now(), false)
+	}); err != nil {
+		return info, err
+	}
+	if !found {
+		return info, fmt.Errorf("%w: no job list %q", ErrNotFound, id)
+	}
+	return info, nil
+}
+
+// WaitBatch waits until the list ended or ctx ended, then returns it with its jobs.
+// A ctx that ends is not an error: the list is returned as it stands.
+func (c *Cluster) WaitBatch(ctx context.Context, id string) (BatchInfo, error) {
+	var ch chan struct{}
+	var found bool
+	if err := c.call(func() {
+		b := c.jobs.batches[id]
+		if b == nil {
+			return
+		}
+		found = true
+		if b.state == BatchRunning {
+			ch = make(chan struct{})
+			b.waiters = append(b.waiters, ch)
+		}
+	}); err != nil {
+		return BatchInfo{}, err
+	}
+	if !found {
+		return BatchInfo{}, fmt.Errorf("%w: no job list %q", ErrNotFound, id)
+	}
+	if ch != nil {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		}
+	}
+	info, err := c.Batch(id)
+	if errors.Is(err, ErrClosed) {
+		return info, err
+	}
+	return info, err
+}
+
+// info snapshots the list; with jobs, every job is included.
+func (b *batch) info(now time.Time, withJobs bool) BatchInfo {
+	info := BatchInfo{ID: b.id, Kind: b.kind.Name, State: b.state, CreatedAt: b.created,
+		Timeout: Duration(b.timeout), Summary: b.summary(now)}
+	if !b.finished.IsZero() {
+		t := b.finished
+		info.FinishedAt = &t
+	}
+	if withJobs {
+		info.Jobs = make([]JobInfo, len(b.jobs))
+		for i := range b.jobs {
+			info.Jobs[i] = b.jobs[i].info()
+		}
+	}
+	return info
+}
+
+func (j *job) info() JobInfo {
+	b := j.b
+	ji := JobInfo{ID: j.id, Input: j.input, State: j.state, Error: j.err, Worker: int(j.worker),
+		PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS}
+	if j.state == JobDone {
+		r := j.result
+		ji.Result = &r
+	}
+	if j.started > 0 {
+		t := b.at(j.started)
+		ji.StartedAt = &t
+	}
+	if j.finished > 0 {
+		t := b.at(j.finished)
+		ji.FinishedAt = &t
+	}
+	return ji
+}

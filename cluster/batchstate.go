@@ -1,0 +1,126 @@
+package cluster
+
+import "time"
+
+// batchChanged coalesces progress: at most one batch.progress per list per
+// ProgressInterval, and the list's end as soon as its last job ended.
+func (c *Cluster) batchChanged(b *batch) {
+	if b.ended() {
+		c.finishBatch(b)
+		return
+	}
+	if b.progressDue != nil {
+		return
+	}
+	wait := c.opts.Jobs.ProgressInterval - c.clock.Now().Sub(b.lastProgress)
+	b.progressDue = c.after(max(wait, 0), func() {
+		b.progressDue = nil
+		if b.state == BatchRunning {
+			c.publishProgress(b)
+		}
+	})
+}
+
+func (c *Cluster) publishProgress(b *batch) {
+	b.lastProgress = c.clock.Now()
+	sum := b.summary(b.lastProgress)
+	c.publish(Event{Type: EventBatchProgress, Batch: b.id, Kind: b.kind.Name, Summary: &sum})
+}
+
+func (c *Cluster) finishBatch(b *batch) {
+	if b.state != BatchRunning {
+		return
+	}
+	b.progressDue.stop()
+	b.progressDue = nil
+	b.finished = c.clock.Now()
+	if b.canceled > 0 && b.state == BatchRunning && b.canceledByUser() {
+		b.state = BatchCanceled
+	} else {
+		b.state = BatchDone
+	}
+	c.publishProgress(b)
+	sum := b.summary(b.finished)
+	c.publish(Event{Type: EventBatchDone, Batch: b.id, Kind: b.kind.Name, State: string(b.state), Summary: &sum})
+	for _, w := range b.waiters {
+		close(w)
+	}
+	b.waiters = nil
+	c.trimHistory()
+}
+
+// canceledByUser is true when a cancel request ended the list.
+func (b *batch) canceledByUser() bool { return b.cancelRequested }
+
+// trimHistory forgets the oldest finished lists beyond the configured bounds.
+func (c *Cluster) trimHistory() {
+	s := &c.jobs
+	lists, jobsKept := 0, 0
+	for _, b := range s.order {
+		if b.state != BatchRunning {
+			lists++
+			jobsKept += len(b.jobs)
+		}
+	}
+	kept := s.order[:0]
+	for _, b := range s.order {
+		over := lists > c.opts.Jobs.History || jobsKept > c.opts.Jobs.HistoryJobs
+		if b.state != BatchRunning && over {
+			lists--
+			jobsKept -= len(b.jobs)
+			delete(s.batches, b.id)
+			continue
+		}
+		kept = append(kept, b)
+	}
+	for i := len(kept); i < len(s.order); i++ {
+		s.order[i] = nil
+	}
+	s.order = kept
+}
+
+// cancelBatch ends a list: queued jobs are canceled at once; running ones are
+// stopped by killing their workers, which are replaced.
+func (c *Cluster) cancelBatch(b *batch, reason string) {
+	if b.state != BatchRunning {
+		return
+	}
+	b.cancelRequested = true
+	for i := range b.jobs {
+		j := &b.jobs[i]
+		if j.state == JobRunning {
+			if p := c.procs[int(j.worker)]; p != nil {
+				c.killDeliberately(p)
+			}
+		}
+		c.finishJob(j, JobCanceled, 0, reason)
+	}
+	c.jobs.queue.filter(func(j *job) bool { return j.b != b })
+}
+
+// cancelQueued cancels every job still waiting in the queue, of every list.
+func (c *Cluster) cancelQueued(reason string) {
+	for j := c.jobs.queue.popFront(); j != nil; j = c.jobs.queue.popFront() {
+		if j.state == JobQueued {
+			j.b.cancelRequested = true
+			c.finishJob(j, JobCanceled, 0, reason)
+		}
+	}
+}
+
+// summary computes the numbers of a list as of now.
+func (b *batch) summary(now time.Time) BatchSummary {
+	s := BatchSummary{Total: len(b.jobs), Queued: b.queued, Running: b.running, Done: b.done,
+		Failed: b.failed, Canceled: b.canceled, WorkMS: round3(b.workMS)}
+	end := now
+	if !b.finished.IsZero() {
+		end = b.finished
+	}
+	s.WallMS = round3(float64(end.Sub(b.created).Microseconds()) / 1000)
+	if s.WallMS > 0 {
+		s.Speedup = round3(b.workMS / s.WallMS)
+	}
+	return s
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

@@ -1,0 +1,240 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Cluster is the primary's handle on a pool of worker processes. One goroutine owns
+// all of its state; every method hands that goroutine a request and waits for the
+// answer, so methods are safe to call from any goroutine.
+type Cluster struct {
+	opts  Options
+	clock Clock
+	bus   *eventBus
+	exe   string
+	args  []string
+	stats procStats
+
+	inbox    chan func()
+	wake     chan struct{}
+	quit     chan struct{} // closed when the loop has stopped
+	quitOnce sync.Once
+	closeMu  sync.Mutex
+
+	// Everything below is owned by the loop goroutine.
+	timers   timerHeap
+	wakeAt   time.Time
+	wakeStop func() bool
+	closing  bool
+	procs    map[int]*proc
+	slots    map[int]*slot
+	nextID   int
+	nextSlot int
+	size     int
+	restarts int
+	listen   *sharedListener
+	jobs     jobState
+}
+
+// slot is one place in the pool. Its worker is replaced when it dies; its crash record
+// drives the restart policy.
+type slot struct {
+	n        int
+	worker   *proc
+	restarts int
+	record   crashRecord
+	pending  *timer // a backoff restart waiting to happen
+	degraded bool
+}
+
+// Start forks a pool of opts.Workers workers and returns at once; workers come
+// online in the background (see WaitReady). In a worker process it returns
+// ErrWorkerRole, so a misplaced call cannot fork a pool per worker.
+func Start(opts Options) (*Cluster, error) {
+	if IsWorker() {
+		return nil, ErrWorkerRole
+	}
+	opts = opts.withDefaults()
+	c := &Cluster{
+		opts:  opts,
+		clock: opts.Clock,
+		inbox: make(chan func(), 1024),
+		wake:  make(chan struct{}, 1),
+		quit:  make(chan struct{}),
+		procs: map[int]*proc{},
+		slots: map[int]*slot{},
+	}
+	c.bus = newEventBus(opts.EventHistory, c.clock.Now)
+	c.jobs.init()
+	if err := c.resolveExec(); err != nil {
+		return nil, err
+	}
+	if opts.Listen != "" {
+		sl, err := listenShared("tcp", opts.Listen)
+		if err != nil {
+			return nil, err
+		}
+		c.listen = sl
+	}
+	go c.loop()
+	if err := c.Scale(opts.Workers); err != nil {
+		c.Close(context.Background())
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) resolveExec() error {
+	c.exe, c.args = c.opts.Exec, c.opts.Args
+	if c.exe != "" {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own executable: %w", err)
+	}
+	c.exe = exe
+	if c.args == nil {
+		c.args = os.Args[1:]
+	}
+	return nil
+}
+
+// loop is the pool goroutine.
+func (c *Cluster) loop() {
+	for {
+		select {
+		case f := <-c.inbox:
+			f()
+		case <-c.wake:
+			c.runTimers()
+		case <-c.quit:
+			return
+		}
+	}
+}
+
+// call runs f on the pool goroutine and waits for it.
+func (c *Cluster) call(f func()) error {
+	done := make(chan struct{})
+	select {
+	case c.inbox <- func() { defer close(done); f() }:
+	case <-c.quit:
+		return ErrClosed
+	}
+	select {
+	case <-done:
+		return nil
+	case <-c.quit:
+		return ErrClosed
+	}
+}
+
+// post hands f to the pool goroutine without waiting; after Close it is dropped.
+func (c *Cluster) post(f func()) {
+	select {
+	case c.inbox <- f:
+	case <-c.quit:
+	}
+}
+
+// publish sends an event to subscribers; it is called on the pool goroutine only.
+func (c *Cluster) publish(ev Event) Event { return c.bus.publish(ev) }
+
+// Subscribe returns a subscription that receives every event from now on. buffer
+// bounds how far the subscriber may fall behind before it is dropped (default 256).
+func (c *Cluster) Subscribe(buffer int) *Subscription {
+	s, _, _ := c.bus.subscribe(buffer, nil)
+	return s
+}
+
+// SubscribeSince subscribes and returns the retained events after seq, with no gap
+// and no duplicate between them and the subscription. ok is false when some events
+// after seq were already discarded: take a snapshot (Pool) instead.
+func (c *Cluster) SubscribeSince(seq uint64, buffer int) (s *Subscription, missed []Event, ok bool) {
+	return c.bus.subscribe(buffer, &seq)
+}
+
+// EventsSince returns the retained events after seq; ok as in SubscribeSince.
+func (c *Cluster) EventsSince(seq uint64) ([]Event, bool) { return c.bus.since(seq) }
+
+// LastSeq is the seq of the latest event.
+func (c *Cluster) LastSeq() uint64 { return c.bus.lastSeq() }
+
+// Pool returns a snapshot of the pool: size, workers by id, queue and counters.
+func (c *Cluster) Pool() PoolInfo {
+	var info PoolInfo
+	err := c.call(func() {
+		info = PoolInfo{Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
+		info.Queue = c.jobs.queueInfo()
+		for _, p := range c.procs {
+			info.Workers = append(info.Workers, p.info())
+		}
+		for _, s := range c.slots {
+			info.Degraded = info.Degraded || s.degraded
+		}
+		info.LastSeq = c.bus.lastSeq()
+	})
+	if err != nil {
+		return PoolInfo{LastSeq: c.bus.lastSeq()}
+	}
+	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
+	c.stats.fill(info.Workers)
+	return info
+}
+
+// Workers returns a snapshot of the live workers, by id.
+func (c *Cluster) Workers() []WorkerInfo { return c.Pool().Workers }
+
+// MaxWorkers is the largest size Scale accepts.
+func (c *Cluster) MaxWorkers() int { return c.opts.MaxWorkers }
+
+// Size is the desired pool size.
+func (c *Cluster) Size() int {
+	n := 0
+	c.call(func() { n = c.size })
+	return n
+}
+
+// WaitReady waits until every slot of the pool has a worker that is online, or ctx
+// ends. A degraded slot makes it fail at once.
+func (c *Cluster) WaitReady(ctx context.Context) error {
+	sub := c.Subscribe(1024)
+	defer sub.Close()
+	for {
+		var ready bool
+		var err error
+		if cerr := c.call(func() { ready, err = c.readyLocked() }); cerr != nil {
+			return cerr
+		}
+		if ready || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case _, open := <-sub.C:
+			if !open {
+				sub = c.Subscribe(1024)
+				defer sub.Close()
+			}
+		}
+	}
+}
+
+func (c *Cluster) readyLocked() (bool, error) {
+	for _, s := range c.slots {
+		if s.degraded {
+			return false, fmt.Errorf("slot %d is degraded: its worker keeps crashing", s.n)
+		}
+		if s.worker == nil || s.worker.state == StateStarting {
+			return false, nil
+		}
+	}
+	return true, nil
+}

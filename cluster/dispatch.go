@@ -1,0 +1,211 @@
+package cluster
+
+import (
+	"fmt"
+	"syscall"
+	"time"
+)
+
+// dispatch hands queued jobs to workers with room, fewest jobs first.
+func (c *Cluster) dispatch() {
+	s := &c.jobs
+	for s.queue.len() > 0 {
+		p := c.pickWorker()
+		if p == nil {
+			return
+		}
+		j := s.queue.popFront()
+		if j.state != JobQueued {
+			continue
+		}
+		c.assign(p, j)
+	}
+}
+
+func (c *Cluster) pickWorker() *proc {
+	var best *proc
+	for _, p := range c.procs {
+		if (p.state != StateIdle && p.state != StateBusy) || len(p.inflight) >= c.opts.Jobs.Prefetch {
+			continue
+		}
+		if best == nil || len(p.inflight) < len(best.inflight) ||
+			(len(p.inflight) == len(best.inflight) && p.id < best.id) {
+			best = p
+		}
+	}
+	return best
+}
+
+func (c *Cluster) assign(p *proc, j *job) {
+	p.inflight = append(p.inflight, j)
+	// A failed send means the socket is gone; the job is requeued when the worker's
+	// exit is handled.
+	p.out.send(&frame{T: frameJob, Job: j.id, Kind: j.b.kind.Name, In: j.input})
+	if len(p.inflight) == 1 {
+		c.startJob(p, j)
+	}
+}
+
+// startJob marks the job at the head of a worker's queue as running.
+func (c *Cluster) startJob(p *proc, j *job) {
+	b := j.b
+	now := c.clock.Now()
+	j.state = JobRunning
+	j.attempts++
+	j.worker, j.pid = int32(p.id), int32(p.pid)
+	j.started = b.since(now)
+	b.queued--
+	b.running++
+	c.jobs.queued--
+	c.jobs.running++
+	p.state = StateBusy
+	if b.perJob {
+		in := j.input
+		c.publish(Event{Type: EventJobStarted, Batch: b.id, Kind: b.kind.Name, Job: j.id, Input: &in,
+			Worker: p.id, PID: p.pid, Attempts: int(j.attempts)})
+	}
+	c.armWatchdog()
+}
+
+// onResult takes a worker's answer for the job at the head of its queue.
+func (c *Cluster) onResult(p *proc, f *frame) {
+	if len(p.inflight) == 0 || p.inflight[0].id != f.Job {
+		c.protocolError(p, fmt.Errorf("%w: result for job %d, which the worker was not running", ErrProtocol, f.Job))
+		return
+	}
+	j := p.inflight[0]
+	p.inflight[0] = nil
+	p.inflight = p.inflight[1:]
+	p.jobsDone++
+	if j.state == JobQueued { // a prefetched job run by a retiring worker
+		c.startJob(p, j)
+	}
+	if j.state == JobRunning {
+		j.durMS = f.MS
+		if f.Err != "" {
+			c.finishJob(j, JobFailed, 0, f.Err)
+		} else {
+			c.finishJob(j, JobDone, f.Out, "")
+		}
+	}
+	switch {
+	case len(p.inflight) > 0 && p.state != StateStopping:
+		c.startJob(p, p.inflight[0])
+	case len(p.inflight) == 0:
+		p.inflight = nil
+		if p.state == StateBusy {
+			p.state = StateIdle
+		}
+	}
+}
+
+// finishJob gives a job its one ending.
+func (c *Cluster) finishJob(j *job, state JobState, result int64, reason string) {
+	b := j.b
+	switch j.state {
+	case JobQueued:
+		b.queued--
+		c.jobs.queued--
+	case JobRunning:
+		b.running--
+		c.jobs.running--
+	default:
+		return // already ended: never report twice
+	}
+	j.state, j.result, j.err = state, result, reason
+	j.finished = b.since(c.clock.Now())
+	if j.started > 0 && j.durMS == 0 && state != JobDone {
+		j.durMS = float64(j.finished-j.started) / 1e6
+	}
+	switch state {
+	case JobDone:
+		b.done++
+		c.jobs.done++
+	case JobFailed:
+		b.failed++
+	case JobCanceled:
+		b.canceled++
+	}
+	b.workMS += j.durMS
+	if b.perJob && state != JobCanceled {
+		c.publishJobEnd(j)
+	}
+	c.batchChanged(b)
+}
+
+func (c *Cluster) publishJobEnd(j *job) {
+	ev := Event{Type: EventJobDone, Batch: j.b.id, Kind: j.b.kind.Name, Job: j.id, Worker: int(j.worker),
+		PID: int(j.pid), Attempts: int(j.attempts), DurationMS: j.durMS}
+	in := j.input
+	ev.Input = &in
+	if j.state == JobFailed {
+		ev.Type, ev.Error = EventJobFailed, j.err
+	} else {
+		r := j.result
+		ev.Result = &r
+	}
+	c.publish(ev)
+}
+
+// requeueFrom handles the jobs of a worker that exited: the running one is retried
+// (or fails after MaxAttempts, with reason), the prefetched ones go back as they were.
+func (c *Cluster) requeueFrom(p *proc, reason string) {
+	for i := len(p.inflight) - 1; i >= 0; i-- {
+		j := p.inflight[i]
+		switch {
+		case j.state == JobQueued:
+			c.jobs.queue.pushFront(j)
+		case j.state != JobRunning:
+		case c.closing:
+			c.finishJob(j, JobCanceled, 0, "canceled: the pool shut down while it ran ("+reason+")")
+		case int(j.attempts) >= c.opts.Jobs.MaxAttempts:
+			c.finishJob(j, JobFailed, 0, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
+		default:
+			j.state, j.err = JobQueued, reason
+			j.b.running--
+			j.b.queued++
+			c.jobs.running--
+			c.jobs.queued++
+			c.jobs.queue.pushFront(j)
+		}
+	}
+	p.inflight = nil
+}
+
+// armWatchdog makes sure running jobs are checked against their deadlines. One
+// periodic check instead of a timer per job keeps tiny jobs cheap.
+func (c *Cluster) armWatchdog() {
+	if c.jobs.watchdog != nil {
+		return
+	}
+	c.jobs.watchdog = c.after(watchdogTick, c.watchdog)
+}
+
+const watchdogTick = 20 * time.Millisecond
+
+func (c *Cluster) watchdog() {
+	c.jobs.watchdog = nil
+	now := c.clock.Now()
+	busy := false
+	for _, p := range c.procs {
+		if len(p.inflight) == 0 || p.inflight[0].state != JobRunning {
+			continue
+		}
+		busy = true
+		j := p.inflight[0]
+		if j.b.timeout > 0 && now.Sub(j.b.at(j.started)) >= j.b.timeout {
+			c.finishJob(j, JobFailed, 0, fmt.Sprintf("timed out after %s on %s", j.b.timeout, p.name()))
+			c.killDeliberately(p)
+		}
+	}
+	if busy {
+		c.armWatchdog()
+	}
+}
+
+// killDeliberately ends a worker whose job must stop (timeout, cancel): a naive fib
+// cannot be interrupted. It is replaced at once and this is not held against its slot.
+func (c *Cluster) killDeliberately(p *proc) {
+	p.deliberate = true
+	p.signal(syscall.SIGKILL)
+}

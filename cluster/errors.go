@@ -1,0 +1,19 @@
+package cluster
+
+import "errors"
+
+// Sentinel errors. Callers classify failures with errors.Is; the wrapped message says
+// what exactly was wrong, in words a person can act on.
+var (
+	// ErrInvalid marks bad input: an unknown kind, an input out of range, a pool size
+	// outside 0..MaxWorkers, an empty or oversized list.
+	ErrInvalid = errors.New("invalid input")
+	// ErrNotFound marks an unknown worker or job-list id.
+	ErrNotFound = errors.New("not found")
+	// ErrQueueFull is returned by Submit when the queue cannot take the list now.
+	ErrQueueFull = errors.New("queue full")
+	// ErrWorkerRole is returned by Start in a worker: a worker must not fork a pool.
+	ErrWorkerRole = errors.New("this process is a worker")
+	// ErrProtocol marks a worker that broke the wire protocol.
+	ErrProtocol = errors.New("protocol error")
+)

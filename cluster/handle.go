@@ -1,0 +1,119 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"syscall"
+	"time"
+)
+
+// Worker is a handle on one worker, like Node's cluster.workers[id]. Its methods
+// fail with ErrNotFound once the worker has exited.
+type Worker struct {
+	c *Cluster
+	p *proc
+}
+
+// Worker returns the handle of a live worker.
+func (c *Cluster) Worker(id int) (*Worker, error) {
+	var p *proc
+	if err := c.call(func() { p = c.procs[id] }); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, fmt.Errorf("%w: no live worker %d", ErrNotFound, id)
+	}
+	return &Worker{c: c, p: p}, nil
+}
+
+// ID is the worker's id: ids grow and are never reused.
+func (w *Worker) ID() int { return w.p.id }
+
+// PID is the worker's process id.
+func (w *Worker) PID() int { return w.p.pid }
+
+// Online is closed when the worker's handshake arrived.
+func (w *Worker) Online() <-chan struct{} { return w.p.online }
+
+// Exited is closed once the worker exited and was reaped.
+func (w *Worker) Exited() <-chan struct{} { return w.p.exited }
+
+// Info returns a snapshot of the worker.
+func (w *Worker) Info() (WorkerInfo, error) {
+	var info WorkerInfo
+	err := w.do(func(p *proc) error { info = p.info(); return nil })
+	return info, err
+}
+
+// do runs f on the pool goroutine if the worker is still alive.
+func (w *Worker) do(f func(*proc) error) error {
+	var err error
+	if cerr := w.c.call(func() {
+		if w.p.state == StateDead {
+			err = fmt.Errorf("%w: worker %d has exited", ErrNotFound, w.p.id)
+			return
+		}
+		err = f(w.p)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// Send delivers v, marshalled as JSON, to the worker; messages arrive in order.
+func (w *Worker) Send(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%w: message is not JSON-serialisable: %v", ErrInvalid, err)
+	}
+	return w.do(func(p *proc) error { return p.out.send(&frame{T: frameMsg, D: b}) })
+}
+
+// Kill sends sig (0 means SIGTERM) to the worker. A killed worker is not retired: the
+// pool replaces it at once, and the kill does not count as a crash of its slot.
+func (w *Worker) Kill(sig syscall.Signal) error {
+	if sig == 0 {
+		sig = syscall.SIGTERM
+	}
+	return w.do(func(p *proc) error {
+		p.deliberate = true
+		p.signal(sig)
+		return nil
+	})
+}
+
+// Crash asks the worker to exit at once with code (1..255), as if it had crashed:
+// for demos of the restart policy. The exit counts as a crash of its slot.
+func (w *Worker) Crash(code int) error {
+	if code < 1 || code > 255 {
+		return fmt.Errorf("%w: exit code %d is outside 1..255", ErrInvalid, code)
+	}
+	return w.do(func(p *proc) error { return p.out.send(&frame{T: frameExit, Code: code}) })
+}
+
+// Disconnect retires the worker gracefully and shrinks the pool by one: IPC closes
+// after its running job, it exits, and it is not replaced (Node's
+// worker.disconnect(), exitedAfterDisconnect true). After timeout (0: the pool's
+// StopTimeout) it is killed.
+func (w *Worker) Disconnect(timeout time.Duration) error {
+	return w.do(func(p *proc) error {
+		c := w.c
+		if s := c.slots[p.slot]; s != nil && s.worker == p {
+			delete(c.slots, s.n)
+			s.pending.stop()
+			c.size = len(c.slots)
+			size := c.size
+			c.publish(Event{Type: EventScale, Size: &size})
+		}
+		c.retire(p)
+		if timeout > 0 {
+			p.stopTimer.stop()
+			p.stopTimer = c.after(timeout, func() {
+				if p.state != StateDead {
+					p.signal(syscall.SIGKILL)
+				}
+			})
+		}
+		return nil
+	})
+}

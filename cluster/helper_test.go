@@ -1,0 +1,157 @@
+package cluster_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// envHelper picks the behaviour of the test binary when it runs as a worker, the way
+// os/exec's tests re-run themselves as helper processes.
+const envHelper = "GOCLUSTER_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	if cluster.IsWorker() {
+		os.Exit(runHelper(os.Getenv(envHelper)))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// helpers are the worker behaviours tests ask for.
+var helpers = map[string]func() int{
+	"":      jobsWorker,
+	"echo":  echoWorker,
+	"http":  httpWorker,
+	"exit3": func() int { return 3 },
+	"badframe": func() int {
+		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\nthis is not json\n"))
+		time.Sleep(time.Minute)
+		return 0
+	},
+	"hugeframe": func() int {
+		f := os.NewFile(3, "ipc")
+		f.Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\n"))
+		junk := make([]byte, 4<<20)
+		for i := range junk {
+			junk[i] = 'x'
+		}
+		f.Write(junk)
+		time.Sleep(time.Minute)
+		return 0
+	},
+	"badversion": func() int {
+		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":99,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\n"))
+		time.Sleep(time.Minute)
+		return 0
+	},
+}
+
+func runHelper(name string) int {
+	h, ok := helpers[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "unknown helper %q\n", name)
+		return 2
+	}
+	return h()
+}
+
+func jobsWorker() int {
+	if err := cluster.RunWorker(context.Background(), nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func echoWorker() int {
+	m, err := cluster.Join()
+	if err != nil {
+		return 1
+	}
+	for {
+		select {
+		case msg := <-m.Messages():
+			m.Send(msg)
+		case <-m.Disconnected():
+			m.Close()
+			return 0
+		}
+	}
+}
+
+func httpWorker() int {
+	m, err := cluster.Join()
+	if err != nil {
+		return 1
+	}
+	ln, err := cluster.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 1
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello from worker %d\n", m.ID())
+		m.Send(map[string]string{"cmd": "notifyRequest"})
+	})}
+	srv.Serve(ln) // returns when Disconnect closes the listener
+	m.Close()
+	return 0
+}
+
+// startPool starts a pool for a test and closes it (checking no worker is left) at
+// the end.
+func startPool(t *testing.T, opts cluster.Options) *cluster.Cluster {
+	t.Helper()
+	if opts.Output == nil {
+		opts.Output = testWriter{t}
+	}
+	c, err := cluster.Start(opts)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := c.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		if n := len(c.Workers()); n != 0 {
+			t.Errorf("%d workers left after close", n)
+		}
+	})
+	return c
+}
+
+func helperEnv(name string) []string { return []string{envHelper + "=" + name} }
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Logf("%s", b)
+	return len(b), nil
+}
+
+// ctxT is a generous deadline for conditions tests poll for.
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

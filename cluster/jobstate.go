@@ -1,0 +1,86 @@
+package cluster
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
+)
+
+// job is one input of a list. Times are nanoseconds after the list's creation, which
+// keeps a million-job list small.
+type job struct {
+	id       int64
+	b        *batch
+	input    int64
+	result   int64
+	err      string
+	worker   int32
+	pid      int32
+	attempts int32
+	state    JobState
+	started  int64
+	finished int64
+	durMS    float64
+}
+
+// batch is one job list.
+type batch struct {
+	id       string
+	kind     jobs.Kind
+	created  time.Time
+	finished time.Time
+	timeout  time.Duration
+	state    BatchState
+	jobs     []job
+	perJob   bool // small enough for job.* events
+
+	queued, running, done, failed, canceled int
+	workMS                                  float64
+
+	cancelRequested bool
+	progressDue     *timer
+	lastProgress    time.Time
+	waiters         []chan struct{}
+}
+
+func (b *batch) ended() bool { return b.queued == 0 && b.running == 0 }
+
+// jobState is the queue and the lists; it belongs to the pool goroutine.
+type jobState struct {
+	queue     jobQueue
+	batches   map[string]*batch
+	order     []*batch // oldest first
+	nextBatch int64
+	nextJob   int64
+	queued    int
+	running   int
+	done      int64
+	watchdog  *timer
+}
+
+func (s *jobState) init() { s.batches = map[string]*batch{} }
+
+func (s *jobState) queueInfo() QueueInfo { return QueueInfo{Pending: s.queued, Running: s.running} }
+
+// newBatch creates the list and queues its jobs.
+func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, timeout time.Duration) *batch {
+	s.nextBatch++
+	b := &batch{id: strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
+		timeout: timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
+		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs)}
+	for i, in := range inputs {
+		s.nextJob++
+		b.jobs[i] = job{id: s.nextJob, b: b, input: in, state: JobQueued}
+		s.queue.pushBack(&b.jobs[i])
+	}
+	s.queued += len(inputs)
+	s.batches[b.id] = b
+	s.order = append(s.order, b)
+	return b
+}
+
+// since is the offset of now from the list's creation.
+func (b *batch) since(now time.Time) int64 { return int64(now.Sub(b.created)) }
+
+func (b *batch) at(off int64) time.Time { return b.created.Add(time.Duration(off)) }

@@ -1,0 +1,192 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"time"
+)
+
+// forkInto starts a worker for slot s; a failure to start counts as a crash.
+func (c *Cluster) forkInto(s *slot) *proc {
+	c.nextID++
+	id := c.nextID
+	p, err := c.spawn(id, s.n)
+	if err != nil {
+		c.publish(Event{Type: EventError, Worker: id, Slot: s.n, Error: err.Error()})
+		c.opts.Logger.Error("fork failed", "worker", id, "err", err)
+		c.afterCrash(s, time.Time{})
+		return nil
+	}
+	p.restarts = s.restarts
+	s.worker = p
+	c.procs[id] = p
+	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts})
+	return p
+}
+
+// onFrames handles a batch of frames from one worker, in order.
+func (c *Cluster) onFrames(p *proc, frames []frame) {
+	for i := range frames {
+		if p.state == StateDead || p.errReason != "" {
+			return
+		}
+		c.onFrame(p, &frames[i])
+	}
+	c.dispatch()
+}
+
+func (c *Cluster) onFrame(p *proc, f *frame) {
+	if p.state == StateStarting && f.T != frameHello {
+		c.protocolError(p, fmt.Errorf("%w: %q frame before hello", ErrProtocol, f.T))
+		return
+	}
+	switch f.T {
+	case frameHello:
+		c.onHello(p, f)
+	case frameResult:
+		c.onResult(p, f)
+	case frameMsg:
+		c.onMessage(p, f)
+	case frameListening:
+		p.listening = f.Addr
+		c.publish(Event{Type: EventListening, Worker: p.id, PID: p.pid, Addr: f.Addr})
+	default:
+		c.protocolError(p, fmt.Errorf("%w: unknown frame kind %q", ErrProtocol, f.T))
+	}
+}
+
+func (c *Cluster) onHello(p *proc, f *frame) {
+	switch {
+	case p.state != StateStarting:
+		c.protocolError(p, fmt.Errorf("%w: second hello", ErrProtocol))
+	case f.V != ProtocolVersion:
+		c.protocolError(p, fmt.Errorf("%w: protocol version %d, want %d", ErrProtocol, f.V, ProtocolVersion))
+	case f.ID != p.id:
+		c.protocolError(p, fmt.Errorf("%w: hello from worker id %d, want %d", ErrProtocol, f.ID, p.id))
+	default:
+		if p.intentional {
+			p.state = StateStopping
+		} else {
+			p.state = StateIdle
+		}
+		close(p.online)
+		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
+	}
+}
+
+func (c *Cluster) onMessage(p *proc, f *frame) {
+	if c.opts.OnMessage != nil {
+		c.opts.OnMessage(p.info(), f.D)
+	}
+	if !c.opts.QuietMessages {
+		c.publish(Event{Type: EventMessage, Worker: p.id, PID: p.pid, Message: f.D})
+	}
+}
+
+// protocolError reports a worker that sent something the primary cannot accept and
+// kills it; the restart policy replaces it like any crash.
+func (c *Cluster) protocolError(p *proc, err error) {
+	if p.errReason != "" {
+		return
+	}
+	p.errReason = err.Error()
+	c.publish(Event{Type: EventError, Worker: p.id, PID: p.pid, Error: err.Error()})
+	c.opts.Logger.Warn("killing worker", "worker", p.id, "pid", p.pid, "err", err)
+	p.signal(syscall.SIGKILL)
+}
+
+// onReadEnd runs when the IPC channel closed (disconnect) or broke (error).
+func (c *Cluster) onReadEnd(p *proc, err error) {
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+		c.protocolError(p, fmt.Errorf("%w: %v", ErrProtocol, err))
+	}
+	c.publish(Event{Type: EventDisconnect, Worker: p.id, PID: p.pid})
+}
+
+// onExit handles a reaped worker: the exit event, its jobs, and its replacement.
+func (c *Cluster) onExit(p *proc) {
+	p.conn.Close()
+	p.out.close()
+	p.stopTimer.stop()
+	p.state = StateDead
+	delete(c.procs, p.id)
+	code, sig := exitStatus(p)
+	s := c.slots[p.slot]
+	restart := s != nil && (s.worker == p || s.worker == nil) && !p.intentional && !c.closing
+	ev := Event{Type: EventExit, Worker: p.id, PID: p.pid, Slot: p.slot, Signal: sig,
+		Intentional: &p.intentional, Restarting: &restart}
+	if sig == "" {
+		ev.Code = &code
+	}
+	if p.errReason != "" {
+		ev.Error = p.errReason
+	}
+	c.publish(ev)
+	c.requeueFrom(p, exitReason(p, code, sig))
+	close(p.exited)
+	if s != nil && s.worker == p {
+		s.worker = nil
+	}
+	if restart {
+		c.replace(s, p)
+	}
+	c.dispatch()
+}
+
+// replace forks a successor for a slot whose worker died, as the policy says.
+func (c *Cluster) replace(s *slot, p *proc) {
+	c.restarts++
+	s.restarts++
+	if p.deliberate {
+		c.forkInto(s)
+		return
+	}
+	c.afterCrash(s, p.startedAt)
+}
+
+// afterCrash applies the restart policy to a slot whose worker (started at started)
+// crashed: restart now, after a backoff, or mark the slot degraded.
+func (c *Cluster) afterCrash(s *slot, started time.Time) {
+	d := c.opts.Restart.onCrash(&s.record, started, c.clock.Now(), nil)
+	if d.degraded {
+		s.degraded = true
+		msg := fmt.Sprintf("slot %d crashed %d times within %s: not restarting it until the pool is scaled or restarted",
+			s.n, len(s.record.crashes), c.opts.Restart.CrashLoopWindow)
+		c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
+		c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes))
+		return
+	}
+	if d.delay <= 0 {
+		c.forkInto(s)
+		return
+	}
+	s.pending = c.after(d.delay, func() {
+		s.pending = nil
+		if c.slots[s.n] == s && s.worker == nil && !c.closing {
+			c.forkInto(s)
+		}
+	})
+}
+
+// exitStatus reads how the process ended: an exit code, or the signal's name.
+func exitStatus(p *proc) (code int, sig string) {
+	ps := p.cmd.ProcessState
+	if ps == nil {
+		return -1, ""
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -1, signalName(ws.Signal())
+	}
+	return ps.ExitCode(), ""
+}
+
+// exitReason says in words why a worker ended, for the jobs it took down with it.
+func exitReason(p *proc, code int, sig string) string {
+	if sig != "" {
+		return fmt.Sprintf("%s was killed by %s", p.name(), sig)
+	}
+	return fmt.Sprintf("%s exited with exit code %d", p.name(), code)
+}

@@ -1,0 +1,148 @@
+package cluster
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+)
+
+// ErrNotWorker is returned by Join in a process that was not forked by a primary.
+var ErrNotWorker = errors.New("not a worker: " + EnvWorkerID + " is not set")
+
+// Member is a worker process's side of the cluster: Node's process.send and
+// process.on('message') plus cluster.worker. There is one per worker process,
+// because the IPC channel it owns (fd 3) is one per process.
+type Member struct {
+	id   int
+	conn *net.UnixConn
+	out  *frameWriter
+
+	msgs         chan json.RawMessage
+	jobs         chan frame
+	disconnected chan struct{}
+	discOnce     sync.Once
+
+	mu        sync.Mutex
+	listeners []net.Listener
+}
+
+var (
+	joinOnce   sync.Once
+	joined     *Member
+	joinErr    error
+	exitWorker = os.Exit // the worker's way out; a variable so tests of framing can stub it
+)
+
+// Join connects this worker to its primary and says hello (once; later calls return
+// the same Member). In a process that is not a worker it returns ErrNotWorker.
+func Join() (*Member, error) {
+	joinOnce.Do(func() { joined, joinErr = join() })
+	return joined, joinErr
+}
+
+func join() (*Member, error) {
+	if !IsWorker() {
+		return nil, ErrNotWorker
+	}
+	fd := ipcFD
+	if s := os.Getenv(EnvIPCFD); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 2 {
+			fd = n
+		}
+	}
+	f := os.NewFile(uintptr(fd), "ipc")
+	fc, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("open IPC fd %d: %w", fd, err)
+	}
+	conn, ok := fc.(*net.UnixConn)
+	if !ok {
+		return nil, fmt.Errorf("IPC fd %d is not a unix socket", fd)
+	}
+	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0),
+		msgs: make(chan json.RawMessage, 4096), jobs: make(chan frame, 4096),
+		disconnected: make(chan struct{})}
+	if err := m.out.send(&frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid()}); err != nil {
+		return nil, fmt.Errorf("hello: %w", err)
+	}
+	go m.readLoop()
+	return m, nil
+}
+
+// ID is this worker's id (Node's cluster.worker.id).
+func (m *Member) ID() int { return m.id }
+
+// Send delivers v, marshalled as JSON, to the primary; messages arrive in order.
+func (m *Member) Send(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("message is not JSON-serialisable: %w", err)
+	}
+	return m.out.send(&frame{T: frameMsg, D: b})
+}
+
+// Messages delivers what the primary sends with Worker.Send, in order. Up to 4096
+// unread messages are buffered; beyond that the worker stops reading IPC until
+// they are taken.
+func (m *Member) Messages() <-chan json.RawMessage { return m.msgs }
+
+// Disconnected is closed when the primary asked this worker to leave. Listeners
+// from Listen are closed at that moment, as Node closes a worker's servers.
+func (m *Member) Disconnected() <-chan struct{} { return m.disconnected }
+
+// readLoop reads the primary's frames. EOF means the primary is gone: the worker
+// exits at once, so no worker outlives its primary.
+func (m *Member) readLoop() {
+	fr := newFrameReader(m.conn, 0)
+	for {
+		line, err := fr.next()
+		if err != nil {
+			exitWorker(0)
+			return
+		}
+		f, err := decodeFrame(line)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gocluster worker %d: %v\n", m.id, err)
+			exitWorker(70)
+			return
+		}
+		m.onFrame(f)
+	}
+}
+
+func (m *Member) onFrame(f frame) {
+	switch f.T {
+	case frameMsg:
+		m.msgs <- f.D
+	case frameJob:
+		m.jobs <- f
+	case frameDisconnect:
+		m.disconnect()
+	case frameExit:
+		m.out.close()
+		exitWorker(f.Code)
+	}
+}
+
+func (m *Member) disconnect() {
+	m.discOnce.Do(func() {
+		close(m.disconnected)
+		m.mu.Lock()
+		for _, l := range m.listeners {
+			l.Close()
+		}
+		m.mu.Unlock()
+	})
+}
+
+// Close flushes what was sent and closes the IPC channel; the primary then sees this
+// worker disconnect. Call it just before the worker exits.
+func (m *Member) Close() error {
+	m.out.close()
+	return m.conn.Close()
+}

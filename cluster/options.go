@@ -1,0 +1,157 @@
+package cluster
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
+)
+
+// Options configure a Cluster. The zero value is usable: every field documents its
+// default.
+type Options struct {
+	// Workers is the initial pool size. Default: runtime.NumCPU(). Use -1 for none.
+	Workers int
+	// MaxWorkers bounds Scale. Default: max(64, 4×NumCPU).
+	MaxWorkers int
+
+	// Exec and Args run another executable as the worker instead of this one (Node's
+	// setupPrimary({exec, args})). It must speak the protocol documented in the package.
+	// Default: os.Executable() with this process's arguments.
+	Exec string
+	Args []string
+	// Listen, if set, is a TCP address the primary opens before forking and shares
+	// with every worker (see Cluster.Listen).
+	Listen string
+	// Env is added to the worker's environment (which otherwise is this process's).
+	Env []string
+	// GOMAXPROCS for workers. Default 1: one worker per core, like a Node process.
+	// Negative leaves the variable as inherited.
+	GOMAXPROCS int
+
+	// Silent drops workers' stdout and stderr; otherwise each line reaches Output
+	// prefixed with "[worker N] ".
+	Silent bool
+	// Output receives workers' prefixed output. Default: os.Stderr.
+	Output io.Writer
+	// Logger receives the pool's own log lines. Default: slog.Default().
+	Logger *slog.Logger
+
+	// MaxFrame is the largest IPC frame accepted from a worker. Default 1 MiB.
+	MaxFrame int
+	// SendQueueLimit bounds the bytes queued to one worker that has not read them.
+	// Default 64 MiB.
+	SendQueueLimit int
+
+	// Restart is the restart policy for workers that exit unexpectedly.
+	Restart RestartPolicy
+	// Clock drives every timer of the pool. Default: the real clock.
+	Clock Clock
+	// EventHistory is how many recent events are kept for SubscribeSince and
+	// EventsSince. Default 4096.
+	EventHistory int
+	// OnMessage, if set, is called for each message a worker sends, in order, on the
+	// pool's goroutine: it must return quickly. Messages are also worker.message
+	// events unless QuietMessages is set.
+	OnMessage func(from WorkerInfo, msg json.RawMessage)
+	// QuietMessages stops worker.message events (for chatty workers, e.g. one
+	// message per HTTP request); OnMessage still sees every message.
+	QuietMessages bool
+	// StopTimeout is how long a disconnecting worker may take to finish its job and
+	// exit before it is killed. Default 10s.
+	StopTimeout time.Duration
+
+	Jobs JobOptions
+}
+
+// JobOptions configure the job queue.
+type JobOptions struct {
+	// Registry holds the job kinds accepted by Submit. Default: jobs.Builtin().
+	Registry *jobs.Registry
+	// Prefetch is how many jobs a worker may hold at once: 1 (the default) means one
+	// job at a time, so a slow job never holds a fast one behind it. Higher values
+	// pipeline tiny jobs so they are not bound by one IPC round trip each.
+	Prefetch int
+	// Timeout is each job's default deadline, overridable per list. Default 60s.
+	Timeout time.Duration
+	// MaxAttempts is how often a job is tried when its worker dies. Default 3.
+	MaxAttempts int
+	// MaxPerBatch bounds the jobs in one list. Default 1,000,000.
+	MaxPerBatch int
+	// MaxQueued bounds the jobs waiting across all lists. Default 2,000,000.
+	MaxQueued int
+	// History is how many finished lists are kept. Default 100.
+	History int
+	// HistoryJobs bounds the jobs kept in finished lists. Default 2,000,000.
+	HistoryJobs int
+	// PerJobEvents is the largest list whose jobs each get job.* events; larger
+	// lists only get coalesced batch.progress events. Default 1000.
+	PerJobEvents int
+	// ProgressInterval is the least time between two batch.progress events of one
+	// list. Default 100ms.
+	ProgressInterval time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.Workers < 0 {
+		o.Workers = 0
+	}
+	if o.MaxWorkers <= 0 {
+		o.MaxWorkers = max(64, 4*runtime.NumCPU())
+	}
+	if o.GOMAXPROCS == 0 {
+		o.GOMAXPROCS = 1
+	}
+	if o.Output == nil {
+		o.Output = os.Stderr
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxFrame <= 0 {
+		o.MaxFrame = DefaultMaxFrame
+	}
+	if o.SendQueueLimit <= 0 {
+		o.SendQueueLimit = 64 << 20
+	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.StopTimeout <= 0 {
+		o.StopTimeout = 10 * time.Second
+	}
+	o.Restart = o.Restart.withDefaults()
+	o.Jobs = o.Jobs.withDefaults()
+	return o
+}
+
+func (j JobOptions) withDefaults() JobOptions {
+	if j.Registry == nil {
+		j.Registry = jobs.Builtin()
+	}
+	j.Prefetch = cmpOr(j.Prefetch, 1)
+	j.Timeout = cmpOr(j.Timeout, time.Minute)
+	j.MaxAttempts = cmpOr(j.MaxAttempts, 3)
+	j.MaxPerBatch = cmpOr(j.MaxPerBatch, 1_000_000)
+	j.MaxQueued = cmpOr(j.MaxQueued, 2_000_000)
+	j.History = cmpOr(j.History, 100)
+	j.HistoryJobs = cmpOr(j.HistoryJobs, 2_000_000)
+	j.PerJobEvents = cmpOr(j.PerJobEvents, 1000)
+	j.ProgressInterval = cmpOr(j.ProgressInterval, 100*time.Millisecond)
+	return j
+}
+
+// cmpOr is cmp.Or for values where negative also means "unset".
+func cmpOr[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,208 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"syscall"
+)
+
+// Scale sets the pool size: it forks workers, or retires them (idle ones first; busy
+// ones finish their job first). Degraded slots are given a fresh start.
+func (c *Cluster) Scale(n int) error {
+	if n < 0 || n > c.opts.MaxWorkers {
+		return fmt.Errorf("%w: pool size %d is outside 0..%d", ErrInvalid, n, c.opts.MaxWorkers)
+	}
+	var err error
+	if cerr := c.call(func() {
+		if c.closing {
+			err = ErrClosed
+			return
+		}
+		c.scaleLocked(n)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+func (c *Cluster) scaleLocked(n int) {
+	c.size = n
+	for _, s := range c.slots {
+		c.revive(s)
+	}
+	for len(c.slots) < n {
+		c.nextSlot++
+		s := &slot{n: c.nextSlot}
+		c.slots[s.n] = s
+		c.forkInto(s)
+	}
+	if extra := len(c.slots) - n; extra > 0 {
+		for _, s := range c.retireOrder()[:extra] {
+			c.removeSlot(s)
+		}
+	}
+	size := n
+	c.publish(Event{Type: EventScale, Size: &size})
+}
+
+// revive restarts a degraded or backing-off slot now, with a clean record.
+func (c *Cluster) revive(s *slot) {
+	if s.worker != nil || (!s.degraded && s.pending == nil) {
+		return
+	}
+	s.pending.stop()
+	s.pending = nil
+	s.degraded = false
+	s.record = crashRecord{}
+	c.forkInto(s)
+}
+
+// retireOrder lists slots cheapest to retire first: empty, then starting, idle, busy.
+func (c *Cluster) retireOrder() []*slot {
+	rank := func(s *slot) int {
+		if s.worker == nil {
+			return 0
+		}
+		switch s.worker.state {
+		case StateStarting:
+			return 1
+		case StateIdle:
+			return 2
+		}
+		return 3
+	}
+	out := make([]*slot, 0, len(c.slots))
+	for _, s := range c.slots {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ri, rj := rank(out[i]), rank(out[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i].n > out[j].n
+	})
+	return out
+}
+
+func (c *Cluster) removeSlot(s *slot) {
+	delete(c.slots, s.n)
+	s.pending.stop()
+	if s.worker != nil {
+		c.retire(s.worker)
+	}
+}
+
+// retire asks a worker to leave: it finishes its running job, closes IPC and exits. It
+// is killed if it takes longer than StopTimeout.
+func (c *Cluster) retire(p *proc) {
+	if p.intentional || p.state == StateDead {
+		return
+	}
+	p.intentional = true
+	if p.state != StateStarting {
+		p.state = StateStopping
+	}
+	p.out.send(&frame{T: frameDisconnect})
+	p.stopTimer = c.after(c.opts.StopTimeout, func() {
+		if p.state != StateDead {
+			c.opts.Logger.Warn("worker did not stop in time; killing it", "worker", p.id, "pid", p.pid)
+			p.signal(syscall.SIGKILL)
+		}
+	})
+	// Jobs prefetched behind the running one stay with it: the worker may already
+	// have started the next one. Whatever it did not finish is requeued at its exit.
+}
+
+// Restart replaces every worker one at a time. Each replacement is online before its
+// predecessor is retired, so the pool never has zero workers serving.
+func (c *Cluster) Restart(ctx context.Context) error {
+	var slots []int
+	if err := c.call(func() {
+		for n := range c.slots {
+			slots = append(slots, n)
+		}
+	}); err != nil {
+		return err
+	}
+	sort.Ints(slots)
+	for _, n := range slots {
+		if err := c.restartSlot(ctx, n); err != nil {
+			return fmt.Errorf("rolling restart of slot %d: %w", n, err)
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) restartSlot(ctx context.Context, n int) error {
+	var old, fresh *proc
+	c.call(func() {
+		s := c.slots[n]
+		if s == nil || c.closing {
+			return
+		}
+		old = s.worker
+		s.pending.stop()
+		s.pending, s.degraded = nil, false
+		s.restarts++
+		c.restarts++
+		fresh = c.forkInto(s)
+	})
+	if fresh == nil {
+		return nil
+	}
+	select {
+	case <-fresh.online:
+	case <-fresh.exited:
+		return fmt.Errorf("replacement worker %d exited before coming online", fresh.id)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if old == nil {
+		return nil
+	}
+	c.call(func() { c.retire(old) })
+	select {
+	case <-old.exited:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Disconnect retires every worker gracefully, like Node's cluster.disconnect(), and
+// waits until they exited. If ctx ends first, the rest are killed. The pool stays
+// usable: Scale brings workers back.
+func (c *Cluster) Disconnect(ctx context.Context) error {
+	var exits []chan struct{}
+	if err := c.call(func() {
+		c.scaleLocked(0)
+		for _, p := range c.procs {
+			c.retire(p)
+			exits = append(exits, p.exited)
+		}
+	}); err != nil {
+		return err
+	}
+	return c.waitExits(ctx, exits)
+}
+
+func (c *Cluster) waitExits(ctx context.Context, exits []chan struct{}) error {
+	for _, ch := range exits {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			c.call(func() {
+				for _, p := range c.procs {
+					p.signal(syscall.SIGKILL)
+				}
+			})
+			for _, ch := range exits {
+				<-ch
+			}
+			return ctx.Err()
+		}
+	}
+	return nil
+}

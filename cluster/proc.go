@@ -1,0 +1,156 @@
+package cluster
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// proc is the primary's record of one worker process. Its fields belong to the pool
+// goroutine, except those the reader and waiter goroutines are handed at spawn.
+type proc struct {
+	id, slot  int
+	pid       int
+	cmd       *exec.Cmd
+	conn      *net.UnixConn
+	out       *frameWriter
+	state     WorkerState
+	startedAt time.Time
+	restarts  int
+	jobsDone  int64
+	listening string
+	inflight  []*job // jobs sent to the worker, in order; the first one is running
+
+	intentional bool   // retired on purpose: not replaced
+	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash
+	errReason   string // a protocol error that got it killed
+	stopTimer   *timer
+
+	online   chan struct{} // closed at the handshake
+	exited   chan struct{} // closed once its exit was handled
+	readDone chan struct{}
+}
+
+func (p *proc) info() WorkerInfo {
+	w := WorkerInfo{ID: p.id, PID: p.pid, Slot: p.slot, State: p.state, StartedAt: p.startedAt,
+		JobsDone: p.jobsDone, Restarts: p.restarts, Listening: p.listening}
+	if len(p.inflight) > 0 && p.inflight[0].state == JobRunning {
+		j := p.inflight[0]
+		w.CurrentJob = &JobRef{Batch: j.b.id, Job: j.id, Kind: j.b.kind.Name, Input: j.input}
+	}
+	return w
+}
+
+func (p *proc) name() string { return fmt.Sprintf("worker %d (pid %d)", p.id, p.pid) }
+
+// spawn starts a worker process with its IPC socket on fd 3 and, if the pool has one,
+// the shared listener on fd 4.
+func (c *Cluster) spawn(id, slotN int) (*proc, error) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	parent := os.NewFile(uintptr(fds[0]), "ipc-primary")
+	child := os.NewFile(uintptr(fds[1]), "ipc-worker")
+	defer child.Close()
+	fc, err := net.FileConn(parent)
+	parent.Close()
+	if err != nil {
+		return nil, fmt.Errorf("ipc conn: %w", err)
+	}
+	cmd := c.command(id, child)
+	if err := cmd.Start(); err != nil {
+		fc.Close()
+		return nil, fmt.Errorf("start worker %d: %w", id, err)
+	}
+	conn := fc.(*net.UnixConn)
+	p := &proc{id: id, slot: slotN, pid: cmd.Process.Pid, cmd: cmd, conn: conn,
+		out: newFrameWriter(conn, c.opts.SendQueueLimit), state: StateStarting,
+		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
+		readDone: make(chan struct{})}
+	go c.readLoop(p)
+	go c.waitLoop(p)
+	return p, nil
+}
+
+func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
+	cmd := exec.Command(c.exe, c.args...)
+	env := append(os.Environ(),
+		EnvWorkerID+"="+strconv.Itoa(id),
+		EnvIPCFD+"="+strconv.Itoa(ipcFD))
+	if c.opts.GOMAXPROCS > 0 {
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(c.opts.GOMAXPROCS))
+	}
+	cmd.ExtraFiles = []*os.File{ipc}
+	if c.listen != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, c.listen.file)
+		env = append(env, EnvListenFD+"="+strconv.Itoa(listenFD), EnvListenAddr+"="+c.listen.addr)
+	}
+	cmd.Env = append(env, c.opts.Env...)
+	if !c.opts.Silent {
+		cmd.Stdout = newPrefixWriter(c.opts.Output, id)
+		cmd.Stderr = newPrefixWriter(c.opts.Output, id)
+	}
+	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
+	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
+	// decides how workers stop.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	cmd.WaitDelay = time.Second
+	return cmd
+}
+
+// readLoop decodes frames and hands them to the pool goroutine in batches; it ends at
+// EOF or at the first bad frame.
+func (c *Cluster) readLoop(p *proc) {
+	defer close(p.readDone)
+	fr := newFrameReader(p.conn, c.opts.MaxFrame)
+	var batch []frame
+	flush := func() {
+		if len(batch) > 0 {
+			b := batch
+			c.post(func() { c.onFrames(p, b) })
+			batch = nil
+		}
+	}
+	for {
+		line, err := fr.next()
+		if err == nil {
+			var f frame
+			f, err = decodeFrame(line)
+			if err == nil {
+				batch = append(batch, f)
+				if !fr.buffered() || len(batch) >= 512 {
+					flush()
+				}
+				continue
+			}
+		}
+		flush()
+		c.post(func() { c.onReadEnd(p, err) })
+		return
+	}
+}
+
+// waitLoop reaps the process, then waits until its last frames were read, so a result
+// sent just before dying is never lost and disconnect comes before exit.
+func (c *Cluster) waitLoop(p *proc) {
+	p.cmd.Wait()
+	select {
+	case <-p.readDone:
+	case <-time.After(time.Second): // a grandchild kept the socket open
+		p.conn.Close()
+		<-p.readDone
+	}
+	c.post(func() { c.onExit(p) })
+}
+
+// signal sends sig to the worker; errors mean it is already gone, which is fine.
+func (p *proc) signal(sig syscall.Signal) {
+	if p.cmd.Process != nil {
+		p.cmd.Process.Signal(sig)
+	}
+}

@@ -1,0 +1,100 @@
+package cluster
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// RestartPolicy says how the pool replaces workers that exit unexpectedly. The first
+// restart of a slot is immediate; each further crash doubles the wait, from Backoff up
+// to MaxBackoff, with ±Jitter spread so a crashing fleet does not restart in step. A
+// worker that stays up StableAfter clears its slot's record. More than CrashLoopLimit
+// crashes within CrashLoopWindow mark the slot degraded: it is not restarted again
+// until the pool is scaled or restarted, and a pool.degraded event says why.
+type RestartPolicy struct {
+	Backoff         time.Duration // default 100ms
+	MaxBackoff      time.Duration // default 10s
+	Jitter          float64       // fraction, default 0.2; negative disables
+	StableAfter     time.Duration // default 30s
+	CrashLoopWindow time.Duration // default 60s
+	CrashLoopLimit  int           // default 5
+}
+
+func (p RestartPolicy) withDefaults() RestartPolicy {
+	if p.Backoff <= 0 {
+		p.Backoff = 100 * time.Millisecond
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = 10 * time.Second
+	}
+	if p.Jitter == 0 {
+		p.Jitter = 0.2
+	}
+	if p.Jitter < 0 {
+		p.Jitter = 0
+	}
+	if p.StableAfter <= 0 {
+		p.StableAfter = 30 * time.Second
+	}
+	if p.CrashLoopWindow <= 0 {
+		p.CrashLoopWindow = time.Minute
+	}
+	if p.CrashLoopLimit <= 0 {
+		p.CrashLoopLimit = 5
+	}
+	return p
+}
+
+// crashRecord is one slot's recent crashes, as the policy sees them.
+type crashRecord struct {
+	crashes []time.Time // within the window, oldest first
+	streak  int         // consecutive crashes since the last stable run
+}
+
+// decision is what the policy says after a crash.
+type decision struct {
+	delay    time.Duration
+	degraded bool
+}
+
+// onCrash records a crash of a worker that started at started and decides what to do.
+// rnd returns a float in [0,1) so tests can pin the jitter.
+func (p RestartPolicy) onCrash(r *crashRecord, started, now time.Time, rnd func() float64) decision {
+	if !started.IsZero() && now.Sub(started) >= p.StableAfter {
+		r.streak = 0
+		r.crashes = r.crashes[:0]
+	}
+	r.streak++
+	cutoff := now.Add(-p.CrashLoopWindow)
+	kept := r.crashes[:0]
+	for _, t := range r.crashes {
+		if t.After(cutoff) {
+			kept = append(kept, t)
+		}
+	}
+	r.crashes = append(kept, now)
+	if len(r.crashes) > p.CrashLoopLimit {
+		return decision{degraded: true}
+	}
+	return decision{delay: p.delay(r.streak, rnd)}
+}
+
+// delay is the wait before restart number streak: 0 for the first, then Backoff,
+// 2×Backoff, … capped at MaxBackoff, each spread by ±Jitter.
+func (p RestartPolicy) delay(streak int, rnd func() float64) time.Duration {
+	if streak <= 1 {
+		return 0
+	}
+	d := p.Backoff
+	for i := 2; i < streak && d < p.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, p.MaxBackoff)
+	if p.Jitter > 0 {
+		if rnd == nil {
+			rnd = rand.Float64
+		}
+		d = time.Duration(float64(d) * (1 + p.Jitter*(2*rnd()-1)))
+	}
+	return d
+}

@@ -1,0 +1,41 @@
+package cluster
+
+import (
+	"os"
+	"strconv"
+)
+
+// Environment variables that carry a worker's role from the primary to the worker,
+// like Node's NODE_UNIQUE_ID. A worker written in another language reads the same ones.
+const (
+	// EnvWorkerID holds the worker's id; its presence makes a process a worker.
+	EnvWorkerID = "GOCLUSTER_WORKER_ID"
+	// EnvIPCFD holds the file descriptor number of the worker's IPC socket (3).
+	EnvIPCFD = "GOCLUSTER_IPC_FD"
+	// EnvListenFD holds the descriptor of the shared listening socket, when there is one.
+	EnvListenFD = "GOCLUSTER_LISTEN_FD"
+	// EnvListenAddr holds the address the shared listening socket is bound to.
+	EnvListenAddr = "GOCLUSTER_LISTEN_ADDR"
+)
+
+// Descriptor numbers inside a worker: 0-2 stay the worker's own stdio.
+const (
+	ipcFD    = 3
+	listenFD = 4
+)
+
+// IsWorker reports whether this process was forked by a gocluster primary.
+func IsWorker() bool { return os.Getenv(EnvWorkerID) != "" }
+
+// IsPrimary reports whether this process is not a worker. Like Node's
+// cluster.isPrimary, it is true for any process started by hand.
+func IsPrimary() bool { return !IsWorker() }
+
+// WorkerID returns this worker's id, or 0 in the primary.
+func WorkerID() int {
+	id, err := strconv.Atoi(os.Getenv(EnvWorkerID))
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}

@@ -1,0 +1,183 @@
+package cluster
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// WorkerState is where a worker is in its life. The names follow Node's cluster and
+// supervisord so learners recognise them.
+type WorkerState string
+
+// Worker states. A worker is starting from fork until its handshake arrives, idle or busy
+// while it serves, stopping once it was asked to leave, and dead once it exited.
+const (
+	StateStarting WorkerState = "starting"
+	StateIdle     WorkerState = "idle"
+	StateBusy     WorkerState = "busy"
+	StateStopping WorkerState = "stopping"
+	StateDead     WorkerState = "dead"
+)
+
+// WorkerInfo is a snapshot of one worker, safe to keep and to marshal.
+type WorkerInfo struct {
+	ID         int         `json:"id"`
+	PID        int         `json:"pid"`
+	Slot       int         `json:"slot"`
+	State      WorkerState `json:"state"`
+	StartedAt  time.Time   `json:"started_at"`
+	JobsDone   int64       `json:"jobs_done"`
+	Restarts   int         `json:"restarts"`
+	CurrentJob *JobRef     `json:"current_job"`
+	Listening  string      `json:"listening,omitempty"`
+	RSSBytes   int64       `json:"rss_bytes"`
+	CPUPercent float64     `json:"cpu_percent"`
+}
+
+// JobRef names the job a worker is running.
+type JobRef struct {
+	Batch string `json:"batch"`
+	Job   int64  `json:"job"`
+	Kind  string `json:"kind"`
+	Input int64  `json:"input"`
+}
+
+// QueueInfo counts jobs waiting for a worker and jobs on a worker.
+type QueueInfo struct {
+	Pending int `json:"pending"`
+	Running int `json:"running"`
+}
+
+// PoolInfo is a snapshot of the whole pool.
+type PoolInfo struct {
+	Size     int          `json:"size"`
+	Degraded bool         `json:"degraded"`
+	Workers  []WorkerInfo `json:"workers"`
+	Queue    QueueInfo    `json:"queue"`
+	Restarts int          `json:"restarts"`
+	JobsDone int64        `json:"jobs_done"`
+	LastSeq  uint64       `json:"last_seq"`
+}
+
+// BatchState is the state of a job list.
+type BatchState string
+
+// Batch states: running until every job ended, then done; canceled if canceled first.
+const (
+	BatchRunning  BatchState = "running"
+	BatchDone     BatchState = "done"
+	BatchCanceled BatchState = "canceled"
+)
+
+// JobState is the state of one job. Every job ends in exactly one of done, failed or
+// canceled.
+type JobState string
+
+// Job states.
+const (
+	JobQueued   JobState = "queued"
+	JobRunning  JobState = "running"
+	JobDone     JobState = "done"
+	JobFailed   JobState = "failed"
+	JobCanceled JobState = "canceled"
+)
+
+// JobInfo is a snapshot of one job.
+type JobInfo struct {
+	ID         int64      `json:"id"`
+	Input      int64      `json:"input"`
+	State      JobState   `json:"state"`
+	Result     *int64     `json:"result"`
+	Error      string     `json:"error,omitempty"`
+	Worker     int        `json:"worker,omitempty"`
+	PID        int        `json:"pid,omitempty"`
+	Attempts   int        `json:"attempts"`
+	QueuedAt   time.Time  `json:"queued_at"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	DurationMS float64    `json:"duration_ms"`
+}
+
+// BatchSummary holds the numbers a teacher points at: how many jobs ended how, the wall
+// time of the list, the summed time of its jobs, and their ratio (the speedup).
+type BatchSummary struct {
+	Total    int     `json:"total"`
+	Queued   int     `json:"queued"`
+	Running  int     `json:"running"`
+	Done     int     `json:"done"`
+	Failed   int     `json:"failed"`
+	Canceled int     `json:"canceled"`
+	WallMS   float64 `json:"wall_ms"`
+	WorkMS   float64 `json:"work_ms"`
+	Speedup  float64 `json:"speedup"`
+}
+
+// BatchInfo is a snapshot of one job list. Jobs is nil in list views.
+type BatchInfo struct {
+	ID         string       `json:"id"`
+	Kind       string       `json:"kind"`
+	State      BatchState   `json:"state"`
+	CreatedAt  time.Time    `json:"created_at"`
+	FinishedAt *time.Time   `json:"finished_at"`
+	Timeout    Duration     `json:"timeout"`
+	Jobs       []JobInfo    `json:"jobs,omitempty"`
+	Summary    BatchSummary `json:"summary"`
+}
+
+// Duration marshals as a Go duration string ("60s") so JSON stays readable.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string such as "1m0s".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// Event types. Worker events come in this order for one worker: fork, online,
+// listening, message..., disconnect, exit. Error may come at any point.
+const (
+	EventFork          = "worker.fork"
+	EventOnline        = "worker.online"
+	EventListening     = "worker.listening"
+	EventMessage       = "worker.message"
+	EventDisconnect    = "worker.disconnect"
+	EventExit          = "worker.exit"
+	EventError         = "worker.error"
+	EventScale         = "pool.scale"
+	EventDegraded      = "pool.degraded"
+	EventBatchCreated  = "batch.created"
+	EventJobStarted    = "job.started"
+	EventJobDone       = "job.done"
+	EventJobFailed     = "job.failed"
+	EventBatchProgress = "batch.progress"
+	EventBatchDone     = "batch.done"
+)
+
+// Event is one thing that happened in the pool. Seq grows by one per event pool-wide,
+// so a subscriber that saw seq N and then N+2 knows it missed one. Fields that do not
+// apply to a type are left out of the JSON.
+type Event struct {
+	Seq         uint64          `json:"seq"`
+	Time        time.Time       `json:"time"`
+	Type        string          `json:"type"`
+	Worker      int             `json:"worker,omitempty"`
+	PID         int             `json:"pid,omitempty"`
+	Slot        int             `json:"slot,omitempty"`
+	Restarts    int             `json:"restarts,omitempty"`
+	Code        *int            `json:"code,omitempty"`
+	Signal      string          `json:"signal,omitempty"`
+	Intentional *bool           `json:"intentional,omitempty"`
+	Restarting  *bool           `json:"restarting,omitempty"`
+	Addr        string          `json:"addr,omitempty"`
+	Message     json.RawMessage `json:"message,omitempty"`
+	Error       string          `json:"error,omitempty"`
+	Size        *int            `json:"size,omitempty"`
+	Batch       string          `json:"batch,omitempty"`
+	Kind        string          `json:"kind,omitempty"`
+	Job         int64           `json:"job,omitempty"`
+	Input       *int64          `json:"input,omitempty"`
+	Result      *int64          `json:"result,omitempty"`
+	Attempts    int             `json:"attempts,omitempty"`
+	DurationMS  float64         `json:"duration_ms,omitempty"`
+	Summary     *BatchSummary   `json:"summary,omitempty"`
+	State       string          `json:"state,omitempty"`
+}
