@@ -1,0 +1,89 @@
+package cluster_test
+
+import (
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// TestChaosEveryJobEndsOnce SIGKILLs a random worker every 250 ms while 300 short jobs
+// run on 3 workers: every job must end exactly once, done or failed with a reason.
+func TestChaosEveryJobEndsOnce(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: 3, Jobs: cluster.JobOptions{MaxAttempts: 5}})
+	ev := watch(t, c)
+	if err := c.WaitReady(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	inputs := make([]int64, 300)
+	for i := range inputs {
+		inputs[i] = 40
+	}
+	b, err := c.Submit("sleep", inputs, cluster.BatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	kills := 0
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for range tick.C {
+			info, _ := c.Batch(b.ID)
+			if info.State != cluster.BatchRunning {
+				return
+			}
+			ws := c.Workers()
+			if len(ws) == 0 {
+				continue
+			}
+			if w, err := c.Worker(ws[rand.IntN(len(ws))].ID); err == nil {
+				w.Kill(syscall.SIGKILL)
+				kills++
+			}
+		}
+	}()
+	got, err := c.WaitBatch(ctxT(t), b.ID)
+	<-done
+	if err != nil || got.State != cluster.BatchDone {
+		t.Fatalf("list: %v %s", err, got.State)
+	}
+	ends := map[int64]int{}
+	for _, e := range ev.got {
+		if e.Type == cluster.EventJobDone || e.Type == cluster.EventJobFailed {
+			ends[e.Job]++
+		}
+	}
+	for ok := true; ok; {
+		select {
+		case e := <-ev.sub.C:
+			if e.Type == cluster.EventJobDone || e.Type == cluster.EventJobFailed {
+				ends[e.Job]++
+			}
+		default:
+			ok = false
+		}
+	}
+	retried := 0
+	for _, j := range got.Jobs {
+		switch {
+		case j.State == cluster.JobFailed && j.Error == "":
+			t.Errorf("job %d failed without a reason", j.ID)
+		case j.State != cluster.JobDone && j.State != cluster.JobFailed:
+			t.Errorf("job %d ended %s", j.ID, j.State)
+		}
+		if ends[j.ID] != 1 {
+			t.Errorf("job %d reported %d times", j.ID, ends[j.ID])
+		}
+		if j.Attempts > 1 {
+			retried++
+		}
+	}
+	t.Logf("%d kills, %d jobs retried, %d failed, wall %.0f ms", kills, retried, got.Summary.Failed, got.Summary.WallMS)
+	if kills > 0 && retried == 0 {
+		t.Error("workers were killed mid-list but no job records a second attempt")
+	}
+}
