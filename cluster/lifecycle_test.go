@@ -12,7 +12,7 @@ import (
 
 // events collects a subscription's events and finds the ones tests wait for.
 type events struct {
-	t   *testing.T
+	t       *testing.T
 	sub     *cluster.Subscription
 	pending []cluster.Event // retained events from before the subscription
 	got     []cluster.Event

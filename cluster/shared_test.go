@@ -27,7 +27,9 @@ func TestSharedPortServedByTwoWorkers(t *testing.T) {
 		}})
 	ev := watch(t, c)
 	addr := ev.next("listening", ofType(cluster.EventListening, 0)).Addr
-	ev.next("second listening", func(e cluster.Event) bool { return e.Type == cluster.EventListening && e.Addr == addr && len(c.Workers()) == 2 })
+	ev.next("second listening", func(e cluster.Event) bool {
+		return e.Type == cluster.EventListening && e.Addr == addr && len(c.Workers()) == 2
+	})
 	served := map[string]int{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
