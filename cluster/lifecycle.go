@@ -100,7 +100,9 @@ func (c *Cluster) protocolError(p *proc, err error) {
 
 // onReadEnd runs when the IPC channel closed (disconnect) or broke (error).
 func (c *Cluster) onReadEnd(p *proc, err error) {
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+	// A reset is how a killed worker's socket ends when it had unread data: a
+	// disconnect like EOF, not a protocol error.
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, syscall.ECONNRESET) {
 		c.protocolError(p, fmt.Errorf("%w: %v", ErrProtocol, err))
 	}
 	c.publish(Event{Type: EventDisconnect, Worker: p.id, PID: p.pid})

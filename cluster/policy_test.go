@@ -31,6 +31,7 @@ func TestCrashLoopBacksOffThenDegrades(t *testing.T) {
 	ev.next("immediate restart", ofType(cluster.EventFork, 0))
 	for _, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
 		ev.next("exit", ofType(cluster.EventExit, 0))
+		c.Pool() // the exit is handled (backoff timer set) once the pool answers
 		before := forks()
 		clock.Advance(wait - time.Millisecond)
 		c.Pool() // let the pool goroutine act on anything due

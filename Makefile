@@ -1,0 +1,51 @@
+# gocluster — `make run` starts the panel, `make test` runs everything.
+GO      ?= go
+BIN     ?= bin/gocluster
+ADDR    ?= 127.0.0.1:8080
+PKGS    ?= ./...
+FUZZTIME ?= 5s
+
+.PHONY: run build test vet templ-check generate bench lint fuzz fuzz-short load deps clean
+
+run: build ## build and start the panel on $(ADDR) with one worker per CPU
+	./$(BIN) serve -addr $(ADDR)
+
+build: generate
+	$(GO) build -o $(BIN) ./cmd/gocluster
+
+generate: ## regenerate templ components (committed)
+	$(GO) tool templ generate -path web
+
+test: vet templ-check ## vet, templ check, race tests of everything (browser tests included), short fuzz runs
+	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 -timeout 900s $(PKGS)
+	$(MAKE) fuzz-short
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(PKGS)
+
+templ-check: ## fail if `templ generate` would change committed files
+	$(GO) tool templ generate -path web
+	@git diff --exit-code -- 'web/*_templ.go' || { echo "templ output not committed: run make generate"; exit 1; }
+	@test -z "$$(git ls-files --others --exclude-standard -- 'web/*_templ.go')" || { echo "untracked templ output"; exit 1; }
+
+fuzz-short: ## each fuzz target briefly, as a regression run
+	$(GO) test -run '^$$' -fuzz '^FuzzParseInputs$$' -fuzztime $(FUZZTIME) ./cluster/jobs/
+	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./cluster/jobs/
+	$(GO) test -run '^$$' -fuzz '^FuzzFrameDecoder$$' -fuzztime $(FUZZTIME) ./cluster/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatchRequest$$' -fuzztime $(FUZZTIME) ./server/
+
+fuzz: ## longer fuzzing
+	$(MAKE) fuzz-short FUZZTIME=2m
+
+bench: ## the performance table (prints markdown, writes bench/results.json)
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./cluster/ 
+
+lint: vet
+	$(GO) vet ./...
+
+deps: ## install what browser tests need (Debian; needs root)
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium; }
+
+clean:
+	rm -rf bin artifacts

@@ -1,0 +1,71 @@
+// Package cluster is Node.js's cluster module done in Go: a primary process forks a
+// pool of worker processes (the same executable, re-executed in the worker role),
+// talks to each over a private IPC channel, restarts the ones that die, lets them
+// share one listening socket, and reports every lifecycle event in order. It also
+// owns the job queue that spreads job lists over the pool. It knows nothing of HTTP.
+//
+// # Roles
+//
+// A worker is started with GOCLUSTER_WORKER_ID set (like NODE_UNIQUE_ID). main checks
+// IsWorker first and runs the worker loop, so code meant for the primary (a start
+// banner, flag parsing) never runs in a worker:
+//
+//	if cluster.IsWorker() {
+//		return cluster.RunWorker(ctx, nil) // serve jobs until told to leave
+//	}
+//	c, err := cluster.Start(cluster.Options{Workers: 4})
+//
+// # Wire protocol (version 1)
+//
+// So that a worker can be written in any language (see testdata/worker.py), the
+// protocol is small and plain:
+//
+//   - The worker's IPC channel is a Unix stream socket on the file descriptor named
+//     by GOCLUSTER_IPC_FD (always 3). stdin, stdout and stderr stay the worker's own;
+//     the primary prefixes each output line with "[worker N] ".
+//   - A frame is one JSON object on one line, terminated by "\n". Frames are at most
+//     1 MiB by default (Options.MaxFrame); a longer or malformed frame from a worker
+//     is a worker.error event and the worker is killed and replaced.
+//   - Every frame has "t", its kind. Unknown fields are ignored.
+//
+// Worker to primary:
+//
+//	{"t":"hello","v":1,"id":3,"pid":4121}        first frame: protocol version, GOCLUSTER_WORKER_ID, pid
+//	{"t":"msg","d":<any JSON>}                     a message (Member.Send; Node's process.send)
+//	{"t":"result","job":7,"out":55,"ms":1.25}     a job's result, in the order jobs were sent
+//	{"t":"result","job":7,"err":"reason"}          a job that failed
+//	{"t":"listening","addr":"127.0.0.1:8000"}      the worker serves on the shared socket
+//
+// Primary to worker:
+//
+//	{"t":"msg","d":<any JSON>}                     a message (Worker.Send)
+//	{"t":"job","job":7,"kind":"fib","in":10}       run a job; answer with a result frame
+//	{"t":"disconnect"}                             finish the running job, close the socket, exit 0
+//	{"t":"exit","code":1}                          exit now with this code (the "crash" button)
+//
+// A worker runs its jobs one at a time, in the order received; the primary sends at
+// most JobOptions.Prefetch of them before it has results. When the socket reaches
+// EOF the primary is gone and the worker must exit. A shared listening socket, if
+// the pool has one, is on the descriptor named by GOCLUSTER_LISTEN_FD (4), bound to
+// GOCLUSTER_LISTEN_ADDR.
+//
+// # Events
+//
+// Every event has a pool-wide seq that grows by one, and a time. Per worker they come
+// in the order fork, online, listening, message…, disconnect, exit; error may come
+// at any point. Job events: batch.created, job.started, job.done and job.failed for
+// lists of at most JobOptions.PerJobEvents jobs (larger lists get no per-job events),
+// batch.progress coalesced to at most one per list per ProgressInterval, and
+// batch.done. Subscribers have bounded buffers: one that falls behind is dropped,
+// never waited for (see Subscription).
+//
+// # Restarts and stopping
+//
+// A worker that exits unexpectedly is replaced per the RestartPolicy (first restart
+// immediate, then exponential backoff with jitter, and a crash-loop guard that marks
+// the slot degraded). One retired on purpose (Scale down, Worker.Disconnect,
+// Disconnect, Close) is not; its exit event has intentional=true, Node's
+// exitedAfterDisconnect. Worker.Kill and the job timeout/cancel kills are replaced at
+// once without counting as crashes. Workers get SIGKILL when the primary dies
+// (Linux parent-death signal), and exit on IPC EOF as a second guard.
+package cluster
