@@ -18,6 +18,7 @@ generate: ## regenerate templ components (committed)
 
 test: vet templ-check ## vet, templ check, race tests of everything (browser tests included), short fuzz runs
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 -timeout 900s $(PKGS)
+	$(GO) test -count=1 -timeout 300s -run 'MemoryOnly|MillionJobList' ./cluster/
 	$(MAKE) fuzz-short
 
 vet:
