@@ -38,10 +38,10 @@ func (w *Worker) Online() <-chan struct{} { return w.p.online }
 // Exited is closed once the worker exited and was reaped.
 func (w *Worker) Exited() <-chan struct{} { return w.p.exited }
 
-// Info returns a snapshot of the worker.
+// Info returns a snapshot of the worker; after its exit its state is dead.
 func (w *Worker) Info() (WorkerInfo, error) {
 	var info WorkerInfo
-	err := w.do(func(p *proc) error { info = p.info(); return nil })
+	err := w.c.call(func() { info = w.p.info() })
 	return info, err
 }
 
