@@ -1,0 +1,181 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StaticPrefix is the URL path under which the server serves package static's FS.
+const StaticPrefix = "/static/"
+
+// DefaultInputs is the job-list form's preset: the seed's fib inputs.
+const DefaultInputs = "44 42 42 43"
+
+// HumanMS writes a duration given in milliseconds for people: "850 ms", "1.2 s",
+// "3 min 4 s", "2 h 5 min". static/js/format.js humanMs writes the same.
+func HumanMS(ms float64) string {
+	if ms < 0 || math.IsNaN(ms) {
+		ms = 0
+	}
+	switch {
+	case ms < 1000:
+		return fmt.Sprintf("%d ms", int64(math.Round(ms)))
+	case ms < 60_000:
+		return fmt.Sprintf("%.1f s", ms/1000)
+	}
+	s := int64(ms / 1000)
+	if s < 3600 {
+		return fmt.Sprintf("%d min %d s", s/60, s%60)
+	}
+	return fmt.Sprintf("%d h %d min", s/3600, s%3600/60)
+}
+
+// Uptime writes how long ago since was, in whole seconds, as it ticks on a card:
+// "45 s", "3 min 4 s", "2 h 5 min", "3 d 4 h". A zero since gives "–".
+func Uptime(since, now time.Time) string {
+	if since.IsZero() {
+		return "–"
+	}
+	s := max(int64(now.Sub(since)/time.Second), 0)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%d s", s)
+	case s < 3600:
+		return fmt.Sprintf("%d min %d s", s/60, s%60)
+	case s < 86400:
+		return fmt.Sprintf("%d h %d min", s/3600, s%3600/60)
+	}
+	return fmt.Sprintf("%d d %d h", s/86400, s%86400/3600)
+}
+
+// HumanBytes writes a byte count in binary units: "512 B", "12.3 MiB". Zero or less
+// gives "–", as the server reports 0 when it could not measure.
+func HumanBytes(n int64) string {
+	if n <= 0 {
+		return "–"
+	}
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	units := []string{"KiB", "MiB", "GiB", "TiB"}
+	v := float64(n) / 1024
+	i := 0
+	for v >= 1024 && i < len(units)-1 {
+		v /= 1024
+		i++
+	}
+	return fmt.Sprintf("%.1f %s", v, units[i])
+}
+
+// Percent writes a CPU share such as "12.5%".
+func Percent(p float64) string {
+	return fmt.Sprintf("%.1f%%", p)
+}
+
+// Speedup writes the ratio of summed job time to wall time, "3.80×", or "–" when there
+// is none yet.
+func Speedup(x float64) string {
+	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", x)
+}
+
+// knownStates lists every worker, job and batch state the stylesheet colours.
+var knownStates = map[string]bool{
+	"starting": true, "idle": true, "busy": true, "stopping": true, "dead": true,
+	"queued": true, "running": true, "done": true, "failed": true, "canceled": true,
+}
+
+// StateClass names the CSS class that colours a state: "state-busy". Unknown states
+// get "state-unknown", so a new state never injects an arbitrary class.
+func StateClass(state string) string {
+	if knownStates[state] {
+		return "state-" + state
+	}
+	return "state-unknown"
+}
+
+// JobLabel names a job the way the log does: "fib(42)".
+func JobLabel(kind string, input int64) string {
+	return kind + "(" + strconv.FormatInt(input, 10) + ")"
+}
+
+// Stamp writes t for a data- or datetime attribute (RFC 3339, milliseconds), or ""
+// for the zero time.
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// Clock writes the time of day of t, "15:04:05", or "" for the zero time.
+func Clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("15:04:05")
+}
+
+// BatchURL is the page of one job list.
+func BatchURL(id string) string {
+	return "/batches/" + url.PathEscape(id)
+}
+
+// BatchCancelURL is the no-JS form action that cancels a job list.
+func BatchCancelURL(id string) string {
+	return "/ui/batches/" + url.PathEscape(id) + "/cancel"
+}
+
+// WorkerActionURL is the no-JS form action for one worker: action is stop, kill or
+// crash.
+func WorkerActionURL(id int, action string) string {
+	return "/ui/workers/" + strconv.Itoa(id) + "/" + action
+}
+
+// KindLabel is the text of a kind's option: "fib — naive Fibonacci (0–50)".
+func KindLabel(k KindOption) string {
+	var b strings.Builder
+	b.WriteString(k.Name)
+	if k.Doc != "" {
+		b.WriteString(" — " + k.Doc)
+	}
+	if k.Min != 0 || k.Max != 0 {
+		fmt.Fprintf(&b, " (%d–%d)", k.Min, k.Max)
+	}
+	return b.String()
+}
+
+// TimeoutLabel writes a list's timeout, or "none" when it has none.
+func TimeoutLabel(t string) string {
+	if t == "" || t == "0s" {
+		return "none"
+	}
+	return t
+}
+
+// itoa and friends keep the templates short.
+func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+func utoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+func boolAttr(b bool) string { return strconv.FormatBool(b) }
+
+// pct writes a percentage for an SVG x or width attribute: "12.345%".
+func pct(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + "%" }
+
+func floatAttr(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+func pageTitle(t string) string {
+	if t == "" {
+		return "gocluster"
+	}
+	return t + " · gocluster"
+}
+
+func asset(path string) string { return StaticPrefix + path }

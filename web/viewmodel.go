@@ -1,0 +1,184 @@
+package web
+
+import "time"
+
+// The view models below are plain structs. The server fills them from cluster's
+// snapshots; the components only read them. Their field names follow the JSON the
+// server sends (cluster/types.go) so the mapping is one line per field, and so the
+// browser code, which renders the same JSON, draws the same thing.
+
+// LayoutView is what every page needs around its content.
+type LayoutView struct {
+	// Title is the page title; " · gocluster" is appended.
+	Title string
+	// ReadOnly hides every form and button that changes the pool and shows a
+	// "read-only" badge in the header.
+	ReadOnly bool
+	// Presentation starts the page in large-text presentation mode. The header toggle
+	// remembers the visitor's own choice in localStorage, which wins over this.
+	Presentation bool
+	// Version, when set, is shown in the footer.
+	Version string
+}
+
+// PanelView is the control panel at GET /.
+type PanelView struct {
+	// Now is the render time; worker uptimes are measured against it.
+	Now     time.Time
+	Pool    PoolView
+	Workers []WorkerView
+	// Batches are the job lists, newest first, without their jobs.
+	Batches []BatchRow
+	// Kinds are the job kinds offered by the job-list form.
+	Kinds     []KindOption
+	ScaleForm ScaleFormView
+	JobForm   JobFormView
+	// ActionError is the message of a failed restart, stop, kill, crash or cancel in
+	// the no-JS path; it is shown in #action-error.
+	ActionError string
+}
+
+// PoolView is the pool as a whole (PoolInfo without its workers).
+type PoolView struct {
+	// Size is the desired number of workers.
+	Size int
+	// Degraded is set when a slot cannot keep a worker alive; DegradedError says why.
+	Degraded      bool
+	DegradedError string
+	// Pending counts queued jobs, Running counts jobs on a worker.
+	Pending int
+	Running int
+	// Restarts counts workers replaced after they died; JobsDone counts finished jobs.
+	Restarts int
+	JobsDone int64
+	// LastSeq is the seq of the last event reflected in this view.
+	LastSeq uint64
+}
+
+// WorkerView is one worker card (WorkerInfo).
+type WorkerView struct {
+	ID         int
+	PID        int
+	Slot       int
+	State      string // starting, idle, busy, stopping or dead
+	StartedAt  time.Time
+	JobsDone   int64
+	Restarts   int
+	CurrentJob *JobRef // nil when the worker has no job
+	Listening  string  // address the worker listens on, if any
+	RSSBytes   int64
+	CPUPercent float64
+}
+
+// JobRef names the job a worker is running.
+type JobRef struct {
+	Batch string
+	Job   int64
+	Kind  string
+	Input int64
+}
+
+// KindOption is one job kind in the form's select.
+type KindOption struct {
+	Name string // "fib"
+	Doc  string // one line: "naive recursive Fibonacci"
+	// Min and Max bound the inputs; both zero means the kind states no bounds.
+	Min int64
+	Max int64
+}
+
+// ScaleFormView is the pool-size form.
+type ScaleFormView struct {
+	Size  int    // value of the number field: the desired size
+	Max   int    // largest size the server accepts
+	CPUs  int    // CPU count, for the "one per CPU" button
+	Error string // validation message from the last no-JS post
+}
+
+// JobFormView is the new-job-list form. A zero JobFormView shows the preset inputs
+// (DefaultInputs); after a failed post the server passes back what was typed.
+type JobFormView struct {
+	Kind    string // selected kind; empty selects the first
+	Inputs  string // textarea text
+	Timeout string // per-list timeout, e.g. "60s"; optional
+	Error   string // validation message from the last no-JS post
+}
+
+// BatchRow is one job list without its jobs (BatchInfo in list views).
+type BatchRow struct {
+	ID         string
+	Kind       string
+	State      string // running, done or canceled
+	CreatedAt  time.Time
+	FinishedAt time.Time // zero while running
+	Timeout    string    // e.g. "1m0s"; empty or "0s" means none
+	Summary    SummaryView
+}
+
+// SummaryView holds a job list's counts and times (BatchSummary).
+type SummaryView struct {
+	Total    int
+	Queued   int
+	Running  int
+	Done     int
+	Failed   int
+	Canceled int
+	WallMS   float64 // wall time of the list
+	WorkMS   float64 // summed time of its jobs
+	Speedup  float64 // WorkMS / WallMS
+}
+
+// BatchPageView is one job list at GET /batches/{id}.
+type BatchPageView struct {
+	// Now is the render time; running jobs' bars end there.
+	Now   time.Time
+	Batch BatchRow
+	Jobs  []JobRow
+	// ActionError is the message of a failed cancel in the no-JS path.
+	ActionError string
+}
+
+// JobRow is one job of a list (JobInfo).
+type JobRow struct {
+	ID         int64
+	Input      int64
+	State      string // queued, running, done, failed or canceled
+	Result     *int64 // nil until done
+	Error      string
+	Worker     int // 0 until started
+	PID        int
+	Attempts   int
+	QueuedAt   time.Time
+	StartedAt  time.Time // zero until started
+	FinishedAt time.Time // zero until finished
+	DurationMS float64
+}
+
+// DemosView is the demos page at GET /demos.
+type DemosView struct {
+	Demos []DemoView
+}
+
+// DemoView is one classroom demo: a classic Node cluster example and the same thing
+// in Go.
+type DemoView struct {
+	ID          string // stable slug, used in the element id "demo-{ID}"
+	Title       string
+	Shows       string // what it shows, one or two sentences
+	NodeSnippet string
+	GoSnippet   string
+	// RunAction is the URL a POST form sends to run the demo; empty hides the button.
+	RunAction string
+}
+
+// LoginView is the token page at GET /login.
+type LoginView struct {
+	Error string // e.g. "wrong token"
+}
+
+// MessageView is a page that only says something, such as "Not Found: no job list
+// b9".
+type MessageView struct {
+	Title   string
+	Message string
+}
