@@ -28,6 +28,7 @@ type Member struct {
 
 	mu        sync.Mutex
 	listeners []net.Listener
+	closed    bool // Close was called: the end of IPC is ours, not the primary's
 }
 
 var (
@@ -102,7 +103,12 @@ func (m *Member) readLoop() {
 	for {
 		line, err := fr.next()
 		if err != nil {
-			exitWorker(0)
+			m.mu.Lock()
+			ours := m.closed
+			m.mu.Unlock()
+			if !ours {
+				exitWorker(0)
+			}
 			return
 		}
 		f, err := decodeFrame(line)
@@ -143,6 +149,9 @@ func (m *Member) disconnect() {
 // Close flushes what was sent and closes the IPC channel; the primary then sees this
 // worker disconnect. Call it just before the worker exits.
 func (m *Member) Close() error {
+	m.mu.Lock()
+	m.closed = true
+	m.mu.Unlock()
 	m.out.close()
 	return m.conn.Close()
 }

@@ -1,0 +1,205 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/jobs"
+)
+
+// Banner is the first line of the Node fib example. There it sits above
+// `if (cluster.isMaster)`, and every worker runs the script from the top, so it
+// printed once per process; here only the primary prints it.
+const Banner = "####====START====###"
+
+// MaxFibInputs bounds the jobs of one fib demo: each gets its own transcript lines.
+const MaxFibInputs = 1000
+
+// fibTimeout is each fib job's deadline: fib(50) takes minutes on a slow machine,
+// and the demo is stopped with Ctrl-C rather than by a timeout.
+const fibTimeout = time.Hour
+
+// DefaultFibInputs returns the lesson's job list: 44 42 42 43.
+func DefaultFibInputs() []int64 { return []int64{44, 42, 42, 43} }
+
+// FibOptions configure Fib. The zero value replays the lesson.
+type FibOptions struct {
+	// Workers is the pool size. Default: one per CPU.
+	Workers int
+	// Inputs are the arguments of fib, one job each (0..50). Default DefaultFibInputs.
+	Inputs []int64
+	// Compare reruns the list on a one-worker pool to measure what one worker takes.
+	// Without it that time is estimated as the sum of the measured job times, which
+	// costs nothing but is only an estimate.
+	Compare bool
+}
+
+func (o FibOptions) withDefaults() (FibOptions, error) {
+	n, err := workerCount(o.Workers)
+	if err != nil {
+		return o, err
+	}
+	o.Workers = n
+	if len(o.Inputs) == 0 {
+		o.Inputs = DefaultFibInputs()
+	}
+	if len(o.Inputs) > MaxFibInputs {
+		return o, fmt.Errorf("%w: %d fib inputs: at most %d", cluster.ErrInvalid, len(o.Inputs), MaxFibInputs)
+	}
+	kind, err := jobs.Builtin().Lookup("fib")
+	if err != nil {
+		return o, err
+	}
+	if err := kind.ValidateAll(o.Inputs); err != nil {
+		return o, fmt.Errorf("%w: %w", cluster.ErrInvalid, err)
+	}
+	return o, nil
+}
+
+// Fib replays the lesson's first demo: the primary forks workers, hands out fib jobs,
+// prints each result as it arrives and the total time, then disconnects the pool. The
+// workers print what they receive and how long each job took. Unlike the original,
+// the banner prints once and a list longer than the pool still finishes; the
+// transcript ends by saying why, and by comparing with one worker.
+func Fib(ctx context.Context, out io.Writer, opts FibOptions) error {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return err
+	}
+	tr := newTranscript(out, finishKey)
+	tr.printf("%s", Banner)
+	c, err := cluster.Start(poolOptions(opts.Workers, "fib", tr))
+	if err != nil {
+		return fmt.Errorf("start pool: %w", err)
+	}
+	defer closePool(ctx, c)
+	evs := watchEvents(c)
+	defer evs.close()
+	r := &fibRun{c: c, tr: tr, opts: opts, results: map[int]int{}}
+	if err := r.play(ctx, evs); err != nil {
+		return err
+	}
+	if err := disconnect(ctx, c); err != nil {
+		return err
+	}
+	for _, ev := range evs.ready() {
+		r.printExit(ev)
+	}
+	r.lesson()
+	if err := r.compare(ctx); err != nil {
+		return err
+	}
+	return tr.Err()
+}
+
+// finishKey marks a worker's "finish work" line, which the primary waits for before
+// printing that worker's result.
+func finishKey(line string) string {
+	rest, ok := strings.CutPrefix(line, "[worker ")
+	if !ok {
+		return ""
+	}
+	id, msg, ok := strings.Cut(rest, "] ")
+	if !ok || !strings.HasPrefix(msg, "finish work") {
+		return ""
+	}
+	return "finish " + id
+}
+
+// fibRun is the primary's side of one fib demo; it is used by one goroutine.
+type fibRun struct {
+	c       *cluster.Cluster
+	tr      *transcript
+	opts    FibOptions
+	online  int
+	batch   string
+	results map[int]int // results received per worker id
+	summary cluster.BatchSummary
+}
+
+// play prints the pool's events until the list is done.
+func (r *fibRun) play(ctx context.Context, evs *events) error {
+	for {
+		ev, err := evs.next(ctx)
+		if err != nil {
+			return fmt.Errorf("fib demo: %w", err)
+		}
+		done, err := r.on(ctx, ev)
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// on handles one event; done is true once the list has ended.
+func (r *fibRun) on(ctx context.Context, ev cluster.Event) (done bool, err error) {
+	switch ev.Type {
+	case cluster.EventFork:
+		r.tr.printf("[master] : fork worker %d", ev.Worker)
+	case cluster.EventOnline:
+		r.online++
+		if r.batch == "" && r.online >= r.opts.Workers {
+			return false, r.submit()
+		}
+	case cluster.EventJobDone:
+		r.onResult(ctx, ev)
+	case cluster.EventJobFailed:
+		r.tr.printf("[master] fib(%d) failed on [worker %d]: %s", deref(ev.Input), ev.Worker, ev.Error)
+	case cluster.EventExit:
+		r.printExit(ev)
+	case cluster.EventDegraded:
+		return false, fmt.Errorf("fib demo: %s", ev.Error)
+	case cluster.EventBatchDone:
+		if ev.Batch == r.batch && ev.Summary != nil {
+			r.summary = *ev.Summary
+			r.tr.printf("[master] finish all work and using %d ms", ms(r.summary.WallMS))
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// submit queues the whole list once every worker is online, so that the fork lines
+// come before any worker's output.
+func (r *fibRun) submit() error {
+	b, err := r.c.Submit("fib", r.opts.Inputs, cluster.BatchOptions{Timeout: fibTimeout})
+	if err != nil {
+		return fmt.Errorf("submit fib jobs: %w", err)
+	}
+	r.batch = b.ID
+	return nil
+}
+
+// onResult prints a result after the worker's own "finish work" line for it.
+func (r *fibRun) onResult(ctx context.Context, ev cluster.Event) {
+	r.results[ev.Worker]++
+	r.tr.await(ctx, "finish "+strconv.Itoa(ev.Worker), r.results[ev.Worker], 2*time.Second)
+	r.tr.printf("[master] receive message from [worker %d]: %d", ev.Worker, deref(ev.Result))
+}
+
+// printExit prints Node's cluster.on('exit') line, with how the worker ended.
+func (r *fibRun) printExit(ev cluster.Event) {
+	if ev.Type != cluster.EventExit {
+		return
+	}
+	how := "exit code " + exitReason(ev)
+	if ev.Signal != "" {
+		how = "killed by " + ev.Signal
+	}
+	r.tr.printf("[master] : worker %d died (%s, exitedAfterDisconnect: %t)", ev.Worker, how, intentional(ev))
+}
+
+func deref(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// ms rounds milliseconds for printing.
+func ms(f float64) int64 { return int64(f + 0.5) }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	reReceive = regexp.MustCompile(`^\[worker (\d+)\] receive msg (\d+)$`)
+	reFinish  = regexp.MustCompile(`^\[worker (\d+)\] finish work and using \d+ ms$`)
+	reResult  = regexp.MustCompile(`^\[master\] receive message from \[worker (\d+)\]: (\d+)$`)
+)
+
+func fib(n int64) int64 {
+	a, b := int64(0), int64(1)
+	for range n {
+		a, b = b, a+b
+	}
+	return a
+}
+
+// TestDemoFib runs more jobs than workers, the case where the Node original hangs,
+// and checks every line of the lesson's shape, per worker and in order.
+func TestDemoFib(t *testing.T) {
+	out, code := runBin(t, nil, "demo", "fib", "-workers", "2", "20", "21", "22", "23", "24")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if lines[0] != "####====START====###" || strings.Count(out, "####====START====###\n") != 1 {
+		t.Errorf("banner not printed exactly once, first:\n%s", out)
+	}
+	if strings.Count(out, "[master] : fork worker ") != 2 {
+		t.Errorf("want 2 fork lines:\n%s", out)
+	}
+	received := map[string][]int64{} // per worker, inputs not yet answered
+	finished := map[string]int{}
+	answered := 0
+	for _, l := range lines {
+		switch m := match(l); {
+		case m.re == reReceive:
+			n, _ := strconv.ParseInt(m.sub[2], 10, 64)
+			received[m.sub[1]] = append(received[m.sub[1]], n)
+		case m.re == reFinish:
+			finished[m.sub[1]]++
+		case m.re == reResult:
+			w := m.sub[1]
+			if len(received[w]) == 0 || finished[w] == 0 {
+				t.Fatalf("%q before worker %s received and finished a job:\n%s", l, w, out)
+			}
+			want := fib(received[w][0])
+			received[w], finished[w] = received[w][1:], finished[w]-1
+			if got, _ := strconv.ParseInt(m.sub[2], 10, 64); got != want {
+				t.Errorf("%q: want %d", l, want)
+			}
+			answered++
+		}
+	}
+	if answered != 5 || !strings.Contains(out, "[master] finish all work and using ") ||
+		!strings.Contains(out, "Here 5 jobs ran on 2 workers and all finished") {
+		t.Errorf("%d of 5 answered, or the ending is missing:\n%s", answered, out)
+	}
+}
+
+type matched struct {
+	re  *regexp.Regexp
+	sub []string
+}
+
+func match(l string) matched {
+	for _, re := range []*regexp.Regexp{reReceive, reFinish, reResult} {
+		if m := re.FindStringSubmatch(l); m != nil {
+			return matched{re, m}
+		}
+	}
+	return matched{}
+}
+
+var (
+	reShare   = regexp.MustCompile(`share one socket: http://([^/\s]+)/\n`)
+	reNumReqs = regexp.MustCompile(`numReqs = (\d+) \(worker \d+: (\d+), worker \d+: (\d+)\) \(final`)
+)
+
+// TestDemoHTTP drives 200 requests, over new connections, at the port the primary
+// shares and checks that numReqs counted all of them and both workers served some.
+func TestDemoHTTP(t *testing.T) {
+	p := startBin(t, nil, "demo", "http", "-workers", "2", "-addr", "127.0.0.1:0", "-duration", "3s")
+	addr := p.out.waitMatch(t, reShare)[1]
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := g; i < 200; i += 8 {
+				resp, err := client.Get("http://" + addr + "/")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(body) != "hello world\n" {
+					t.Errorf("body %q", body)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	m := p.out.waitMatch(t, reNumReqs)
+	a, _ := strconv.Atoi(m[2])
+	b, _ := strconv.Atoi(m[3])
+	if m[1] != "200" || a == 0 || b == 0 {
+		t.Errorf("final count %s split %d/%d: want 200 with both workers serving", m[1], a, b)
+	}
+	if !strings.Contains(p.out.String(), "for i in $(seq 100); do curl -s http://"+addr+"/ >/dev/null; done") {
+		t.Error("no load command to copy")
+	}
+	if n := strings.Count(p.out.String(), "\nnumReqs = "); n < 2 {
+		t.Errorf("%d numReqs lines in 3 s, want one a second", n)
+	}
+}
+
+var reDied = regexp.MustCompile(`(?m)^worker \d+ died \((SIG[A-Z]+|\d+)\)\. restarting\.\.\.$`)
+
+func TestDemoRestart(t *testing.T) {
+	out, code := runBin(t, nil, "demo", "restart", "-workers", "2", "-duration", "2s")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	phase1, phase2, ok := strings.Cut(out, "[master] phase 2")
+	if !ok || len(reDied.FindAllString(phase1, -1)) == 0 {
+		t.Fatalf("no death in phase 1:\n%s", out)
+	}
+	if n := len(reDied.FindAllString(phase2, -1)); n != 6 {
+		t.Errorf("%d crashes in phase 2, want 6:\n%s", n, out)
+	}
+	for _, want := range []string{"after a backoff of", "crash-loop guard (pool.degraded)"} {
+		if !strings.Contains(phase2, want) {
+			t.Errorf("phase 2 lacks %q", want)
+		}
+	}
+}

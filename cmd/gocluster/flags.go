@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// serveConfig is everything serve needs, from flags and the environment.
+type serveConfig struct {
+	Addr            string
+	Workers         int
+	MaxWorkers      int
+	Token           string
+	ReadOnly        bool
+	MetricsPublic   bool
+	MaxBody         byteSize
+	MaxJobsPerList  int
+	MaxQueued       int
+	JobTimeout      time.Duration
+	MaxAttempts     int
+	Prefetch        int
+	History         int
+	ShutdownTimeout time.Duration
+	LogLevel        string
+	LogFormat       string
+}
+
+// envPrefix starts the environment variable of every serve flag: -max-workers is
+// also GOCLUSTER_MAX_WORKERS.
+const envPrefix = "GOCLUSTER_"
+
+// envName is the environment variable that sets flag name.
+func envName(name string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// serveFlags binds cfg's fields to a flag set, with their defaults and help.
+func serveFlags(cfg *serveConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are returned and printed once, by main
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one); a non-loopback address needs -token")
+	fs.IntVar(&cfg.Workers, "workers", runtime.NumCPU(), "initial pool size, 0..max-workers (default: CPU count)")
+	fs.IntVar(&cfg.MaxWorkers, "max-workers", max(64, 4*runtime.NumCPU()), "largest pool size scaling accepts, 1..4096")
+	fs.StringVar(&cfg.Token, "token", "", "secret required by the panel, the API and the WebSocket (printable ASCII, no spaces)")
+	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "show everything, change nothing")
+	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
+	cfg.MaxBody = 1 << 20
+	fs.Var(&cfg.MaxBody, "max-body", "largest request body: bytes, or a number with KiB, MiB or GiB; 1KiB..1GiB")
+	fs.IntVar(&cfg.MaxJobsPerList, "max-jobs-per-list", 1_000_000, "most jobs in one list, 1..100000000")
+	fs.IntVar(&cfg.MaxQueued, "max-queued", 2_000_000, "most jobs waiting across all lists, at least -max-jobs-per-list")
+	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
+	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")
+	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")
+	fs.IntVar(&cfg.History, "history", 100, "finished job lists kept, 1..100000")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running jobs may finish before their workers are killed, 0..24h")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
+	return fs
+}
+
+// parseServe reads serve's flags, then the environment for each flag not given, and
+// validates the result. -h gives flag.ErrHelp; every other mistake a usageError.
+func parseServe(args []string, getenv func(string) string) (serveConfig, error) {
+	var cfg serveConfig
+	fs := serveFlags(&cfg)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, usageErrorf("serve: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageErrorf("serve: unexpected argument %q (serve takes flags only)", fs.Arg(0))
+	}
+	src, err := applyEnv(fs, getenv)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate(src)
+}
+
+// sources remembers which flags were set from the environment, so that an error
+// names what the person actually typed.
+type sources map[string]string
+
+// name is "-workers", or "GOCLUSTER_WORKERS" when the value came from there.
+func (s sources) name(flag string) string {
+	if env, ok := s[flag]; ok {
+		return env
+	}
+	return "-" + flag
+}
+
+// applyEnv sets each flag not given on the command line from its environment
+// variable, if that is set and not empty: a flag wins over its variable.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) (sources, error) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	src := sources{}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := envName(f.Name)
+		v := getenv(env)
+		if err != nil || given[f.Name] || v == "" {
+			return
+		}
+		if serr := fs.Set(f.Name, v); serr != nil {
+			err = usageErrorf("environment variable %s=%q: %v (%s)", env, v, serr, f.Usage)
+		}
+		src[f.Name] = env
+	})
+	return src, err
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// env is a fake environment for parseServe.
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		m[k] = v
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestParseServeDefaults(t *testing.T) {
+	cfg, err := parseServe(nil, env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := serveConfig{Addr: "127.0.0.1:8080", Workers: runtime.NumCPU(), MaxWorkers: max(64, 4*runtime.NumCPU()),
+		MaxBody: 1 << 20, MaxJobsPerList: 1_000_000, MaxQueued: 2_000_000, JobTimeout: time.Minute, MaxAttempts: 3,
+		Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text"}
+	if cfg != want {
+		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)
+	}
+}
+
+func TestParseServeEnvironment(t *testing.T) {
+	cfg, err := parseServe([]string{"-workers", "2", "-read-only=false"}, env(
+		"GOCLUSTER_WORKERS=7", "GOCLUSTER_READ_ONLY=true", "GOCLUSTER_MAX_BODY=2MiB", "GOCLUSTER_TOKEN=abc",
+		"GOCLUSTER_ADDR=0.0.0.0:9000", "GOCLUSTER_SHUTDOWN_TIMEOUT=5s", "GOCLUSTER_METRICS_PUBLIC=1",
+		"GOCLUSTER_LOG_LEVEL=", // empty counts as unset
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Workers != 2 || cfg.ReadOnly {
+		t.Errorf("flags must win over the environment: %+v", cfg)
+	}
+	if cfg.MaxBody != 2<<20 || cfg.Token != "abc" || cfg.Addr != "0.0.0.0:9000" ||
+		cfg.ShutdownTimeout != 5*time.Second || !cfg.MetricsPublic || cfg.LogLevel != "info" {
+		t.Errorf("environment not applied: %+v", cfg)
+	}
+}
+
+func TestParseServeHelp(t *testing.T) {
+	if _, err := parseServe([]string{"-h"}, env()); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+}

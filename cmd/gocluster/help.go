@@ -1,0 +1,61 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// helpCmd is `gocluster help [serve|demo]`.
+func helpCmd(args []string, stdout io.Writer) error {
+	topic := ""
+	if len(args) > 0 {
+		topic = args[0]
+	}
+	switch topic {
+	case "":
+		fmt.Fprint(stdout, intro()+"\n"+serveUsage()+"\n"+demoUsage())
+	case "serve":
+		fmt.Fprint(stdout, serveUsage())
+	case "demo", "demos":
+		fmt.Fprint(stdout, demoUsage())
+	default:
+		return usageErrorf("help: no help on %q (topics: serve, demo)", topic)
+	}
+	return nil
+}
+
+func intro() string {
+	return `gocluster: Node.js's cluster module done properly in Go, with a live web panel.
+
+Usage:
+  gocluster [serve] [flags]     start a pool of workers and the control panel (the default)
+  gocluster demo NAME [flags]   replay a Node cluster example: fib, http or restart
+  gocluster version             print the version
+  gocluster help [serve|demo]   print this help
+`
+}
+
+// serveUsage lists serve's flags with their defaults and environment variables.
+func serveUsage() string {
+	var b strings.Builder
+	b.WriteString(`Serve flags. Each is also read from GOCLUSTER_<FLAG>, upper case with dashes as
+underscores (-max-workers is GOCLUSTER_MAX_WORKERS); a flag on the command line wins
+over its variable, and an empty variable counts as unset.
+`)
+	var cfg serveConfig
+	serveFlags(&cfg).VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  -%s (%s, default %q)\n      %s\n", f.Name, envName(f.Name), f.DefValue, f.Usage)
+	})
+	b.WriteString(`
+Security: gocluster refuses to start on a non-loopback address (0.0.0.0, a LAN IP, a
+host name) without -token, because anyone who can reach the panel could run jobs and
+kill workers. Loopback (127.0.0.1, ::1, localhost) needs no token.
+
+On SIGINT or SIGTERM gocluster stops accepting connections, cancels queued jobs, lets
+running jobs finish for -shutdown-timeout, then kills what is left and exits 0 with
+every worker gone. A second signal kills the workers at once (exit code 1).
+`)
+	return b.String()
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// binPath is the gocluster binary TestMain builds for the tests that run it as a real
+// process. It is set once, before any test runs.
+var binPath string
+
+func TestMain(m *testing.M) {
+	// In-process serve tests fork the test binary as their workers.
+	if cluster.IsWorker() {
+		os.Exit(runWorker(context.Background(), os.Stderr))
+	}
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would sleep 1 s at exit
+	}
+	dir, err := os.MkdirTemp("", "gocluster-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "gocluster")
+	if err := build(binPath); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}))
+}
+
+// build compiles this command, with -race when the tests themselves run with it.
+func build(out string) error {
+	args := []string{"build", "-o", out}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, ".")...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	return nil
+}

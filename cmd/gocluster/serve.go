@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/server"
+)
+
+// errForced is returned when a second signal cut the graceful shutdown short.
+var errForced = errors.New("forced shutdown: a second signal killed the workers and their running jobs")
+
+// serveCmd is `gocluster [serve] [flags]`.
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return helpCmd(nil, stdout) // `gocluster -h` is how most people ask
+	}
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stdout, stderr)
+}
+
+// instance is one running serve: the listener, the pool and the HTTP server.
+type instance struct {
+	cfg  serveConfig
+	log  *slog.Logger
+	ln   net.Listener
+	pool *cluster.Cluster
+	srv  *server.Server
+	http *http.Server
+}
+
+// serve runs the pool and the panel until ctx ends or SIGINT/SIGTERM arrives, then
+// shuts down gracefully; a second signal makes it quick. It returns nil after a
+// clean shutdown, with every worker reaped.
+func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	in, err := start(cfg, newLogger(stderr, cfg), stderr)
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- in.http.Serve(in.ln) }()
+	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
+	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
+		"token", cfg.Token != "")
+	signals := 0
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		in.log.Info("shutting down", "reason", context.Cause(ctx).Error())
+	case s := <-sigs:
+		signals++
+		in.log.Info("shutting down", "signal", s.String())
+	case serveErr = <-served:
+		in.log.Error("http server failed", "err", serveErr)
+	}
+	err = in.shutdown(sigs, signals)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return errors.Join(fmt.Errorf("serve http: %w", serveErr), err)
+	}
+	return err
+}
+
+// start opens the listener first, so a busy port fails before any worker is forked,
+// then the pool and the HTTP server.
+func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	pool, err := cluster.Start(poolOptions(cfg, log, stderr))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("start pool: %w", err)
+	}
+	srv := server.New(pool, server.Config{Token: cfg.Token, ReadOnly: cfg.ReadOnly,
+		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
+	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log)}, nil
+}
+
+// poolOptions turns the flags into the pool's options.
+func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Options {
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = -1 // cluster.Options: -1 is an empty pool, 0 the default size
+	}
+	return cluster.Options{
+		Workers:    workers,
+		MaxWorkers: cfg.MaxWorkers,
+		// A GOCLUSTER_DEMO left in the shell must not turn the job workers into demo workers.
+		Env:    []string{demos.EnvDemo + "="},
+		Output: stderr,
+		Logger: log,
+		// A retiring worker may finish its job for as long as a shutdown lets it.
+		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
+		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
+			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, History: cfg.History},
+	}
+}
+
+// httpServer has timeouts against slow clients, but no ReadTimeout or WriteTimeout:
+// they would cut ?wait= long polls and WebSocket connections, which outlive any
+// single deadline. Request bodies are bounded by -max-body instead.
+func httpServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// newLogger is the slog logger the flags ask for, on stderr.
+func newLogger(w io.Writer, cfg serveConfig) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel)) // validated already
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

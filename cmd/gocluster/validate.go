@@ -1,0 +1,136 @@
+package main
+
+import (
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// Bounds of the serve flags that have no natural limit of their own.
+const (
+	maxMaxWorkers      = 4096
+	maxJobsPerListCap  = 100_000_000
+	maxQueuedCap       = 1_000_000_000
+	maxTokenLen        = 1024
+	maxShutdownTimeout = 24 * time.Hour
+)
+
+// validate checks every setting and says which flag or variable is wrong and why.
+func (c *serveConfig) validate(src sources) error {
+	for _, check := range []func(sources) error{
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkLog, c.checkExposure,
+	} {
+		if err := check(src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *serveConfig) checkAddr(src sources) error {
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return usageErrorf("%s %q: %v (want host:port, e.g. 127.0.0.1:8080)", src.name("addr"), c.Addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return usageErrorf("%s %q: port must be a number from 0 to 65535", src.name("addr"), c.Addr)
+	}
+	return nil
+}
+
+// checkInts checks the integer flags against their bounds, in an order where each
+// bound is already known to be valid.
+func (c *serveConfig) checkInts(src sources) error {
+	for _, r := range []struct {
+		flag      string
+		v, lo, hi int
+	}{
+		{"max-workers", c.MaxWorkers, 1, maxMaxWorkers},
+		{"workers", c.Workers, 0, c.MaxWorkers},
+		{"max-jobs-per-list", c.MaxJobsPerList, 1, maxJobsPerListCap},
+		{"max-queued", c.MaxQueued, c.MaxJobsPerList, maxQueuedCap},
+		{"max-attempts", c.MaxAttempts, 1, 100},
+		{"prefetch", c.Prefetch, 1, 1000},
+		{"history", c.History, 1, 100_000},
+	} {
+		if r.v < r.lo || r.v > r.hi {
+			return usageErrorf("%s %d is out of range: must be between %d and %d", src.name(r.flag), r.v, r.lo, r.hi)
+		}
+	}
+	return nil
+}
+
+func (c *serveConfig) checkSizes(src sources) error {
+	if c.MaxBody < 1<<10 || c.MaxBody > 1<<30 {
+		return usageErrorf("%s %s is out of range: must be between 1KiB and 1GiB", src.name("max-body"), &c.MaxBody)
+	}
+	return nil
+}
+
+func (c *serveConfig) checkDurations(src sources) error {
+	for _, r := range []struct {
+		flag      string
+		v, lo, hi time.Duration
+	}{
+		{"job-timeout", c.JobTimeout, time.Millisecond, cluster.MaxJobTimeout},
+		{"shutdown-timeout", c.ShutdownTimeout, 0, maxShutdownTimeout},
+	} {
+		if r.v < r.lo || r.v > r.hi {
+			return usageErrorf("%s %s is out of range: must be between %s and %s", src.name(r.flag), r.v, r.lo, r.hi)
+		}
+	}
+	return nil
+}
+
+// checkToken accepts printable ASCII without spaces: the token travels in an HTTP
+// header and a cookie, where anything else would be mangled.
+func (c *serveConfig) checkToken(src sources) error {
+	if len(c.Token) > maxTokenLen {
+		return usageErrorf("%s is %d bytes long: at most %d", src.name("token"), len(c.Token), maxTokenLen)
+	}
+	for _, r := range c.Token {
+		if r <= ' ' || r > '~' {
+			return usageErrorf("%s may only hold printable ASCII without spaces", src.name("token"))
+		}
+	}
+	return nil
+}
+
+func (c *serveConfig) checkLog(src sources) error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return usageErrorf("%s %q: want debug, info, warn or error", src.name("log-level"), c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return usageErrorf("%s %q: want text or json", src.name("log-format"), c.LogFormat)
+	}
+	return nil
+}
+
+// checkExposure refuses a non-loopback address without a token: anyone who can reach
+// it could run jobs, kill workers and read every result.
+func (c *serveConfig) checkExposure(src sources) error {
+	host, _, _ := net.SplitHostPort(c.Addr)
+	if c.Token != "" || isLoopback(host) {
+		return nil
+	}
+	return usageErrorf("refusing to listen on %s (%s) without -token: anyone who can reach it could "+
+		"run jobs and kill workers. Set -token (or %s), or listen on a loopback address such as 127.0.0.1:8080",
+		c.Addr, src.name("addr"), envName("token"))
+}
+
+// isLoopback reports whether host only reaches this machine. An empty host means
+// every interface, and a name other than localhost may resolve anywhere.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
