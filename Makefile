@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 PKGS    ?= ./...
 FUZZTIME ?= 5s
 
-.PHONY: run build test vet templ-check generate bench lint fuzz fuzz-short load deps clean
+.PHONY: run build test vet templ-check generate bench lint fuzz fuzz-short load screenshot deps clean
 
 run: build ## build and start the panel on $(ADDR) with one worker per CPU
 	./$(BIN) serve -addr $(ADDR)
@@ -41,6 +41,12 @@ fuzz: ## longer fuzzing
 
 bench: ## the performance table (prints markdown, writes bench/results.json)
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./cluster/ 
+
+load: ## 50 API clients + 200 WebSocket clients for 20 s on loopback; prints a LOAD: line
+	$(GO) test -tags load -run TestLoad -count=1 -timeout 5m -v ./server/
+
+screenshot: ## refresh docs/screenshot.png from the browser test
+	GOCLUSTER_UPDATE_SCREENSHOT=1 $(GO) test -count=1 -run TestJobListLive ./server/e2e/
 
 lint: vet
 	$(GO) vet ./...
