@@ -78,3 +78,18 @@ func TestSubscribeSinceHasNoGap(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestDurationJSONRoundTrip(t *testing.T) {
+	in := Duration(90 * time.Second)
+	b, err := in.MarshalJSON()
+	if err != nil || string(b) != `"1m30s"` {
+		t.Fatalf("marshal: %s %v", b, err)
+	}
+	var out Duration
+	if err := out.UnmarshalJSON(b); err != nil || out != in {
+		t.Fatalf("unmarshal: %v %v", out, err)
+	}
+	if err := out.UnmarshalJSON([]byte(`"soon"`)); err == nil {
+		t.Fatal("bad duration accepted")
+	}
+}
