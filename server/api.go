@@ -1,0 +1,95 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// mountAPI serves the REST API under /api (docs/api.md). Unknown paths and wrong
+// methods answer in the same JSON error shape as everything else.
+func (s *Server) mountAPI(r chi.Router) {
+	r.Use(middleware.GetHead)
+	r.NotFound(apiNotFound)
+	r.MethodNotAllowed(methodNotAllowed)
+
+	r.Get("/pool", s.getPool)
+	r.Put("/pool", s.putPool)
+	r.Post("/pool/restart", s.restartPool)
+
+	r.Get("/workers", s.listWorkers)
+	r.Get("/workers/{id}", s.getWorker)
+	r.Post("/workers/{id}/kill", s.killWorker)
+	r.Post("/workers/{id}/stop", s.stopWorker)
+	r.Post("/workers/{id}/crash", s.crashWorker)
+
+	r.Post("/batches", s.submitBatch)
+	r.Get("/batches", s.listBatches)
+	r.Get("/batches/{id}", s.getBatch)
+	r.Delete("/batches/{id}", s.cancelBatch)
+
+	r.Get("/events", s.getEvents)
+}
+
+// writeJSON answers with v as JSON. API answers describe a live pool, so no cache
+// may keep them.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, r, fmt.Errorf("encode response: %w", err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// apiNotFound is the JSON 404 of unknown /api paths.
+func apiNotFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, fmt.Errorf("%w: no API endpoint %s %s (see docs/api.md)",
+		cluster.ErrNotFound, r.Method, clip(r.URL.Path)))
+}
+
+// methodNotAllowed answers 405 in the JSON error shape with an Allow header. chi
+// computes the allowed methods only for its own default handler, so they are found
+// again here by asking the root router which methods match the whole path; that
+// works the same from the root and from any sub-router that inherits the handler.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	allow := allowedMethods(r)
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, fmt.Errorf("%w: %s is not allowed on %s; allowed: %s",
+		errMethodNotAllowed, clip(r.Method), clip(r.URL.Path), strings.Join(allow, ", ")))
+}
+
+// allowedMethods lists the methods the router serves on r's path (HEAD wherever GET
+// is, as middleware.GetHead answers it).
+func allowedMethods(r *http.Request) []string {
+	rctx := chi.RouteContext(r.Context())
+	if rctx == nil || rctx.Routes == nil {
+		return nil
+	}
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete} {
+		probe := m
+		if m == http.MethodHead {
+			probe = http.MethodGet
+		}
+		if rctx.Routes.Match(chi.NewRouteContext(), probe, path) {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}

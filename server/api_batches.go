@@ -1,0 +1,114 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// List sizes of GET /api/batches.
+const (
+	defaultBatchList = 50
+	maxBatchList     = 500
+)
+
+// submitBatch is POST /api/batches (JSON or text body, see decodeBatchRequest). It
+// answers 201 with a Location header. With ?wait= it answers when the list ended or
+// the wait is over, with the jobs as they stand; without, at once and without jobs.
+func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) {
+	wait, waitGiven, err := parseWait(r, s.cfg.MaxWait)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	spec, err := decodeBatchRequest(w, r, s.cfg.MaxBody)
+	var info cluster.BatchInfo
+	if err == nil {
+		info, err = s.c.Submit(spec.Kind, spec.Inputs, cluster.BatchOptions{Timeout: spec.Timeout})
+	}
+	if err == nil && waitGiven {
+		info, err = s.waitBatch(r, info.ID, wait)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/batches/"+url.PathEscape(info.ID))
+	writeJSON(w, r, http.StatusCreated, info)
+}
+
+// waitBatch long-polls one list: it returns when the list ended, the wait is over,
+// the client left or the server closes, always with the list as it stands.
+func (s *Server) waitBatch(r *http.Request, id string, wait time.Duration) (cluster.BatchInfo, error) {
+	ctx, cancel := s.bg.waitContext(r.Context(), wait)
+	defer cancel()
+	return s.c.WaitBatch(ctx, id)
+}
+
+// listBatches is GET /api/batches: the kept lists, newest first, without their jobs;
+// ?limit= (default 50, at most 500) bounds how many.
+func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
+	limit, err := parseLimit(r, defaultBatchList, maxBatchList)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	bs := s.c.Batches()
+	if len(bs) > limit {
+		bs = bs[:limit]
+	}
+	if bs == nil {
+		bs = []cluster.BatchInfo{}
+	}
+	writeJSON(w, r, http.StatusOK, bs)
+}
+
+// getBatch is GET /api/batches/{id}: one list with its jobs; with ?wait= it answers
+// once the list ended or the wait is over.
+func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
+	wait, waitGiven, err := parseWait(r, s.cfg.MaxWait)
+	var id string
+	if err == nil {
+		id, err = batchID(r)
+	}
+	var info cluster.BatchInfo
+	switch {
+	case err != nil:
+	case waitGiven:
+		info, err = s.waitBatch(r, id, wait)
+	default:
+		info, err = s.c.Batch(id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, info)
+}
+
+// cancelBatch is DELETE /api/batches/{id}: queued jobs are canceled, running ones
+// stopped (their workers are killed and replaced). It answers with the list and its
+// jobs after the cancel; canceling an ended list changes nothing.
+func (s *Server) cancelBatch(w http.ResponseWriter, r *http.Request) {
+	id, err := batchID(r)
+	var info cluster.BatchInfo
+	if err == nil {
+		info, err = s.c.Cancel(id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	// The list may already have left the history (if it was the oldest kept);
+	// then the summary Cancel returned is all there is.
+	if full, err := s.c.Batch(id); err == nil {
+		info = full
+	} else if !errors.Is(err, cluster.ErrNotFound) {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, info)
+}

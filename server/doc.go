@@ -1,0 +1,8 @@
+// Package server adapts a cluster.Cluster to HTTP: the REST API for scripts and curl
+// users, the WebSocket event stream, the HTML control panel, Prometheus metrics, and
+// the security around them (token, read-only mode, CSRF and header policy).
+//
+// It owns no pool state: every handler asks the cluster, which is the single source
+// of truth, and renders the answer. Errors leave through one table (errors.go) as one
+// JSON shape: {"error":{"code":"...","message":"..."}}.
+package server

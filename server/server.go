@@ -1,0 +1,102 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// Config holds the server's settings. The zero value is usable: each field documents
+// its default.
+type Config struct {
+	// Token, when set, is required by every page, API call and the WebSocket, except
+	// /healthz (and /metrics when MetricsPublic).
+	Token string
+	// ReadOnly shows everything and changes nothing.
+	ReadOnly bool
+	// MetricsPublic lets /metrics through without the token.
+	MetricsPublic bool
+	// MaxBody bounds request bodies in bytes. Default 1 MiB.
+	MaxBody int64
+	// MaxWait bounds ?wait= long polls. Default 5m.
+	MaxWait time.Duration
+	// MaxWSClients bounds concurrent WebSocket clients. Default 2000.
+	MaxWSClients int
+	// WSSendQueue is each WebSocket client's queue of unsent events; a client that
+	// lets it fill is resynced with a snapshot. Default 1024.
+	WSSendQueue int
+	// CPUs is shown by the panel's "one per CPU" button. Default runtime.NumCPU().
+	CPUs int
+	// Logger receives request and hub logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (cfg Config) withDefaults() Config {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxWait <= 0 {
+		cfg.MaxWait = 5 * time.Minute
+	}
+	if cfg.MaxWSClients <= 0 {
+		cfg.MaxWSClients = 2000
+	}
+	if cfg.WSSendQueue <= 0 {
+		cfg.WSSendQueue = 1024
+	}
+	if cfg.CPUs <= 0 {
+		cfg.CPUs = runtime.NumCPU()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg
+}
+
+// Server serves one cluster over HTTP.
+type Server struct {
+	c       *cluster.Cluster
+	cfg     Config
+	hub     *hub
+	metrics *metrics
+	bg      *background // the API's restart goroutine and long-poll cancellation
+	handler http.Handler
+}
+
+// New builds the server and starts its hub; call Close to stop it.
+func New(c *cluster.Cluster, cfg Config) *Server {
+	s := &Server{c: c, cfg: cfg.withDefaults()}
+	s.metrics = newMetrics(c)
+	s.bg = newBackground()
+	s.hub = newHub(c, s.cfg, s.metrics)
+	s.handler = s.routes()
+	return s
+}
+
+// Handler is the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the hub and disconnects WebSocket clients, ends long polls, stops a
+// rolling restart started over the API and the metrics consumer, and waits for all
+// of their goroutines. It does not stop the cluster.
+func (s *Server) Close() {
+	s.hub.close()
+	s.bg.close()
+	s.metrics.close()
+}
+
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	s.mountMiddleware(r)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
+	s.mountMetrics(r)
+	r.Route("/api", s.mountAPI)
+	s.mountWS(r)
+	s.mountUI(r)
+	return r
+}

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/web"
+)
+
+// mountUI serves the HTML pages, the no-JavaScript forms under /ui/ and the static
+// assets.
+func (s *Server) mountUI(r chi.Router) {
+	s.mountStatic(r)
+	r.Get("/", s.panelPage)
+	r.Get("/batches/{id}", s.batchPage)
+	r.Get("/demos", s.demosPage)
+	r.Get("/login", s.loginPage)
+	r.Route("/ui", func(r chi.Router) {
+		r.Use(s.uiForm)
+		r.Post("/pool/scale", s.uiScale)
+		r.Post("/pool/restart", s.uiRestart)
+		r.Post("/batches", s.uiSubmit)
+		r.Post("/batches/{id}/cancel", s.uiCancel)
+		r.Post("/workers/{id}/{action}", s.uiWorker)
+	})
+}
+
+// panelPage is GET /: the control panel as the pool stands now; the page's script
+// then keeps it live over the WebSocket.
+func (s *Server) panelPage(w http.ResponseWriter, r *http.Request) {
+	s.renderPanel(w, r, http.StatusOK, nil)
+}
+
+// renderPanel renders the panel with status; edit, when set, adds what a failed
+// form post needs (its message and the user's input).
+func (s *Server) renderPanel(w http.ResponseWriter, r *http.Request, status int, edit func(*web.PanelView)) {
+	v := s.panelView()
+	if edit != nil {
+		edit(&v)
+	}
+	s.render(w, r, status, web.PanelPage(s.layout("Control panel"), v))
+}
+
+// batchPage is GET /batches/{id}: one job list with its results and timeline.
+func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
+	id, err := batchID(r)
+	var b cluster.BatchInfo
+	if err == nil {
+		b, err = s.c.Batch(id)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), batchPageView(b)))
+}
+
+// demosPage is GET /demos: the classroom demos of demos.Catalog.
+func (s *Server) demosPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, web.DemosPage(s.layout("Demos"), web.DemosView{Demos: demoViews(demos.Catalog())}))
+}
+
+// loginPage is GET /login: the token form. Without a token there is nothing to sign
+// in to, so it sends the visitor to the panel.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Token == "" {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.LoginPage(s.layout("Sign in"), web.LoginView{}))
+}
+
+// render writes a page. It renders into a buffer first, so a template error becomes
+// a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.cfg.Logger.Error("render page", "path", r.URL.Path, "err", err)
+		http.Error(w, "could not render the page", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store") // pages show live state
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError shows err as a small page in the site's frame, with the status the
+// error table gives it.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := uiStatus(err)
+	title := http.StatusText(status)
+	s.render(w, r, status, messagePage(s.layout(title), title, formMessage(err)))
+}
+
+// messagePage is a page with a heading and one paragraph, inside web's layout.
+func messagePage(l web.LayoutView, title, msg string) templ.Component {
+	return web.MessagePage(l, web.MessageView{Title: title, Message: msg})
+}
+
+// uiStatus is the status of a failed page or form: the API's, except that bad input
+// (the API's 400) is 422, the usual answer to a form re-rendered with its errors.
+func uiStatus(err error) int {
+	if st := statusOf(err); st != http.StatusBadRequest {
+		return st
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// formMessage is err's message for a person reading the page: the API's, without the
+// sentinel prefix ("invalid input: ") that helps scripts but not people.
+func formMessage(err error) string {
+	msg := userMessage(err)
+	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound} {
+		msg = strings.TrimPrefix(msg, e.Error()+": ")
+	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return msg
+}
+
+// redirectBack answers a successful form post with 303 to the page it came from
+// (the Referer's path, when it is this site's), or to the panel.
+func redirectBack(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, backPath(r), http.StatusSeeOther)
+}
+
+// backPath is the Referer's path when the Referer is this host's and the path is a
+// plain local one (never "//host", which browsers read as another site), else "/".
+func backPath(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host || u.Host == "" {
+		return "/"
+	}
+	if p := u.Path; !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) ||
+		strings.HasPrefix(p, "/ui/") {
+		return "/"
+	}
+	return u.EscapedPath()
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/cluster/jobs"
+	"github.com/gocluster/gocluster/web"
+)
+
+// This file maps cluster's snapshots to web's view models, one line per field, so
+// package web never sees package cluster.
+
+// panelView is the control panel as the pool stands now.
+func (s *Server) panelView() web.PanelView {
+	pool := s.c.Pool()
+	batches := s.c.Batches()
+	kinds := jobs.Builtin()
+	v := web.PanelView{
+		Now:       time.Now(),
+		Pool:      poolView(pool),
+		Workers:   workerViews(pool.Workers),
+		Batches:   batchRows(batches[:min(len(batches), snapshotBatches)]),
+		Kinds:     kindOptions(kinds.Kinds()),
+		ScaleForm: web.ScaleFormView{Size: pool.Size, Max: s.c.MaxWorkers(), CPUs: s.cfg.CPUs},
+	}
+	if _, err := kinds.Lookup(defaultKind); err == nil {
+		v.JobForm.Kind = defaultKind // the preset inputs are the seed's fib list
+	}
+	return v
+}
+
+// defaultKind is preselected in the job form: web.DefaultInputs are its inputs.
+const defaultKind = "fib"
+
+// layout is what every page shares.
+func (s *Server) layout(title string) web.LayoutView {
+	return web.LayoutView{Title: title, ReadOnly: s.cfg.ReadOnly}
+}
+
+func poolView(p cluster.PoolInfo) web.PoolView {
+	return web.PoolView{
+		Size:     p.Size,
+		Degraded: p.Degraded,
+		Pending:  p.Queue.Pending,
+		Running:  p.Queue.Running,
+		Restarts: p.Restarts,
+		JobsDone: p.JobsDone,
+		LastSeq:  p.LastSeq,
+	}
+}
+
+func workerViews(ws []cluster.WorkerInfo) []web.WorkerView {
+	out := make([]web.WorkerView, len(ws))
+	for i, w := range ws {
+		out[i] = web.WorkerView{
+			ID:         w.ID,
+			PID:        w.PID,
+			Slot:       w.Slot,
+			State:      string(w.State),
+			StartedAt:  w.StartedAt,
+			JobsDone:   w.JobsDone,
+			Restarts:   w.Restarts,
+			CurrentJob: jobRef(w.CurrentJob),
+			Listening:  w.Listening,
+			RSSBytes:   w.RSSBytes,
+			CPUPercent: w.CPUPercent,
+		}
+	}
+	return out
+}
+
+func jobRef(j *cluster.JobRef) *web.JobRef {
+	if j == nil {
+		return nil
+	}
+	return &web.JobRef{Batch: j.Batch, Job: j.Job, Kind: j.Kind, Input: j.Input}
+}
+
+func batchRows(bs []cluster.BatchInfo) []web.BatchRow {
+	out := make([]web.BatchRow, len(bs))
+	for i, b := range bs {
+		out[i] = batchRow(b)
+	}
+	return out
+}
+
+func batchRow(b cluster.BatchInfo) web.BatchRow {
+	return web.BatchRow{
+		ID:         b.ID,
+		Kind:       b.Kind,
+		State:      string(b.State),
+		CreatedAt:  b.CreatedAt,
+		FinishedAt: deref(b.FinishedAt),
+		Timeout:    time.Duration(b.Timeout).String(),
+		Summary:    summaryView(b.Summary),
+	}
+}
+
+func summaryView(s cluster.BatchSummary) web.SummaryView {
+	return web.SummaryView{
+		Total:    s.Total,
+		Queued:   s.Queued,
+		Running:  s.Running,
+		Done:     s.Done,
+		Failed:   s.Failed,
+		Canceled: s.Canceled,
+		WallMS:   s.WallMS,
+		WorkMS:   s.WorkMS,
+		Speedup:  s.Speedup,
+	}
+}
+
+// batchPageView is one list with its jobs.
+func batchPageView(b cluster.BatchInfo) web.BatchPageView {
+	v := web.BatchPageView{Now: time.Now(), Batch: batchRow(b), Jobs: make([]web.JobRow, len(b.Jobs))}
+	for i, j := range b.Jobs {
+		v.Jobs[i] = web.JobRow{
+			ID:         j.ID,
+			Input:      j.Input,
+			State:      string(j.State),
+			Result:     j.Result,
+			Error:      j.Error,
+			Worker:     j.Worker,
+			PID:        j.PID,
+			Attempts:   j.Attempts,
+			QueuedAt:   j.QueuedAt,
+			StartedAt:  deref(j.StartedAt),
+			FinishedAt: deref(j.FinishedAt),
+			DurationMS: j.DurationMS,
+		}
+	}
+	return v
+}
+
+func kindOptions(ks []jobs.Kind) []web.KindOption {
+	out := make([]web.KindOption, len(ks))
+	for i, k := range ks {
+		out[i] = web.KindOption{Name: k.Name, Doc: k.Doc, Min: k.Min, Max: k.Max}
+	}
+	return out
+}
+
+// demoViews shows each demo with its snippets. None has a run button: a demo runs
+// its own pool, so it runs from a terminal (Info.Command), not inside the server's.
+func demoViews(ds []demos.Info) []web.DemoView {
+	out := make([]web.DemoView, len(ds))
+	for i, d := range ds {
+		out[i] = web.DemoView{ID: d.ID, Title: d.Title, Shows: d.Shows,
+			NodeSnippet: d.NodeSnippet, GoSnippet: d.GoSnippet}
+	}
+	return out
+}
+
+// deref is *t, or the zero time for nil.
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
