@@ -91,12 +91,17 @@ func (c *Cluster) Batch(id string) (BatchInfo, error) {
 // Batches returns the kept lists, newest first, without their jobs.
 func (c *Cluster) Batches() []BatchInfo {
 	var out []BatchInfo
-	c.call(func() {
-		now := c.clock.Now()
-		for i := len(c.jobs.order) - 1; i >= 0; i-- {
-			out = append(out, c.jobs.order[i].info(now, false))
-		}
-	})
+	c.call(func() { out = c.batchesLocked(0) })
+	return out
+}
+
+// batchesLocked lists up to limit lists (0: all), newest first.
+func (c *Cluster) batchesLocked(limit int) []BatchInfo {
+	var out []BatchInfo
+	now := c.clock.Now()
+	for i := len(c.jobs.order) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+		out = append(out, c.jobs.order[i].info(now, false))
+	}
 	return out
 }
 

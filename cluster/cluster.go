@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // Cluster is the primary's handle on a pool of worker processes. One goroutine owns
@@ -44,12 +47,13 @@ type Cluster struct {
 // slot is one place in the pool. Its worker is replaced when it dies; its crash record
 // drives the restart policy.
 type slot struct {
-	n        int
-	worker   *proc
-	restarts int
-	record   crashRecord
-	pending  *timer // a backoff restart waiting to happen
-	degraded bool
+	n           int
+	worker      *proc
+	restarts    int
+	record      crashRecord
+	pending     *timer // a backoff restart waiting to happen
+	degraded    bool
+	degradedWhy string
 }
 
 // Start forks a pool of opts.Workers workers and returns at once; workers come
@@ -169,24 +173,51 @@ func (c *Cluster) LastSeq() uint64 { return c.bus.lastSeq() }
 // Pool returns a snapshot of the pool: size, workers by id, queue and counters.
 func (c *Cluster) Pool() PoolInfo {
 	var info PoolInfo
-	err := c.call(func() {
-		info = PoolInfo{Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
-		info.Queue = c.jobs.queueInfo()
-		for _, p := range c.procs {
-			info.Workers = append(info.Workers, p.info())
-		}
-		for _, s := range c.slots {
-			info.Degraded = info.Degraded || s.degraded
-		}
-		info.LastSeq = c.bus.lastSeq()
-	})
-	if err != nil {
+	if err := c.call(func() { info = c.poolLocked() }); err != nil {
 		return PoolInfo{LastSeq: c.bus.lastSeq()}
 	}
-	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
 	c.stats.fill(info.Workers)
 	return info
 }
+
+// Snapshot returns the pool and the kept job lists (newest first, at most
+// maxBatches, without jobs) as of one moment: both include exactly the events up
+// to LastSeq, so a subscriber can resume from there with nothing missed or doubled.
+func (c *Cluster) Snapshot(maxBatches int) (PoolInfo, []BatchInfo) {
+	var info PoolInfo
+	var lists []BatchInfo
+	if err := c.call(func() {
+		info = c.poolLocked()
+		lists = c.batchesLocked(maxBatches)
+	}); err != nil {
+		return PoolInfo{LastSeq: c.bus.lastSeq()}, nil
+	}
+	c.stats.fill(info.Workers)
+	return info, lists
+}
+
+func (c *Cluster) poolLocked() PoolInfo {
+	info := PoolInfo{Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
+	info.Queue = c.jobs.queueInfo()
+	for _, p := range c.procs {
+		info.Workers = append(info.Workers, p.info())
+	}
+	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
+	var reasons []string
+	for _, s := range c.slots {
+		if s.degraded {
+			info.Degraded = true
+			reasons = append(reasons, s.degradedWhy)
+		}
+	}
+	sort.Strings(reasons)
+	info.DegradedReason = strings.Join(reasons, "; ")
+	info.LastSeq = c.bus.lastSeq()
+	return info
+}
+
+// Kinds lists the job kinds Submit accepts, by name.
+func (c *Cluster) Kinds() []jobs.Kind { return c.opts.Jobs.Registry.Kinds() }
 
 // Workers returns a snapshot of the live workers, by id.
 func (c *Cluster) Workers() []WorkerInfo { return c.Pool().Workers }

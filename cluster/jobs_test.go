@@ -157,3 +157,17 @@ func TestSubmitValidates(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshotIsConsistent(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: 1})
+	for i := 0; i < 3; i++ {
+		submitWait(t, c, "fib", []int64{int64(i)}, cluster.BatchOptions{})
+	}
+	pool, lists := c.Snapshot(2)
+	if len(lists) != 2 || lists[0].ID != "3" || lists[1].ID != "2" || pool.LastSeq != c.LastSeq() {
+		t.Fatalf("snapshot: seq %d lists %+v", pool.LastSeq, lists)
+	}
+	if len(c.Kinds()) == 0 {
+		t.Fatal("no kinds")
+	}
+}

@@ -157,6 +157,7 @@ func (c *Cluster) afterCrash(s *slot, started time.Time) {
 		s.degraded = true
 		msg := fmt.Sprintf("slot %d crashed %d times within %s: not restarting it until the pool is scaled or restarted",
 			s.n, len(s.record.crashes), c.opts.Restart.CrashLoopWindow)
+		s.degradedWhy = msg
 		c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
 		c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes))
 		return

@@ -50,8 +50,8 @@ func TestCrashLoopBacksOffThenDegrades(t *testing.T) {
 	if !strings.Contains(deg.Error, "crashed 6 times") {
 		t.Fatalf("degraded message: %q", deg.Error)
 	}
-	if p := c.Pool(); !p.Degraded || len(p.Workers) != 0 {
-		t.Fatalf("pool: degraded=%v workers=%d", p.Degraded, len(p.Workers))
+	if p := c.Pool(); !p.Degraded || len(p.Workers) != 0 || p.DegradedReason != deg.Error {
+		t.Fatalf("pool: degraded=%v (%q) workers=%d", p.Degraded, p.DegradedReason, len(p.Workers))
 	}
 	if err := c.WaitReady(ctxT(t)); err == nil {
 		t.Fatal("WaitReady on a degraded pool should fail")

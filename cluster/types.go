@@ -50,13 +50,15 @@ type QueueInfo struct {
 
 // PoolInfo is a snapshot of the whole pool.
 type PoolInfo struct {
-	Size     int          `json:"size"`
-	Degraded bool         `json:"degraded"`
-	Workers  []WorkerInfo `json:"workers"`
-	Queue    QueueInfo    `json:"queue"`
-	Restarts int          `json:"restarts"`
-	JobsDone int64        `json:"jobs_done"`
-	LastSeq  uint64       `json:"last_seq"`
+	Size     int  `json:"size"`
+	Degraded bool `json:"degraded"`
+	// DegradedReason says which slots stopped restarting and why.
+	DegradedReason string       `json:"degraded_reason,omitempty"`
+	Workers        []WorkerInfo `json:"workers"`
+	Queue          QueueInfo    `json:"queue"`
+	Restarts       int          `json:"restarts"`
+	JobsDone       int64        `json:"jobs_done"`
+	LastSeq        uint64       `json:"last_seq"`
 }
 
 // BatchState is the state of a job list.
