@@ -25,46 +25,18 @@ func TestChaosEveryJobEndsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	kills := 0
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for range tick.C {
-			info, _ := c.Batch(b.ID)
-			if info.State != cluster.BatchRunning {
-				return
-			}
-			ws := c.Workers()
-			if len(ws) == 0 {
-				continue
-			}
-			if w, err := c.Worker(ws[rand.IntN(len(ws))].ID); err == nil {
-				w.Kill(syscall.SIGKILL)
-				kills++
-			}
-		}
-	}()
+	kills := make(chan int)
+	go func() { kills <- killRandomly(c, b.ID, 250*time.Millisecond) }()
 	got, err := c.WaitBatch(ctxT(t), b.ID)
-	<-done
+	killed := <-kills
 	if err != nil || got.State != cluster.BatchDone {
 		t.Fatalf("list: %v %s", err, got.State)
 	}
+	drain(ev)
 	ends := map[int64]int{}
 	for _, e := range ev.got {
 		if e.Type == cluster.EventJobDone || e.Type == cluster.EventJobFailed {
 			ends[e.Job]++
-		}
-	}
-	for ok := true; ok; {
-		select {
-		case e := <-ev.sub.C:
-			if e.Type == cluster.EventJobDone || e.Type == cluster.EventJobFailed {
-				ends[e.Job]++
-			}
-		default:
-			ok = false
 		}
 	}
 	retried := 0
@@ -74,16 +46,36 @@ func TestChaosEveryJobEndsOnce(t *testing.T) {
 			t.Errorf("job %d failed without a reason", j.ID)
 		case j.State != cluster.JobDone && j.State != cluster.JobFailed:
 			t.Errorf("job %d ended %s", j.ID, j.State)
-		}
-		if ends[j.ID] != 1 {
+		case ends[j.ID] != 1:
 			t.Errorf("job %d reported %d times", j.ID, ends[j.ID])
 		}
 		if j.Attempts > 1 {
 			retried++
 		}
 	}
-	t.Logf("%d kills, %d jobs retried, %d failed, wall %.0f ms", kills, retried, got.Summary.Failed, got.Summary.WallMS)
-	if kills > 0 && retried == 0 {
+	t.Logf("%d kills, %d jobs retried, %d failed, wall %.0f ms", killed, retried, got.Summary.Failed, got.Summary.WallMS)
+	if killed > 0 && retried == 0 {
 		t.Error("workers were killed mid-list but no job records a second attempt")
 	}
+}
+
+// killRandomly SIGKILLs a random live worker every period until the list ends, and
+// says how many it killed.
+func killRandomly(c *cluster.Cluster, batch string, period time.Duration) int {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	kills := 0
+	for range tick.C {
+		if info, _ := c.Batch(batch); info.State != cluster.BatchRunning {
+			return kills
+		}
+		ws := c.Workers()
+		if len(ws) == 0 {
+			continue
+		}
+		if w, err := c.Worker(ws[rand.IntN(len(ws))].ID); err == nil && w.Kill(syscall.SIGKILL) == nil {
+			kills++
+		}
+	}
+	return kills
 }
