@@ -34,13 +34,14 @@ fuzz-short: ## each fuzz target briefly, as a regression run
 	$(GO) test -run '^$$' -fuzz '^FuzzParseInputs$$' -fuzztime $(FUZZTIME) ./cluster/jobs/
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./cluster/jobs/
 	$(GO) test -run '^$$' -fuzz '^FuzzFrameDecoder$$' -fuzztime $(FUZZTIME) ./cluster/
+	$(GO) test -run '^$$' -fuzz '^FuzzFastDecoder$$' -fuzztime $(FUZZTIME) ./cluster/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatchRequest$$' -fuzztime $(FUZZTIME) ./server/
 
 fuzz: ## longer fuzzing
 	$(MAKE) fuzz-short FUZZTIME=2m
 
-bench: ## the performance table (prints markdown, writes bench/results.json)
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 20m ./cluster/ 
+bench: ## the performance table: medians and spread over 5 runs (prints markdown, writes bench/results.json)
+	$(GO) run ./cmd/gocluster-bench -go $(GO) -count 5 -out bench/results.json
 
 load: ## 50 API clients + 200 WebSocket clients for 20 s on loopback; prints a LOAD: line
 	$(GO) test -tags load -run TestLoad -count=1 -timeout 5m -v ./server/

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -73,3 +75,183 @@ func (fr *frameReader) check(line []byte) ([]byte, error) {
 // buffered reports whether another frame may be read without blocking, so callers
 // can hand frames on in batches.
 func (fr *frameReader) buffered() bool { return fr.r.Buffered() > 0 }
+
+// The prefixes of the frames this package writes most. decodeFast recognises them.
+const (
+	msgPrefix    = `{"t":"msg","d":`
+	jobPrefix    = `{"t":"job","job":`
+	resultPrefix = `{"t":"result","job":`
+)
+
+// decodeFast parses the hot frames exactly as appendFrame writes them, without
+// reflection. It reports false for anything else, even valid JSON with other
+// spacing or field order, which then goes through encoding/json: the fast path
+// only ever accepts lines that encoding/json would decode the same way.
+func decodeFast(line []byte) (frame, bool) {
+	s := scanner{b: line, ok: true}
+	var f frame
+	switch {
+	case s.lit(msgPrefix):
+		return decodeMsg(s.b)
+	case s.lit(jobPrefix):
+		f.T, f.Job = frameJob, s.int()
+		s.expect(`,"kind":`)
+		f.Kind = s.name()
+		s.expect(`,"in":`)
+		f.In = s.int()
+	case s.lit(resultPrefix):
+		f.T, f.Job = frameResult, s.int()
+		if s.lit(`,"out":`) {
+			f.Out = s.int()
+		}
+		if s.lit(`,"ms":`) {
+			f.MS = s.num()
+		}
+	default:
+		return f, false
+	}
+	s.expect("}")
+	return f, s.ok && len(s.b) == 0
+}
+
+// decodeMsg takes the rest of a msg frame after its prefix: one JSON value and "}".
+func decodeMsg(rest []byte) (frame, bool) {
+	n := len(rest) - 1
+	if n < 1 || rest[n] != '}' || isSpace(rest[0]) || isSpace(rest[n-1]) || !json.Valid(rest[:n]) {
+		return frame{}, false
+	}
+	return frame{T: frameMsg, D: bytes.Clone(rest[:n])}, true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// scanner walks a frame; after the first mismatch ok is false and every further
+// step does nothing.
+type scanner struct {
+	b  []byte
+	ok bool
+}
+
+// lit consumes p if the input starts with it.
+func (s *scanner) lit(p string) bool {
+	if !s.ok || len(s.b) < len(p) || string(s.b[:len(p)]) != p {
+		return false
+	}
+	s.b = s.b[len(p):]
+	return true
+}
+
+func (s *scanner) expect(p string) {
+	if !s.lit(p) {
+		s.ok = false
+	}
+}
+
+// int consumes a JSON integer of at most 18 digits (longer ones are left to
+// encoding/json), so it cannot overflow.
+func (s *scanner) int() int64 {
+	b, i := s.b, 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	start := i
+	var n int64
+	for ; i < len(b) && isDigit(b[i]) && i-start < 18; i++ {
+		n = n*10 + int64(b[i]-'0')
+	}
+	digits := i - start
+	if !s.ok || digits == 0 || (digits > 1 && b[start] == '0') || (i < len(b) && isDigit(b[i])) {
+		s.ok = false
+		return 0
+	}
+	s.b = b[i:]
+	if start > 0 {
+		n = -n
+	}
+	return n
+}
+
+// num consumes a JSON number.
+func (s *scanner) num() float64 {
+	n := numberLen(s.b)
+	if !s.ok || n == 0 {
+		s.ok = false
+		return 0
+	}
+	x, err := strconv.ParseFloat(string(s.b[:n]), 64)
+	if err != nil {
+		s.ok = false
+		return 0
+	}
+	s.b = s.b[n:]
+	return x
+}
+
+// numberLen is the length of the JSON number at the start of b, 0 if there is none:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func numberLen(b []byte) int {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && isDigit(b[i]):
+		i = digitsFrom(b, i)
+	default:
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		if j := digitsFrom(b, i+1); j > i+1 {
+			i = j
+		} else {
+			return 0
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		j := i + 1
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if k := digitsFrom(b, j); k > j {
+			i = k
+		} else {
+			return 0
+		}
+	}
+	return i
+}
+
+func digitsFrom(b []byte, i int) int {
+	for i < len(b) && isDigit(b[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// name consumes a quoted job kind name made of the characters registry names use;
+// anything that would need unescaping is left to encoding/json.
+func (s *scanner) name() string {
+	if !s.lit(`"`) {
+		s.ok = false
+		return ""
+	}
+	i := 0
+	for i < len(s.b) && isNameByte(s.b[i]) {
+		i++
+	}
+	if i == 0 || i >= len(s.b) || s.b[i] != '"' {
+		s.ok = false
+		return ""
+	}
+	name := string(s.b[:i])
+	s.b = s.b[i+1:]
+	return name
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '_' || c == '-' || c == '.'
+}

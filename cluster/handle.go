@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"syscall"
 	"time"
@@ -66,7 +67,16 @@ func (w *Worker) Send(v any) error {
 	if err != nil {
 		return fmt.Errorf("%w: message is not JSON-serialisable: %v", ErrInvalid, err)
 	}
-	return w.do(func(p *proc) error { return p.out.send(&frame{T: frameMsg, D: b}) })
+	// The frame writer is safe to use from any goroutine and is closed before the
+	// worker is marked dead, so Send skips the trip through the pool goroutine:
+	// that trip was most of the cost of a pipelined message.
+	if err := w.p.out.send(&frame{T: frameMsg, D: b}); err != nil {
+		if errors.Is(err, ErrClosed) {
+			return fmt.Errorf("%w: worker %d has exited", ErrNotFound, w.p.id)
+		}
+		return err
+	}
+	return nil
 }
 
 // Kill sends sig (0 means SIGTERM) to the worker. A killed worker is not retired: the

@@ -1,7 +1,9 @@
 package cluster_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/gocluster/gocluster/cluster"
 )
@@ -90,6 +92,34 @@ func drain(e *events) {
 			e.got = append(e.got, ev)
 		default:
 			return
+		}
+	}
+}
+
+// TestRetiredWorkerRunsItsAssignedJob sends a job and, right behind it, the request
+// to leave: the worker must run the job the primary counts as running instead of
+// leaving it to be retried (or, in a pool scaled to zero, to wait forever).
+func TestRetiredWorkerRunsItsAssignedJob(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: 1})
+	for i := 0; i < 5; i++ {
+		if err := c.WaitReady(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+		b, err := c.Submit("sleep", []int64{1}, cluster.BatchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Scale(0); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		got, err := c.WaitBatch(ctx, b.ID)
+		cancel()
+		if err != nil || got.Summary.Done != 1 || got.Jobs[0].Attempts != 1 {
+			t.Fatalf("round %d: %v, %+v, jobs %+v", i, err, got.Summary, got.Jobs)
+		}
+		if err := c.Scale(1); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -1,9 +1,12 @@
 package cluster
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 )
 
 // ProtocolVersion is the version a worker states in its hello frame. The primary
@@ -49,8 +52,13 @@ type frame struct {
 }
 
 // decodeFrame parses one line. Unknown fields are ignored so newer workers can add
-// fields; an unknown kind is left to the caller.
+// fields; an unknown kind is left to the caller. The frames this package writes
+// itself are parsed by hand (see decodeFast); anything else goes through
+// encoding/json, which also has the last word on what is malformed.
 func decodeFrame(line []byte) (frame, error) {
+	if f, ok := decodeFast(line); ok {
+		return f, nil
+	}
 	var f frame
 	if err := json.Unmarshal(line, &f); err != nil {
 		return f, fmt.Errorf("%w: %v", ErrBadFrame, err)
@@ -61,12 +69,26 @@ func decodeFrame(line []byte) (frame, error) {
 	return f, nil
 }
 
-// appendFrame appends the frame as one JSON line.
+// appendFrame appends the frame as one JSON line. The hot kinds (job, result, msg)
+// are written without reflection, byte for byte as encoding/json writes them.
 func appendFrame(buf []byte, f *frame) ([]byte, error) {
-	if f.T == frameJob {
+	switch {
+	case f.T == frameJob:
 		return appendJobFrame(buf, f), nil
+	case f.T == frameMsg && len(f.D) > 0 && bytes.IndexByte(f.D, '\n') < 0:
+		buf = append(buf, msgPrefix...)
+		buf = append(buf, f.D...)
+		return append(buf, "}\n"...), nil
+	case f.T == frameResult && f.Err == "" && plainFloat(f.MS):
+		return appendResultFrame(buf, f), nil
 	}
-	b, err := json.Marshal(f)
+	return marshalFrame(buf, *f)
+}
+
+// marshalFrame is the general encoder. It takes the frame by value so that only
+// this rare path puts a frame on the heap.
+func marshalFrame(buf []byte, f frame) ([]byte, error) {
+	b, err := json.Marshal(&f)
 	if err != nil {
 		return buf, err
 	}
@@ -77,11 +99,33 @@ func appendFrame(buf []byte, f *frame) ([]byte, error) {
 // appendJobFrame encodes the hottest frame without reflection: job kinds are
 // registry names (letters only), so they need no escaping.
 func appendJobFrame(buf []byte, f *frame) []byte {
-	buf = append(buf, `{"t":"job","job":`...)
+	buf = append(buf, jobPrefix...)
 	buf = appendInt(buf, f.Job)
 	buf = append(buf, `,"kind":"`...)
 	buf = append(buf, f.Kind...)
 	buf = append(buf, `","in":`...)
 	buf = appendInt(buf, f.In)
 	return append(buf, "}\n"...)
+}
+
+// appendResultFrame encodes a successful result: {"t":"result","job":7,"out":55,"ms":1.25}.
+func appendResultFrame(buf []byte, f *frame) []byte {
+	buf = append(buf, resultPrefix...)
+	buf = appendInt(buf, f.Job)
+	if f.Out != 0 {
+		buf = append(buf, `,"out":`...)
+		buf = appendInt(buf, f.Out)
+	}
+	if f.MS != 0 {
+		buf = append(buf, `,"ms":`...)
+		buf = strconv.AppendFloat(buf, f.MS, 'f', -1, 64)
+	}
+	return append(buf, "}\n"...)
+}
+
+// plainFloat reports whether encoding/json writes x in plain decimal notation, the
+// only one appendResultFrame writes.
+func plainFloat(x float64) bool {
+	a := math.Abs(x)
+	return a == 0 || (a >= 1e-6 && a < 1e21)
 }

@@ -11,6 +11,11 @@ import (
 // ServeJobs runs the jobs the primary sends, one at a time and in order, until the
 // primary asks this worker to leave (then it returns nil after the running job) or ctx
 // ends. A crash job makes the process exit with its code, as a real crash would.
+//
+// The job the primary counts as running is always run, even if the request to leave
+// came before this worker picked it up: asked to leave while idle, it runs the first
+// job already queued, if any; asked while running one, it leaves after it. Jobs
+// queued behind that one were prefetched, and the primary requeues them.
 func (m *Member) ServeJobs(ctx context.Context, reg *jobs.Registry) error {
 	if reg == nil {
 		reg = jobs.Builtin()
@@ -18,16 +23,21 @@ func (m *Member) ServeJobs(ctx context.Context, reg *jobs.Registry) error {
 	for {
 		select {
 		case <-m.disconnected:
+			select {
+			case f := <-m.jobs:
+				m.runJob(ctx, reg, &f)
+			default:
+			}
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		case f := <-m.jobs:
+			m.runJob(ctx, reg, &f)
 			select {
-			case <-m.disconnected: // leaving wins over jobs queued behind the last one
+			case <-m.disconnected:
 				return nil
 			default:
 			}
-			m.runJob(ctx, reg, &f)
 		}
 	}
 }

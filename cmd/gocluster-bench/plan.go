@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// group is one run of a test binary: the benchmarks matching bench in pkg, each
+// iteration count fixed by benchtime so every run does the same work.
+type group struct {
+	pkg       string // package directory, relative to the module root
+	bench     string // top-level benchmark name
+	benchtime string // go test -benchtime value
+	slow      bool   // run -slow-count times instead of -count
+	maxRuns   int    // cap on runs (0: none), for the long ones
+	optional  bool   // may be missing (another package's benchmark)
+}
+
+// runs is how many times the group is run under cfg.
+func (g group) runs(cfg config) int {
+	n := cfg.count
+	if g.slow {
+		n = cfg.slow
+	}
+	if g.maxRuns > 0 && n > g.maxRuns {
+		n = g.maxRuns
+	}
+	return n
+}
+
+// row is one figure of the table: a benchmark's metric, with a label and maybe a target.
+type row struct {
+	bench, unit, label string
+	target             target
+}
+
+// target is what a figure should be: below (op '<') or at least (op '>') value.
+type target struct {
+	op    byte
+	value float64
+}
+
+func (t target) String() string {
+	switch t.op {
+	case '<':
+		return "< " + formatTarget(t.value)
+	case '>':
+		return "≥ " + formatTarget(t.value)
+	}
+	return ""
+}
+
+// met reports whether v meets the target; ok is false when there is none.
+func (t target) met(v float64) (met, ok bool) {
+	switch t.op {
+	case '<':
+		return v < t.value, true
+	case '>':
+		return v >= t.value, true
+	}
+	return false, false
+}
+
+// formatTarget writes a target as people write it: 5, 1.25, 160,000.
+func formatTarget(v float64) string {
+	if v >= 1000 {
+		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64))
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func below(v float64) target   { return target{op: '<', value: v} }
+func atLeast(v float64) target { return target{op: '>', value: v} }
+
+// defaultPlan is what `make bench` runs, in table order.
+func defaultPlan() []group {
+	return []group{
+		{pkg: "cluster", bench: "BenchmarkForkOnline", benchtime: "10x"},
+		{pkg: "cluster", bench: "BenchmarkKillReplace", benchtime: "10x"},
+		{pkg: "cluster", bench: "BenchmarkRoundTrip", benchtime: "5000x"},
+		{pkg: "cluster", bench: "BenchmarkPipelined", benchtime: "500000x"},
+		{pkg: "cluster", bench: "BenchmarkTinyJobs", benchtime: "200000x"},
+		{pkg: "cluster", bench: "BenchmarkFibReference", benchtime: "1x", slow: true},
+		{pkg: "cluster", bench: "BenchmarkHTTPHello", benchtime: "1x", maxRuns: 3},
+		{pkg: "server", bench: "BenchmarkFanout", benchtime: "1s", maxRuns: 3, optional: true},
+		{pkg: "cluster", bench: "BenchmarkMemory", benchtime: "1x"},
+	}
+}
+
+// rows labels the known figures and gives their targets (issue 8), in table order.
+// Metrics not listed here are shown after them under their own names.
+func rows() []row {
+	return []row{
+		{"BenchmarkForkOnline/workers=1", "fork-online-ms", "fork to online, 1 worker (ms)", below(5)},
+		{"BenchmarkForkOnline/workers=8", "all8-online-ms", "fork to online, 8 at once, last one (ms)", below(25)},
+		{"BenchmarkKillReplace", "kill-online-ms", "SIGKILL to replacement online (ms)", below(10)},
+		{"BenchmarkRoundTrip", "rtt-p50-us", "IPC round trip, 1 in flight, p50 (µs)", target{}},
+		{"BenchmarkRoundTrip", "rtt-p99-us", "IPC round trip, 1 in flight, p99 (µs)", target{}},
+		{"BenchmarkRoundTrip", "bare-p50-us", "bare socketpair ping-pong, p50 (µs)", target{}},
+		{"BenchmarkRoundTrip", "bare-p99-us", "bare socketpair ping-pong, p99 (µs)", target{}},
+		{"BenchmarkRoundTrip", "ratio-vs-bare", "round trip p50 ÷ bare p50", below(1.25)},
+		{"BenchmarkPipelined/workers=1", "msgs/s", "pipelined messages/s, 1 worker", atLeast(1e6)},
+		{"BenchmarkPipelined/workers=2", "msgs/s", "pipelined messages/s, 2 workers", target{}},
+		{"BenchmarkPipelined/workers=1", "bare-msgs/s", "bare socketpair line echo, lines/s", target{}},
+		{"BenchmarkTinyJobs/workers=1", "jobs/s", "tiny jobs (fib 1) jobs/s, 1 worker", target{}},
+		{"BenchmarkTinyJobs/workers=2", "jobs/s", "tiny jobs (fib 1) jobs/s, 2 workers", atLeast(160e3)},
+		{"BenchmarkFibReference", "wall-2w-ms", "fib 44 42 42 43, 2 workers, wall (ms)", target{}},
+		{"BenchmarkFibReference", "best-2w-ms", "… best schedule of its job times (ms)", target{}},
+		{"BenchmarkFibReference", "overhead-%", "… overhead over the best schedule (%)", below(2)},
+		{"BenchmarkFibReference", "wall-1w-ms", "… on 1 worker, wall (ms)", target{}},
+		{"BenchmarkFibReference", "speedup", "… speedup of 2 workers over 1", target{}},
+		{"BenchmarkHTTPHello", "plain-req/s", "HTTP hello, plain net/http process, req/s", target{}},
+		{"BenchmarkHTTPHello", "plain-p99-ms", "HTTP hello, plain process, p99 (ms)", target{}},
+		{"BenchmarkHTTPHello", "shared-req/s", "HTTP hello, 2 workers on a shared port, req/s", target{}},
+		{"BenchmarkHTTPHello", "shared-p99-ms", "HTTP hello, 2 workers, p99 (ms)", target{}},
+		{"BenchmarkHTTPHello", "shared-vs-plain", "… 2 workers ÷ plain", atLeast(0.95)},
+		{"BenchmarkHTTPHello", "notify-req/s", "HTTP hello + notifyRequest message, req/s", target{}},
+		{"BenchmarkHTTPHello", "notify-p99-ms", "HTTP hello + notifyRequest, p99 (ms)", target{}},
+		{"BenchmarkHTTPHello", "notify-vs-plain", "… with messages ÷ plain", atLeast(0.85)},
+		{"BenchmarkFanout/clients=1", "p99-ms", "WS fan-out, 1 client, event p99 (ms)", target{}},
+		{"BenchmarkFanout/clients=100", "p99-ms", "WS fan-out, 100 clients, event p99 (ms)", target{}},
+		{"BenchmarkFanout/clients=1000", "p99-ms", "WS fan-out, 1000 clients, event p99 (ms)", below(50)},
+		{"BenchmarkFanout/clients=1", "events/s", "WS fan-out, 1 client, events/s", target{}},
+		{"BenchmarkFanout/clients=100", "events/s", "WS fan-out, 100 clients, events/s", target{}},
+		{"BenchmarkFanout/clients=1000", "events/s", "WS fan-out, 1000 clients, events/s", target{}},
+		{"BenchmarkFanout/clients=1", "deliveries/s", "WS fan-out, 1 client, deliveries/s", target{}},
+		{"BenchmarkFanout/clients=100", "deliveries/s", "WS fan-out, 100 clients, deliveries/s", target{}},
+		{"BenchmarkFanout/clients=1000", "deliveries/s", "WS fan-out, 1000 clients, deliveries/s", target{}},
+		{"BenchmarkFanout/clients=1", "heap-B/client", "memory per WebSocket client, 1 client (B)", target{}},
+		{"BenchmarkFanout/clients=100", "heap-B/client", "memory per WebSocket client, 100 clients (B)", target{}},
+		{"BenchmarkFanout/clients=1000", "heap-B/client", "memory per WebSocket client, 1000 clients (B)", target{}},
+		{"BenchmarkMemory", "primary-rss-MB", "primary RSS, idle with 2 workers (MB)", target{}},
+		{"BenchmarkMemory", "worker-rss-MB", "RSS of one idle worker (MB)", below(10)},
+	}
+}
+
+// defaultLabel names a figure no row describes.
+func defaultLabel(bench, unit string) string {
+	return fmt.Sprintf("%s: %s", strings.TrimPrefix(bench, "Benchmark"), unit)
+}
