@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -35,13 +36,20 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Delete("/batches/{id}", s.cancelBatch)
 
 	r.Get("/events", s.getEvents)
+
+	r.Post("/demos/{id}/run", s.apiRunDemo)
+	r.Get("/demos/http", s.apiHTTPDemo)
 }
 
 // writeJSON answers with v as JSON. API answers describe a live pool, so no cache
 // may keep them.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// The answer is JSON, never HTML (and nosniff says so), so "a > b" in a message
+	// or a shell command stays readable in curl's output instead of "\u003e".
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		writeError(w, r, fmt.Errorf("encode response: %w", err))
 		return
 	}
@@ -49,7 +57,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(buf.Bytes())
 }
 
 // apiNotFound is the JSON 404 of unknown /api paths.

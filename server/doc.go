@@ -5,4 +5,8 @@
 // It owns no pool state: every handler asks the cluster, which is the single source
 // of truth, and renders the answer. Errors leave through one table (errors.go) as one
 // JSON shape: {"error":{"code":"...","message":"..."}}.
+//
+// The Demos page's run buttons are the exception that Server owns and stops at
+// Close: the restart demo's killer goroutine, and the http demo's own small pool of
+// workers sharing one loopback port (demo_runner.go, demo_http.go).
 package server

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/coder/websocket"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -240,6 +241,19 @@ func TestFaultWorkerCrashesOnStart(t *testing.T) {
 	for _, path := range []string{"/healthz", "/", "/api/batches"} {
 		resp, body := e.do("GET", path, "")
 		wantStatus(t, path, resp, body, http.StatusOK)
+	}
+	if !strings.Contains(p.DegradedReason, "crashed") {
+		t.Errorf("/api/pool degraded_reason %q does not say why", p.DegradedReason)
+	}
+	// The panel's warning says why too, as the pool does.
+	_, body := e.do("GET", "/", "")
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	warn := doc.Find("#degraded-warning")
+	if _, hidden := warn.Attr("hidden"); hidden || !strings.Contains(warn.Find(`[data-field="degraded-error"]`).Text(), "crashed") {
+		t.Errorf("the panel's degraded warning (hidden %v) says %q", hidden, strings.TrimSpace(warn.Text()))
 	}
 	t.Logf("degraded: %s", degraded[0].Error)
 }

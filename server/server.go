@@ -65,6 +65,7 @@ type Server struct {
 	hub     *hub
 	metrics *metrics
 	bg      *background // the API's restart goroutine and long-poll cancellation
+	demos   *demoRunner // the Demos page's restart killer and http demo pool
 	handler http.Handler
 }
 
@@ -73,6 +74,7 @@ func New(c *cluster.Cluster, cfg Config) *Server {
 	s := &Server{c: c, cfg: cfg.withDefaults()}
 	s.metrics = newMetrics(c)
 	s.bg = newBackground()
+	s.demos = newDemoRunner(c, s.cfg.Logger)
 	s.hub = newHub(c, s.cfg, s.metrics)
 	s.handler = s.routes()
 	return s
@@ -82,11 +84,13 @@ func New(c *cluster.Cluster, cfg Config) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the hub and disconnects WebSocket clients, ends long polls, stops a
-// rolling restart started over the API and the metrics consumer, and waits for all
-// of their goroutines. It does not stop the cluster.
+// rolling restart started over the API, the restart demo's killer and the metrics
+// consumer, closes the http demo's own pool, and waits for all of their goroutines.
+// It does not stop the cluster.
 func (s *Server) Close() {
 	s.hub.close()
 	s.bg.close()
+	s.demos.close()
 	s.metrics.close()
 }
 

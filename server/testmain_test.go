@@ -9,19 +9,21 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/demos"
 )
 
 // TestMain lets the test binary be its own worker: tests start real pools, whose
 // workers are this binary re-executed with the worker env var set, and those run
-// the built-in job kinds instead of the tests. goleak checks that every server,
-// hub, metrics consumer and long poll stopped its goroutines.
+// the built-in job kinds, or the demo named by GOCLUSTER_DEMO (the Demos page's http
+// demo), instead of the tests. goleak checks that every server, hub, metrics
+// consumer, long poll and demo stopped its goroutines.
 func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
-		if err := cluster.RunWorker(context.Background(), nil); err != nil {
+		err := demos.RunWorker(context.Background())
+		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
 		}
-		os.Exit(0)
+		os.Exit(demos.ExitCode(err))
 	}
 	goleak.VerifyTestMain(m)
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/web"
 )
 
@@ -29,6 +28,7 @@ func (s *Server) mountUI(r chi.Router) {
 		r.Post("/batches", s.uiSubmit)
 		r.Post("/batches/{id}/cancel", s.uiCancel)
 		r.Post("/workers/{id}/{action}", s.uiWorker)
+		r.Post("/demos/{id}/run", s.uiRunDemo)
 	})
 }
 
@@ -60,11 +60,6 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), batchPageView(b)))
-}
-
-// demosPage is GET /demos: the classroom demos of demos.Catalog.
-func (s *Server) demosPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, web.DemosPage(s.layout("Demos"), web.DemosView{Demos: demoViews(demos.Catalog())}))
 }
 
 // loginPage is GET /login: the token form. Without a token there is nothing to sign
@@ -117,9 +112,10 @@ func uiStatus(err error) int {
 
 // formMessage is err's message for a person reading the page: the API's, without the
 // sentinel prefix ("invalid input: ") that helps scripts but not people.
+// static/js/api.js humanMessage words the API's messages the same way.
 func formMessage(err error) string {
 	msg := userMessage(err)
-	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound} {
+	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound, errConflict} {
 		msg = strings.TrimPrefix(msg, e.Error()+": ")
 	}
 	if msg != "" {

@@ -111,7 +111,10 @@ func (s *Server) uiSubmit(w http.ResponseWriter, r *http.Request) {
 	info, err := s.submitForm(f)
 	if err != nil {
 		f.Error = formMessage(err)
-		s.renderPanel(w, r, uiStatus(err), func(v *web.PanelView) { v.JobForm = f })
+		s.renderPanel(w, r, uiStatus(err), func(v *web.PanelView) {
+			f.DefaultTimeout = v.JobForm.DefaultTimeout
+			v.JobForm = f
+		})
 		return
 	}
 	http.Redirect(w, r, web.BatchURL(info.ID), http.StatusSeeOther)

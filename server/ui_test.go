@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -353,4 +354,23 @@ func TestUIRestartFormRefusesASecondRestart(t *testing.T) {
 		t.Fatalf("second restart: %q", p.text("#action-error"))
 	}
 	a.c.Cancel(b.ID)
+}
+
+// TestFormMessage: pages word the API's messages for people, the same way as
+// static/js/api.js humanMessage (static/jstest/api.test.mjs has the same cases).
+func TestFormMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("%w: input 1: fib input 51 is out of range", cluster.ErrInvalid), "Input 1: fib input 51 is out of range"},
+		{fmt.Errorf("%w: no live worker 9", cluster.ErrNotFound), "No live worker 9"},
+		{fmt.Errorf("%w: the restart demo is already running", errConflict), "The restart demo is already running"},
+		{fmt.Errorf("%w: too many jobs", cluster.ErrQueueFull), "Queue full: too many jobs"},
+		{errors.New("disk on fire"), "Internal error; the server log has the details"},
+	} {
+		if got := formMessage(tc.err); got != tc.want {
+			t.Errorf("formMessage(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
 }

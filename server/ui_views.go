@@ -1,10 +1,10 @@
 package server
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/cluster/jobs"
 	"github.com/gocluster/gocluster/web"
 )
@@ -14,18 +14,18 @@ import (
 
 // panelView is the control panel as the pool stands now.
 func (s *Server) panelView() web.PanelView {
-	pool := s.c.Pool()
-	batches := s.c.Batches()
-	kinds := jobs.Builtin()
+	pool, batches := s.c.Snapshot(snapshotBatches)
+	kinds := s.c.Kinds()
 	v := web.PanelView{
 		Now:       time.Now(),
 		Pool:      poolView(pool),
 		Workers:   workerViews(pool.Workers),
-		Batches:   batchRows(batches[:min(len(batches), snapshotBatches)]),
-		Kinds:     kindOptions(kinds.Kinds()),
+		Batches:   batchRows(batches),
+		Kinds:     kindOptions(kinds),
 		ScaleForm: web.ScaleFormView{Size: pool.Size, Max: s.c.MaxWorkers(), CPUs: s.cfg.CPUs},
+		JobForm:   web.JobFormView{DefaultTimeout: s.c.JobTimeout().String()},
 	}
-	if _, err := kinds.Lookup(defaultKind); err == nil {
+	if slices.ContainsFunc(kinds, func(k jobs.Kind) bool { return k.Name == defaultKind }) {
 		v.JobForm.Kind = defaultKind // the preset inputs are the seed's fib list
 	}
 	return v
@@ -41,13 +41,14 @@ func (s *Server) layout(title string) web.LayoutView {
 
 func poolView(p cluster.PoolInfo) web.PoolView {
 	return web.PoolView{
-		Size:     p.Size,
-		Degraded: p.Degraded,
-		Pending:  p.Queue.Pending,
-		Running:  p.Queue.Running,
-		Restarts: p.Restarts,
-		JobsDone: p.JobsDone,
-		LastSeq:  p.LastSeq,
+		Size:          p.Size,
+		Degraded:      p.Degraded,
+		DegradedError: p.DegradedReason,
+		Pending:       p.Queue.Pending,
+		Running:       p.Queue.Running,
+		Restarts:      p.Restarts,
+		JobsDone:      p.JobsDone,
+		LastSeq:       p.LastSeq,
 	}
 }
 
@@ -138,17 +139,6 @@ func kindOptions(ks []jobs.Kind) []web.KindOption {
 	out := make([]web.KindOption, len(ks))
 	for i, k := range ks {
 		out[i] = web.KindOption{Name: k.Name, Doc: k.Doc, Min: k.Min, Max: k.Max}
-	}
-	return out
-}
-
-// demoViews shows each demo with its snippets. None has a run button: a demo runs
-// its own pool, so it runs from a terminal (Info.Command), not inside the server's.
-func demoViews(ds []demos.Info) []web.DemoView {
-	out := make([]web.DemoView, len(ds))
-	for i, d := range ds {
-		out[i] = web.DemoView{ID: d.ID, Title: d.Title, Shows: d.Shows,
-			NodeSnippet: d.NodeSnippet, GoSnippet: d.GoSnippet}
 	}
 	return out
 }

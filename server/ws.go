@@ -344,25 +344,16 @@ type snapshotter struct {
 }
 
 // get returns a snapshot whose pool and job lists reflect exactly the events up to
-// its seq: it retries while events race with it. Under a constant stream of events
-// it settles for the pool's seq, and the lists may then be a little newer, so the
-// client sees such an event twice rather than not at all.
+// its seq: cluster.Snapshot takes both at one moment of the pool.
 func (s *snapshotter) get() (snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.last.msg != nil && s.last.seq == s.c.LastSeq() && time.Since(s.last.at) < time.Second {
 		return s.last, nil
 	}
-	var m snapshotMsg
-	for range 3 {
-		m = snapshotMsg{Type: "snapshot", Pool: s.c.Pool()}
-		m.Batches = s.c.Batches()
-		if s.c.LastSeq() == m.Pool.LastSeq {
-			break
-		}
-	}
+	m := snapshotMsg{Type: "snapshot"}
+	m.Pool, m.Batches = s.c.Snapshot(snapshotBatches)
 	m.Seq = m.Pool.LastSeq
-	m.Batches = m.Batches[:min(len(m.Batches), snapshotBatches)]
 	if m.Batches == nil {
 		m.Batches = []cluster.BatchInfo{}
 	}

@@ -92,8 +92,18 @@
 //	#timeline [data-lane] [data-job-bar]   one SVG rect per started job; data-job-id,
 //	                                   data-state, x and width in percent
 //
-// Demos (GET /demos): #demos [data-demo-id]; each has .node-snippet and .go-snippet
-// code blocks and, unless read-only or without RunAction, a form POST to RunAction.
+// Demos (GET /demos):
+//
+//	#demos [data-demo-id]              one demo (li#demo-{id}); .node-snippet and .go-snippet
+//	                                   code blocks, .demo-command
+//	#demos [data-demo-id] form[data-action="run-demo"]
+//	                                   POST RunAction (/ui/demos/{id}/run), unless read-only
+//	#demo-{id}-inputs                  the run form's inputs field (name=inputs), fib only
+//	#demo-{id}-error                   inline error of the run form (aria-live)
+//	#http-demo[data-running][data-addr]    the http demo's box (shown in read-only too)
+//	#http-demo [data-field="status|total"] its status line and numReqs
+//	#http-demo-load                    the load command; button[data-copy] copies it
+//	#http-demo-counts tr[data-worker-id]   one worker's share; cells .worker .pid .requests
 //
 // Login (GET /login): #login-form (GET /), input#token name=token, #form-error.
 //

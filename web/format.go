@@ -159,6 +159,19 @@ func TimeoutLabel(t string) string {
 	return t
 }
 
+// HTTPDemoStatusText is the first line of the http demo's box: "Serving
+// http://127.0.0.1:41234/ · 42 s left", "Ended: it served http://127.0.0.1:41234/."
+// or "Not running.". static/js/format.js httpDemoText writes the same.
+func HTTPDemoStatusText(h HTTPDemoView) string {
+	switch {
+	case h.Running:
+		return fmt.Sprintf("Serving http://%s/ · %d s left", h.Addr, h.SecondsLeft)
+	case h.Addr != "":
+		return "Ended: it served http://" + h.Addr + "/."
+	}
+	return "Not running."
+}
+
 // itoa and friends keep the templates short.
 func itoa[T ~int | ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 

@@ -105,3 +105,18 @@ func TestLabelsAndURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPDemoStatusText(t *testing.T) {
+	for _, c := range []struct {
+		h    HTTPDemoView
+		want string
+	}{
+		{HTTPDemoView{}, "Not running."},
+		{HTTPDemoView{Running: true, Addr: "127.0.0.1:41234", SecondsLeft: 42}, "Serving http://127.0.0.1:41234/ · 42 s left"},
+		{HTTPDemoView{Addr: "127.0.0.1:41234"}, "Ended: it served http://127.0.0.1:41234/."},
+	} {
+		if got := HTTPDemoStatusText(c.h); got != c.want {
+			t.Errorf("HTTPDemoStatusText(%+v) = %q, want %q", c.h, got, c.want)
+		}
+	}
+}

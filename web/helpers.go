@@ -41,6 +41,24 @@ func formInputs(f JobFormView) string {
 	return f.Inputs
 }
 
+// timeoutPlaceholder is the timeout field's placeholder: the pool's default, which
+// an empty field means.
+func timeoutPlaceholder(f JobFormView) string {
+	if f.DefaultTimeout == "" {
+		return "60s"
+	}
+	return f.DefaultTimeout
+}
+
+// timeoutHint says what the timeout field takes and what leaving it empty means.
+func timeoutHint(f JobFormView) string {
+	const format = "How long each job may run, as a Go duration such as 30s or 2m. "
+	if f.DefaultTimeout == "" {
+		return format + "Empty means the pool's default."
+	}
+	return format + "Empty means the pool's default, " + f.DefaultTimeout + "."
+}
+
 // timelineEnd is where a list's timeline axis ends: its finish, or now while it runs.
 func timelineEnd(v BatchPageView) time.Time {
 	if !v.Batch.FinishedAt.IsZero() {

@@ -68,8 +68,10 @@ func demosView() DemosView {
 	return DemosView{Demos: []DemoView{
 		{ID: "fib", Title: "Fibonacci on every core", Shows: "Four CPU-bound jobs finish in the time of one.",
 			NodeSnippet: "if (cluster.isPrimary) {\n  for (...) cluster.fork();\n}", GoSnippet: "pool := cluster.New(cluster.Options{})",
-			RunAction: "/ui/demos/fib/run"},
-		{ID: "http", Title: "Shared port", Shows: "Workers share one listening socket.", NodeSnippet: "http.createServer()", GoSnippet: "pool.Listen()"},
+			Command: "gocluster demo fib", RunAction: "/ui/demos/fib/run", RunNote: "Opens the list's page.",
+			TakesInputs: true, Inputs: "44 42 42 43"},
+		{ID: "http", Title: "Shared port", Shows: "Workers share one listening socket.", NodeSnippet: "http.createServer()", GoSnippet: "pool.Listen()",
+			HTTP: &HTTPDemoView{}},
 	}}
 }
 
@@ -87,7 +89,63 @@ func TestDemosPage(t *testing.T) {
 		t.Errorf("go snippet = %q", got)
 	}
 	assertPostForm(t, doc, `[data-demo-id="fib"] form`, "/ui/demos/fib/run")
+	if got := attr(t, fib.Find(`form[data-action="run-demo"] input#demo-fib-inputs`), "value"); got != "44 42 42 43" {
+		t.Errorf("fib inputs field = %q", got)
+	}
+	count(t, doc, `label[for="demo-fib-inputs"]`, 1)
+	if got := text(fib.Find(".demo-command code")); got != "gocluster demo fib" {
+		t.Errorf("command = %q", got)
+	}
+	if e := fib.Find("#demo-fib-error"); attr(t, e, "role") != "alert" || text(e) != "" {
+		t.Error("#demo-fib-error is not an empty alert")
+	}
 	count(t, doc, `[data-demo-id="http"] form`, 0) // no RunAction
+	// The http demo's box shows even without a run button.
+	if got := text(doc.Find(`#demo-http #http-demo [data-field="status"]`)); got != "Not running." {
+		t.Errorf("http demo status = %q", got)
+	}
+}
+
+func TestDemosRunError(t *testing.T) {
+	v := demosView()
+	v.Demos[0].Error = "Input 2 \"x\" is not an integer"
+	v.Demos[0].Inputs = "1 x"
+	doc := render(t, DemosPage(LayoutView{}, v))
+	in := doc.Find("#demo-fib-inputs")
+	if attr(t, in, "value") != "1 x" || attr(t, in, "aria-invalid") != "true" {
+		t.Errorf("inputs field after an error: value %q, aria-invalid %q", attr(t, in, "value"), attr(t, in, "aria-invalid"))
+	}
+	if got := text(doc.Find("#demo-fib-error")); got != v.Demos[0].Error {
+		t.Errorf("#demo-fib-error = %q", got)
+	}
+}
+
+func TestHTTPDemoStatus(t *testing.T) {
+	v := demosView()
+	load := "for i in $(seq 200); do curl -s http://127.0.0.1:41234/ >/dev/null; done"
+	v.Demos[1].HTTP = &HTTPDemoView{Running: true, Addr: "127.0.0.1:41234", LoadCommand: load, SecondsLeft: 42,
+		Workers: []DemoWorkerCount{{ID: 7, PID: 4200, Requests: 30}, {ID: 8, PID: 4201, Requests: 20}}, Total: 50}
+	doc := render(t, DemosPage(LayoutView{ReadOnly: true}, v))
+	box := doc.Find("#http-demo")
+	if attr(t, box, "data-running") != "true" || attr(t, box, "data-addr") != "127.0.0.1:41234" {
+		t.Error("#http-demo lacks data-running or data-addr")
+	}
+	if got := text(box.Find(`[data-field="status"]`)); got != "Serving http://127.0.0.1:41234/ · 42 s left" {
+		t.Errorf("status = %q", got)
+	}
+	if got := text(box.Find("#http-demo-load")); got != load {
+		t.Errorf("load command = %q", got)
+	}
+	if got := attr(t, box.Find("button[data-copy]"), "data-copy"); got != "http-demo-load" {
+		t.Errorf("copy button targets %q", got)
+	}
+	rows := count(t, doc, "#http-demo-counts tbody tr[data-worker-id]", 2)
+	if got := text(rows.First().Find(".requests")); got != "30" || attr(t, rows.First(), "data-worker-id") != "7" {
+		t.Errorf("first row: worker %q, requests %q", attr(t, rows.First(), "data-worker-id"), got)
+	}
+	if got := text(box.Find(`[data-field="total"]`)); got != "50" {
+		t.Errorf("total = %q", got)
+	}
 }
 
 func TestDemosReadOnly(t *testing.T) {

@@ -151,6 +151,25 @@ func TestPanelJobForm(t *testing.T) {
 	}
 }
 
+// TestPanelJobFormTimeoutHint: an empty timeout means the pool's default, and the
+// form says which it is.
+func TestPanelJobFormTimeoutHint(t *testing.T) {
+	for _, tc := range []struct{ def, placeholder, hint string }{
+		{"1m30s", "1m30s", "Empty means the pool's default, 1m30s."},
+		{"", "60s", "Empty means the pool's default."},
+	} {
+		v := panelView()
+		v.JobForm.DefaultTimeout = tc.def
+		doc := render(t, PanelPage(LayoutView{}, v))
+		if got := attr(t, doc.Find("#job-timeout"), "placeholder"); got != tc.placeholder {
+			t.Errorf("default %q: placeholder = %q, want %q", tc.def, got, tc.placeholder)
+		}
+		if got := text(doc.Find("#job-timeout-hint")); !strings.HasSuffix(got, tc.hint) || strings.Contains(got, "no limit") {
+			t.Errorf("default %q: hint = %q, want it to end %q", tc.def, got, tc.hint)
+		}
+	}
+}
+
 func TestPanelJobFormShowsInlineError(t *testing.T) {
 	v := panelView()
 	v.JobForm = JobFormView{Kind: "sleep", Inputs: "1 two 3", Timeout: "5s", Error: `input 2: "two" is not a whole number`}

@@ -100,8 +100,11 @@ type ScaleFormView struct {
 type JobFormView struct {
 	Kind    string // selected kind; empty selects the first
 	Inputs  string // textarea text
-	Timeout string // per-list timeout, e.g. "60s"; optional
+	Timeout string // deadline of each job of the list, e.g. "60s"; optional
 	Error   string // validation message from the last no-JS post
+	// DefaultTimeout is the pool's default deadline of each job, e.g. "1m0s": what an
+	// empty Timeout means. Empty when unknown.
+	DefaultTimeout string
 }
 
 // BatchRow is one job list without its jobs (BatchInfo in list views).
@@ -167,8 +170,42 @@ type DemoView struct {
 	Shows       string // what it shows, one or two sentences
 	NodeSnippet string
 	GoSnippet   string
+	// Command runs the demo in a terminal with a pool of its own, e.g.
+	// "gocluster demo fib"; empty shows none.
+	Command string
 	// RunAction is the URL a POST form sends to run the demo; empty hides the button.
 	RunAction string
+	// RunNote says what pressing the button does and where to watch it.
+	RunNote string
+	// TakesInputs adds an inputs field (name "inputs") to the run form, preset with
+	// Inputs.
+	TakesInputs bool
+	Inputs      string
+	// Error is the message of a failed run in the no-JS path.
+	Error string
+	// HTTP, when set, is the shared-port demo's live status box.
+	HTTP *HTTPDemoView
+}
+
+// HTTPDemoView is the state of the shared-port demo: where it serves, a load command
+// to copy, and how many requests each worker reported (the lesson's numReqs).
+type HTTPDemoView struct {
+	Running bool
+	// Addr is where the last run served, e.g. "127.0.0.1:41234"; empty if none ran.
+	Addr string
+	// LoadCommand is a shell loop that sends the demo requests.
+	LoadCommand string
+	// SecondsLeft is how long a running demo still serves.
+	SecondsLeft int
+	Workers     []DemoWorkerCount
+	Total       int64
+}
+
+// DemoWorkerCount is one worker's share of the requests.
+type DemoWorkerCount struct {
+	ID       int
+	PID      int
+	Requests int64
 }
 
 // LoginView is the token page at GET /login.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 )
 
@@ -174,41 +176,69 @@ func (e *env) panelShot(id string) {
 	e.t.Logf("wrote %s (%d bytes)", path, len(png))
 }
 
-// TestJobFormErrorInline sends an input the fib kind refuses (51 > 50) with
-// JavaScript on: the server's own message appears beside the form, and no list is
-// created.
+// TestJobFormErrorInline sends job forms the server refuses with JavaScript on: its
+// own message appears beside the form, in the same words as the no-JavaScript
+// form's (without the API's "invalid input: " prefix), and no list is created.
 func TestJobFormErrorInline(t *testing.T) {
 	e := newEnv(t, 1)
-	want := apiError(t, e.srv.URL, `{"kind":"fib","inputs":[51]}`)
 	e.open("/")
 	e.waitLive()
 	e.markPage()
-	e.do("send fib 51",
-		chromedp.SetValue(chromedp.CSS("#job-kind"), "fib"),
-		chromedp.SetValue(chromedp.CSS("#job-inputs"), "51"),
-		chromedp.Click(chromedp.CSS("#job-form button[type=submit]")))
-	got := waitJS[string](e, "the form's error message",
-		`document.querySelector('#form-error')?.textContent.trim()`, `document.querySelector('#job-form')?.outerHTML`)
-	if !sameMessage(got, want) {
-		t.Errorf("#form-error says %q, want the server's message %q", got, want)
-	}
-	if eval[string](e, `document.querySelector('#job-inputs').getAttribute('aria-invalid')`) != "true" {
-		t.Error("#job-inputs is not marked aria-invalid after the error")
+	for _, tc := range []struct{ inputs, timeout, api string }{
+		{"51", "", `{"kind":"fib","inputs":[51]}`},
+		{"20 two", "", ""},
+		{" ", "", ""},
+		{"20", "soon", ""},
+	} {
+		want := noJSFormError(t, e.srv.URL, url.Values{"kind": {"fib"}, "inputs": {tc.inputs}, "timeout": {tc.timeout}})
+		if tc.api != "" {
+			if msg := apiError(t, e.srv.URL, tc.api); msg != "invalid input: "+strings.ToLower(want[:1])+want[1:] {
+				t.Errorf("inputs %q: the form says %q, the API %q: want the API's words without its prefix", tc.inputs, want, msg)
+			}
+		}
+		// chromedp.SetValue cannot set an empty value; the page's own setter can.
+		eval[chromedp.Void](e, fmt.Sprintf(`document.querySelector('#job-kind').value = 'fib';
+		  document.querySelector('#job-inputs').value = %s; document.querySelector('#job-timeout').value = %s`,
+			strconv.Quote(tc.inputs), strconv.Quote(tc.timeout)))
+		e.do("send fib "+tc.inputs, chromedp.Click(chromedp.CSS("#job-form button[type=submit]")))
+		waitJS[bool](e, fmt.Sprintf("inputs %q: the form's error %q", tc.inputs, want),
+			`document.querySelector('#form-error')?.textContent.trim() === `+strconv.Quote(want),
+			`document.querySelector('#form-error')?.textContent.trim()`)
+		if eval[string](e, `document.querySelector('#job-inputs').getAttribute('aria-invalid')`) != "true" {
+			t.Errorf("inputs %q: #job-inputs is not marked aria-invalid after the error", tc.inputs)
+		}
 	}
 	if n := len(e.c.Batches()); n != 0 || !e.samePage() {
-		t.Errorf("after a refused form: %d lists, same page %v; want none and no reload", n, e.samePage())
+		t.Errorf("after refused forms: %d lists, same page %v; want none and no reload", n, e.samePage())
 	}
 }
 
-// sameMessage reports whether shown is the API's message msg, as it is or as the
-// no-JavaScript forms word it for people: without the "invalid input: " prefix that
-// helps scripts, and with a capital first letter.
-func sameMessage(shown, msg string) bool {
-	if shown == msg {
-		return true
+// noJSFormError posts the job form as a browser without JavaScript does and returns
+// the message of the 422 page beside the form.
+func noJSFormError(t *testing.T, base string, form url.Values) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/ui/batches", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
 	}
-	core := strings.TrimPrefix(msg, "invalid input: ")
-	return core != "" && shown == strings.ToUpper(core[:1])+core[1:]
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Close = true // no idle connection left for goleak to find
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST /ui/batches: %v", err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil || res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("POST /ui/batches %v: status %d (%v), want 422", form, res.StatusCode, err)
+	}
+	msg := strings.TrimSpace(doc.Find("#form-error").Text())
+	if msg == "" {
+		t.Fatalf("POST /ui/batches %v: no message in #form-error", form)
+	}
+	return msg
 }
 
 // apiError posts body to the JSON API and returns the message of its error answer.

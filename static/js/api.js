@@ -1,6 +1,7 @@
 // api.js — calls to the JSON API with one error shape.
 // The server answers errors as {"error":{"code":"...","message":"..."}}; callers get
-// an ApiError whose message can be shown to people as it is.
+// an ApiError whose message is the API's, and humanMessage words it for the page the
+// way the no-JavaScript forms do.
 
 /** ApiError is a failed API call: message for people, code and HTTP status for code. */
 export class ApiError extends Error {
@@ -16,12 +17,31 @@ export class ApiError extends Error {
  * api sends method to path with an optional JSON body and returns the decoded JSON
  * answer (null when empty). It throws ApiError on a network failure or a 4xx/5xx.
  */
-export async function api(method, path, body, fetchImpl = globalThis.fetch) {
+export function api(method, path, body, fetchImpl = globalThis.fetch) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
+  return send(path, init, fetchImpl);
+}
+
+/**
+ * apiText sends text as a text/plain body, as people type it: the server parses and
+ * validates it, so its messages are the ones the page shows. Otherwise like api.
+ */
+export function apiText(method, path, text, fetchImpl = globalThis.fetch) {
+  const init = {
+    method,
+    headers: { Accept: 'application/json', 'Content-Type': 'text/plain; charset=utf-8' },
+    credentials: 'same-origin',
+    body: String(text),
+  };
+  return send(path, init, fetchImpl);
+}
+
+/** send fetches and decodes the answer, turning failures into ApiError. */
+async function send(path, init, fetchImpl) {
   let res;
   try {
     res = await fetchImpl(path, init);
@@ -42,15 +62,16 @@ export async function api(method, path, body, fetchImpl = globalThis.fetch) {
   return data;
 }
 
-/** parseInputs reads the job form's text into whole numbers, or throws with a reason. */
-export function parseInputs(text) {
-  const tokens = String(text).split(/[\s,;]+/).filter(Boolean);
-  if (!tokens.length) throw new ApiError('Type at least one number, e.g. 44 42 42 43.', 'invalid', 0);
-  return tokens.map((t, i) => {
-    const n = /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
-    if (!Number.isSafeInteger(n)) {
-      throw new ApiError(`Input ${i + 1}: “${t}” is not a whole number.`, 'invalid', 0);
-    }
-    return n;
-  });
+/** SENTINELS are the prefixes the API puts before messages for scripts' sake. */
+const SENTINELS = ['invalid input: ', 'not found: ', 'conflict: '];
+
+/**
+ * humanMessage is an API message for a person reading the page, as server/ui.go's
+ * formMessage writes it for the no-JavaScript forms: without the sentinel prefix
+ * ("invalid input: ") and with a capital first letter.
+ */
+export function humanMessage(msg) {
+  let m = String(msg ?? '');
+  for (const p of SENTINELS) if (m.startsWith(p)) m = m.slice(p.length);
+  return m ? m[0].toUpperCase() + m.slice(1) : m;
 }

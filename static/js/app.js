@@ -2,7 +2,8 @@
 // and starts the code of the current page, named by <body data-page>.
 //
 // Modules:
-//   panel.js, batchpage.js   one controller per live page
+//   panel.js, batchpage.js,  one controller per live page; demos.js runs the Demos
+//   demos.js                 page's demos and polls the http demo's counts
 //   live.js, ws.js           the reconnecting WebSocket and the connection badge
 //   state.js, rate.js        the pool as the server's JSON; jobs/s
 //   render.js, results.js,   DOM updates in place (render.js for the panel and the
@@ -13,6 +14,7 @@
 // Pure modules are tested under Node in ../jstest.
 
 import { startBatchPage } from './batchpage.js';
+import { startDemosPage } from './demos.js';
 import { $ } from './dom.js';
 import { startPanel } from './panel.js';
 
@@ -47,8 +49,11 @@ function main() {
       if (root) startBatchPage(root);
       break;
     }
+    case 'demos':
+      startDemosPage();
+      break;
     default:
-      // demos and login are plain pages.
+      // login and message pages are plain.
   }
 }
 

@@ -94,3 +94,14 @@ export function progressLabel(s) {
 export function plural(n, noun) {
   return n === 1 ? `1 ${noun}` : `${n} ${noun}s`;
 }
+
+/**
+ * httpDemoText is the first line of the http demo's box, like web.HTTPDemoStatusText:
+ * "Serving <url> · 42 s left", "Ended: it served <url>." or "Not running.". st is
+ * GET /api/demos/http, whose url is the demo's address as a URL.
+ */
+export function httpDemoText(st) {
+  if (st?.running) return `Serving ${st.url} · ${st.seconds_left ?? 0} s left`;
+  if (st?.addr) return `Ended: it served ${st.url}.`;
+  return 'Not running.';
+}

@@ -1,16 +1,17 @@
 // forms.js — with JavaScript, the panel's POST forms call the JSON API instead of
 // reloading the page. Without JavaScript the same forms post to /ui/... and the
 // server answers 303 or re-renders with the error inline; either way errors appear
-// in the same places (#scale-error, #form-error, #action-error).
+// in the same places (#scale-error, #form-error, #action-error), in the same words:
+// the server's messages, as humanMessage and the server's formMessage word them.
 
-import { api, parseInputs } from './api.js';
+import { api, apiText, humanMessage } from './api.js';
 import { $, showMessage } from './dom.js';
 
 /**
- * submitting disables a form's buttons while fn runs, shows fn's error in errorEl,
- * and clears errorEl on success.
+ * submitting disables a form's buttons while fn runs, shows fn's error in errorEl
+ * (worded for people, as the no-JavaScript path does), and clears errorEl on success.
  */
-async function submitting(form, errorEl, fn) {
+export async function submitting(form, errorEl, fn) {
   const buttons = [...form.querySelectorAll('button')];
   const before = buttons.map((b) => b.disabled);
   for (const b of buttons) b.disabled = true;
@@ -19,7 +20,7 @@ async function submitting(form, errorEl, fn) {
     showMessage(errorEl, '');
     return true;
   } catch (e) {
-    showMessage(errorEl, e.message);
+    showMessage(errorEl, humanMessage(e.message));
     return false;
   } finally {
     buttons.forEach((b, i) => {
@@ -35,7 +36,7 @@ function setInvalid(el, bad) {
 }
 
 /** on intercepts submits of forms matching sel inside root. */
-function on(root, sel, handler) {
+export function on(root, sel, handler) {
   root?.addEventListener('submit', (e) => {
     const form = e.target.closest(sel);
     if (!form) return;
@@ -103,7 +104,11 @@ export function wirePanelForms(state) {
   wireJobForm();
 }
 
-/** wireJobForm sends the new-job-list form as POST /api/batches. */
+/**
+ * wireJobForm sends the new-job-list form as POST /api/batches?kind=…&timeout=…
+ * with the textarea's text as the body, so the server parses and checks the inputs
+ * and its message is the one shown, as without JavaScript.
+ */
 function wireJobForm() {
   const form = $('#job-form');
   if (!form) return;
@@ -115,13 +120,17 @@ function wireJobForm() {
   on(document, '#job-form', () => {
     showMessage(status, '');
     submitting(form, $('#form-error', form), async () => {
-      const body = { kind: kind.value, inputs: parseInputs(inputs.value) };
-      const timeout = $('#job-timeout', form).value.trim();
-      if (timeout) body.timeout = timeout;
-      const b = await api('POST', '/api/batches', body);
+      const b = await apiText('POST', batchesPath(kind.value, $('#job-timeout', form).value), inputs.value);
       if (b?.id) startedMessage(status, b);
     }).then((ok) => setInvalid(inputs, !ok));
   });
+}
+
+/** batchesPath is POST /api/batches with the form's kind and, if given, timeout. */
+export function batchesPath(kind, timeout) {
+  const q = new URLSearchParams({ kind });
+  if (timeout.trim()) q.set('timeout', timeout.trim());
+  return `/api/batches?${q}`;
 }
 
 /** startedMessage says a list started, with a link to its page. */

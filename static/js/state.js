@@ -52,7 +52,10 @@ export function applyPool(s, pool, replace = false) {
   if (fresh) {
     p.size = pool.size ?? p.size;
     p.degraded = !!pool.degraded;
+    // degraded_reason says which slots stopped restarting and why, like the
+    // server-rendered warning.
     if (!p.degraded) p.degradedError = '';
+    else if (pool.degraded_reason) p.degradedError = pool.degraded_reason;
     p.restarts = pool.restarts ?? p.restarts;
     if (pool.queue) p.queue = { pending: pool.queue.pending ?? 0, running: pool.queue.running ?? 0 };
   }
@@ -216,7 +219,9 @@ const HANDLERS = {
   },
   'pool.degraded'(s, ev, out) {
     s.pool.degraded = true;
-    s.pool.degradedError = ev.slot ? `slot ${ev.slot}: ${ev.error || 'keeps failing'}` : ev.error || '';
+    // The pool's own message already names its slot ("slot 2 crashed 5 times …").
+    const why = ev.error || 'keeps failing';
+    s.pool.degradedError = ev.slot && !why.includes(`slot ${ev.slot}`) ? `slot ${ev.slot}: ${why}` : why;
     out.dirty.add('pool');
   },
   'batch.created'(s, ev, out) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, api, parseInputs } from '../js/api.js';
-import { scaleTarget } from '../js/forms.js';
+import { ApiError, api, apiText, humanMessage } from '../js/api.js';
+import { batchesPath, scaleTarget } from '../js/forms.js';
 import { cellTexts } from '../js/results.js';
 
 const reply = (status, body) => async () => ({
@@ -29,13 +29,34 @@ test('api sends JSON bodies', async () => {
   assert.equal(seen.init.body, '{"kind":"fib","inputs":[1]}');
 });
 
-test('parseInputs', () => {
-  assert.deepEqual(parseInputs('44 42 42 43'), [44, 42, 42, 43]);
-  assert.deepEqual(parseInputs(' 1,2;\n-3 +4 '), [1, 2, -3, 4]);
-  assert.throws(() => parseInputs('  '), /at least one number/);
-  assert.throws(() => parseInputs('1 two'), /Input 2: “two” is not a whole number/);
-  assert.throws(() => parseInputs('1.5'), /not a whole number/);
-  assert.throws(() => parseInputs('99999999999999999999'), /not a whole number/);
+test('apiText sends the text as it was typed, for the server to check', async () => {
+  let seen;
+  const fetchImpl = async (path, init) => {
+    seen = { path, init };
+    return { ok: false, status: 400, text: async () => '{"error":{"code":"invalid_input","message":"invalid input: input 2 \\"x\\" is not an integer"}}' };
+  };
+  await assert.rejects(apiText('POST', '/api/batches?kind=fib', '1 x', fetchImpl),
+    (e) => e instanceof ApiError && e.code === 'invalid_input' && e.message === 'invalid input: input 2 "x" is not an integer');
+  assert.equal(seen.init.method, 'POST');
+  assert.equal(seen.init.headers['Content-Type'], 'text/plain; charset=utf-8');
+  assert.equal(seen.init.body, '1 x');
+});
+
+test('humanMessage words API messages like server/ui.go formMessage', () => {
+  assert.equal(humanMessage('invalid input: input 1: fib input 51 is out of range: must be between 0 and 50'),
+    'Input 1: fib input 51 is out of range: must be between 0 and 50');
+  assert.equal(humanMessage('not found: no live worker 9'), 'No live worker 9');
+  assert.equal(humanMessage('conflict: the restart demo is already running'), 'The restart demo is already running');
+  assert.equal(humanMessage('queue full: too many jobs'), 'Queue full: too many jobs');
+  assert.equal(humanMessage('The server cannot be reached.'), 'The server cannot be reached.');
+  assert.equal(humanMessage(''), '');
+  assert.equal(humanMessage(undefined), '');
+});
+
+test('batchesPath', () => {
+  assert.equal(batchesPath('fib', ''), '/api/batches?kind=fib');
+  assert.equal(batchesPath('fib', ' 30s '), '/api/batches?kind=fib&timeout=30s');
+  assert.equal(batchesPath('a&b', '1m'), '/api/batches?kind=a%26b&timeout=1m');
 });
 
 test('scaleTarget', () => {

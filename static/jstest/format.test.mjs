@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   humanMs, uptime, humanBytes, percent, speedup, rate, stateClass, jobLabel, parseTime, progressLabel, plural,
+  httpDemoText,
 } from '../js/format.js';
 
 test('humanMs matches web.HumanMS', () => {
@@ -53,4 +54,13 @@ test('labels and times', () => {
   assert.equal(progressLabel({ total: 4, done: 3, failed: 1 }), '3 of 4 done, 1 failed, 0 canceled, 0 running, 0 queued');
   assert.equal(plural(1, 'job'), '1 job');
   assert.equal(plural(2, 'job'), '2 jobs');
+});
+
+test('httpDemoText matches web.HTTPDemoStatusText', () => {
+  const url = 'http://127.0.0.1:41234/';
+  assert.equal(httpDemoText(null), 'Not running.');
+  assert.equal(httpDemoText({ running: false, workers: [], total: 0 }), 'Not running.');
+  assert.equal(httpDemoText({ running: true, addr: '127.0.0.1:41234', url, seconds_left: 42 }),
+    'Serving http://127.0.0.1:41234/ · 42 s left');
+  assert.equal(httpDemoText({ running: false, addr: '127.0.0.1:41234', url }), 'Ended: it served http://127.0.0.1:41234/.');
 });

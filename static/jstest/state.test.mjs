@@ -87,4 +87,17 @@ test('pool events', () => {
   applyEvent(s, { seq: 12, type: 'pool.degraded', slot: 2, error: 'exec format error' });
   assert.equal(s.pool.degraded, true);
   assert.equal(s.pool.degradedError, 'slot 2: exec format error');
+  applyEvent(s, { seq: 13, type: 'pool.degraded', slot: 3, error: 'slot 3 crashed 5 times within 1m0s' });
+  assert.equal(s.pool.degradedError, 'slot 3 crashed 5 times within 1m0s');
+});
+
+test('a snapshot of a degraded pool carries its reason', () => {
+  const s = createState();
+  const snap = snapshot();
+  snap.pool = { ...snap.pool, degraded: true, degraded_reason: 'slot 1 crashed 5 times within 1m0s: not restarting it' };
+  applySnapshot(s, snap);
+  assert.equal(s.pool.degraded, true);
+  assert.equal(s.pool.degradedError, 'slot 1 crashed 5 times within 1m0s: not restarting it');
+  applyPool(s, { ...snapshot().pool, last_seq: 11 });
+  assert.deepEqual([s.pool.degraded, s.pool.degradedError], [false, '']);
 });

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// TestDemoHTTPRun: the http demo's two workers share one port on loopback; every
+// request is counted once, on the worker that served it; a second run is refused;
+// and Server.Close stops the demo's workers.
+func TestDemoHTTPRun(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
+	var idle httpDemoStatus
+	a.get("/api/demos/http").want(t, http.StatusOK, &idle)
+	if idle.Running || idle.Addr != "" || idle.Workers == nil {
+		t.Fatalf("before any run: %+v", idle)
+	}
+	var run demoRun
+	a.do(http.MethodPost, "/api/demos/http/run", "", "").want(t, http.StatusAccepted, &run)
+	st := run.HTTP
+	if run.Demo != "http" || run.Page != "/demos#demo-http" || st == nil || !st.Running ||
+		!strings.HasPrefix(st.Addr, "127.0.0.1:") || st.URL != "http://"+st.Addr+"/" ||
+		st.LoadCommand != "for i in $(seq 200); do curl -s http://"+st.Addr+"/ >/dev/null; done" ||
+		st.SecondsLeft < 1 || st.SecondsLeft > 60 {
+		t.Fatalf("answer %+v, http %+v", run, st)
+	}
+	a.do(http.MethodPost, "/api/demos/http/run", "", "").wantError(t, http.StatusConflict, "conflict")
+
+	sendHellos(t, st.URL, 50)
+	var now httpDemoStatus
+	waitFor(t, "50 requests counted", func() bool {
+		a.get("/api/demos/http").want(t, http.StatusOK, &now)
+		return now.Total == 50
+	})
+	var sum int64
+	for _, w := range now.Workers {
+		sum += w.Requests
+		if w.PID <= 0 {
+			t.Errorf("worker %+v has no pid", w)
+		}
+	}
+	if len(now.Workers) != 2 || sum != 50 || !now.Running {
+		t.Fatalf("status %+v: want 2 workers whose counts add up to 50", now)
+	}
+	a.s.Close()
+	for _, w := range now.Workers {
+		if err := syscall.Kill(w.PID, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("demo worker %d (pid %d) still there after Server.Close: %v", w.Worker, w.PID, err)
+		}
+	}
+	if _, err := http.Get(st.URL); err == nil {
+		t.Error("the demo's port still answers after Server.Close")
+	}
+}
+
+// sendHellos sends n requests to url, each on a new connection, and checks each
+// answer is the lesson's "hello world".
+func sendHellos(t *testing.T, url string, n int) {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for i := range n {
+		resp, err := client.Get(url)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || string(b) != "hello world\n" {
+			t.Fatalf("request %d: %d %q %v", i, resp.StatusCode, b, err)
+		}
+	}
+}
+
+// TestDemoHTTPEnds: the http demo stops by itself when its time is up, keeps its
+// counts for the page, and can then run again.
+func TestDemoHTTPEnds(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
+	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: 300 * time.Millisecond, httpWorkers: 1})
+	var run demoRun
+	a.do(http.MethodPost, "/api/demos/http/run", "", "").want(t, http.StatusAccepted, &run)
+	sendHellos(t, run.HTTP.URL, 3)
+	var st httpDemoStatus
+	waitFor(t, "the demo to end", func() bool {
+		a.get("/api/demos/http").want(t, http.StatusOK, &st)
+		return !st.Running
+	})
+	if st.Total != 3 || st.Addr != run.HTTP.Addr || st.SecondsLeft != 0 || len(st.Workers) != 1 {
+		t.Fatalf("after the end: %+v", st)
+	}
+	if _, err := http.Get(st.URL); err == nil {
+		t.Fatal("the demo's port still answers after its end")
+	}
+	a.do(http.MethodPost, "/api/demos/http/run", "", "").want(t, http.StatusAccepted, &run)
+	if !run.HTTP.Running || run.HTTP.Total != 0 {
+		t.Fatalf("second run starts from %+v", run.HTTP)
+	}
+}

@@ -1,0 +1,226 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/web"
+)
+
+// The Demos page's run buttons. fib runs the lesson's list on the live pool, restart
+// SIGKILLs random workers of it, and http starts a small pool of its own whose
+// workers share one port (see demoRunner).
+
+// demoRun is the answer of POST /api/demos/{id}/run: what was started and the page
+// where it shows.
+type demoRun struct {
+	Demo string `json:"demo"`
+	Page string `json:"page"`
+	// Batch is the fib demo's list (without its jobs).
+	Batch *cluster.BatchInfo `json:"batch,omitempty"`
+	// Kills and Every: the restart demo SIGKILLs a worker every Every, Kills times.
+	Kills int              `json:"kills,omitempty"`
+	Every cluster.Duration `json:"every,omitempty"`
+	// HTTP is the http demo as it started.
+	HTTP *httpDemoStatus `json:"http,omitempty"`
+}
+
+// runDemo starts demo id; inputs (nil for the defaults) are the fib demo's.
+func (s *Server) runDemo(id string, inputs []int64) (demoRun, error) {
+	if !knownDemo(id) {
+		return demoRun{}, unknownDemo(id)
+	}
+	if inputs != nil && id != "fib" {
+		return demoRun{}, fmt.Errorf("%w: the %s demo takes no inputs", cluster.ErrInvalid, id)
+	}
+	switch id {
+	case "fib":
+		b, err := s.demos.runFib(inputs)
+		return demoRun{Demo: id, Page: web.BatchURL(b.ID), Batch: &b}, err
+	case "restart":
+		t, err := s.demos.startKiller()
+		return demoRun{Demo: id, Page: "/", Kills: t.kills, Every: cluster.Duration(t.killEvery)}, err
+	case "http":
+		st, err := s.demos.startHTTP()
+		return demoRun{Demo: id, Page: "/demos#demo-http", HTTP: &st}, err
+	}
+	return demoRun{}, unknownDemo(id)
+}
+
+func unknownDemo(id string) error {
+	return fmt.Errorf("%w: no demo %q (fib, http or restart)", cluster.ErrNotFound, clip(id))
+}
+
+func knownDemo(id string) bool {
+	for _, d := range demos.Catalog() {
+		if d.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// apiRunDemo is POST /api/demos/{id}/run. The fib demo takes an optional body of
+// inputs, {"inputs":[44,42]} or the text "44 42"; the others none. It answers 202
+// with what started, 409 if that demo already runs.
+func (s *Server) apiRunDemo(w http.ResponseWriter, r *http.Request) {
+	inputs, err := decodeDemoInputs(w, r, s.cfg.MaxBody)
+	var run demoRun
+	if err == nil {
+		run, err = s.runDemo(chi.URLParam(r, "id"), inputs)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusAccepted, run)
+}
+
+// decodeDemoInputs reads the optional inputs of a demo run: nil for an empty body or
+// one without "inputs".
+func decodeDemoInputs(w http.ResponseWriter, r *http.Request, maxBody int64) ([]int64, error) {
+	typ, err := bodyTypeOf(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := readBody(w, r, maxBody)
+	switch {
+	case err != nil:
+		return nil, err
+	case isBlank(body):
+		return nil, nil
+	case typ != bodyJSON && !looksLikeJSON(body):
+		return parseBatchText(body)
+	}
+	var req struct {
+		Inputs []json.RawMessage `json:"inputs"`
+	}
+	if err := decodeStrict(body, &req); err != nil || req.Inputs == nil {
+		return nil, err
+	}
+	return jsonInputs(req.Inputs)
+}
+
+// apiHTTPDemo is GET /api/demos/http: the running or the last http demo.
+func (s *Server) apiHTTPDemo(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, r, http.StatusOK, s.demos.httpStatus())
+}
+
+// uiRunDemo is POST /ui/demos/{id}/run: it answers 303 to the page where the demo
+// shows (the list's page, the panel, or the http demo's box), or re-renders the
+// Demos page with the message in the demo's card.
+func (s *Server) uiRunDemo(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !knownDemo(id) {
+		s.renderError(w, r, unknownDemo(id))
+		return
+	}
+	text := r.PostFormValue("inputs")
+	var inputs []int64
+	var err error
+	if strings.TrimSpace(text) != "" {
+		inputs, err = parseBatchText([]byte(text))
+	}
+	var run demoRun
+	if err == nil {
+		run, err = s.runDemo(id, inputs)
+	}
+	if err == nil {
+		http.Redirect(w, r, run.Page, http.StatusSeeOther)
+		return
+	}
+	s.renderDemos(w, r, uiStatus(err), func(d *web.DemoView) {
+		if d.ID == id {
+			d.Error = formMessage(err)
+			d.Inputs = text
+		}
+	})
+}
+
+// demosPage is GET /demos: the classroom demos of demos.Catalog with their run
+// buttons, and the http demo's live box.
+func (s *Server) demosPage(w http.ResponseWriter, r *http.Request) {
+	s.renderDemos(w, r, http.StatusOK, nil)
+}
+
+// renderDemos renders the Demos page with status; edit, when set, changes each card
+// (a failed run's message).
+func (s *Server) renderDemos(w http.ResponseWriter, r *http.Request, status int, edit func(*web.DemoView)) {
+	v := s.demosView()
+	for i := range v.Demos {
+		if edit != nil {
+			edit(&v.Demos[i])
+		}
+	}
+	s.render(w, r, status, web.DemosPage(s.layout("Demos"), v))
+}
+
+// demosView shows each demo with its snippets, its run form and what it does.
+func (s *Server) demosView() web.DemosView {
+	t := s.demos.timings()
+	ds := demos.Catalog()
+	out := make([]web.DemoView, len(ds))
+	for i, d := range ds {
+		v := web.DemoView{ID: d.ID, Title: d.Title, Shows: d.Shows, NodeSnippet: d.NodeSnippet,
+			GoSnippet: d.GoSnippet, Command: d.Command, RunAction: "/ui/demos/" + d.ID + "/run",
+			RunNote: runNote(d.ID, t)}
+		switch d.ID {
+		case "fib":
+			v.TakesInputs, v.Inputs = true, web.DefaultInputs
+		case "http":
+			v.HTTP = httpDemoView(s.demos.httpStatus())
+		}
+		out[i] = v
+	}
+	return web.DemosView{Demos: out}
+}
+
+// runNote says what a demo's button does on this server.
+func runNote(id string, t demoTimings) string {
+	switch id {
+	case "fib":
+		return "Runs the list on this panel's pool and opens its page, where the timeline shows the jobs side by side."
+	case "restart":
+		return fmt.Sprintf("Sends SIGKILL to a random worker of this panel's pool %s, %d times, then opens the "+
+			"panel: its event log shows each death and the replacement the pool forks.", every(t.killEvery), t.kills)
+	case "http":
+		return fmt.Sprintf("Starts %d more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for %s. "+
+			"Send them requests and watch each worker's count.", t.httpWorkers, humanDuration(t.httpFor))
+	}
+	return ""
+}
+
+// every says how often: "once a second", "every 2 s".
+func every(d time.Duration) string {
+	if d == time.Second {
+		return "once a second"
+	}
+	return "every " + humanDuration(d)
+}
+
+// humanDuration writes whole minutes and seconds as people say them: "1 min", "5 s".
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d >= time.Second && d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+	return d.String()
+}
+
+func httpDemoView(st httpDemoStatus) *web.HTTPDemoView {
+	v := &web.HTTPDemoView{Running: st.Running, Addr: st.Addr, LoadCommand: st.LoadCommand,
+		SecondsLeft: st.SecondsLeft, Total: st.Total}
+	for _, w := range st.Workers {
+		v.Workers = append(v.Workers, web.DemoWorkerCount{ID: w.Worker, PID: w.PID, Requests: w.Requests})
+	}
+	return v
+}

@@ -1,0 +1,141 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestDemoFibRunsLive runs the fib demo from the Demos page with its button: the
+// page sends it over the API and opens the new list's page, where every result
+// arrives live with the right value and the timeline draws a lane per worker. The
+// pool starts empty, so the list is still waiting when its page opens; the workers
+// come only then, and everything after that reaches the page without a reload.
+func TestDemoFibRunsLive(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.do("run the fib demo with small inputs",
+		chromedp.SetValue(chromedp.CSS("#demo-fib-inputs"), joinInputs(fibInputs)),
+		chromedp.Click(chromedp.CSS(`#demo-fib form[data-action="run-demo"] button[type=submit]`)),
+		chromedp.WaitReady(chromedp.CSS(`#batch-page[data-batch-id]`)))
+	id := eval[string](e, `document.querySelector('#batch-page').dataset.batchId`)
+	if b, err := e.c.Batch(id); err != nil || b.Kind != "fib" || len(b.Jobs) != len(fibInputs) {
+		t.Fatalf("the demo's list %s: %v, %+v", id, err, b)
+	}
+	e.waitLive()
+	e.markPage()
+	waitJS[bool](e, "the list's rows, all queued",
+		`[...document.querySelectorAll('#batch-results tr[data-job-id]')].filter((r) => r.dataset.state === 'queued').length === 4`,
+		`document.querySelector('#batch-results')?.outerHTML`)
+
+	if err := e.c.Scale(2); err != nil {
+		t.Fatalf("scale to 2: %v", err)
+	}
+	rows := waitJS[[]row](e, "every result on the list's page", fmt.Sprintf(doneRowsJS, len(fibInputs)),
+		`document.querySelector('#batch-results')?.outerHTML`)
+	checkFibRows(t, rows)
+	e.checkTimeline(id)
+	if !e.samePage() {
+		t.Fatal("the list's page reloaded while its jobs ran")
+	}
+}
+
+// TestDemoFibErrorInline: inputs the fib kind refuses leave the Demos page where it
+// is, with the server's message, worded as without JavaScript, in the demo's card.
+func TestDemoFibErrorInline(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.markPage()
+	e.do("run the fib demo with 51",
+		chromedp.SetValue(chromedp.CSS("#demo-fib-inputs"), "20 51"),
+		chromedp.Click(chromedp.CSS(`#demo-fib form[data-action="run-demo"] button[type=submit]`)))
+	got := waitJS[string](e, "the fib demo's error", `document.querySelector('#demo-fib-error')?.textContent.trim()`,
+		`document.querySelector('#demo-fib')?.outerHTML`)
+	if want := "Input 2: fib input 51 is out of range: must be between 0 and 50"; got != want {
+		t.Errorf("#demo-fib-error says %q, want %q", got, want)
+	}
+	if eval[string](e, `document.querySelector('#demo-fib-inputs').getAttribute('aria-invalid')`) != "true" {
+		t.Error("#demo-fib-inputs is not marked aria-invalid after the error")
+	}
+	if n := len(e.c.Batches()); n != 0 || !e.samePage() {
+		t.Errorf("after a refused run: %d lists, same page %v; want none and no reload", n, e.samePage())
+	}
+}
+
+// TestDemoHTTPCountsLive starts the http demo with its button: the box shows the
+// shared address and the load command, and the per-worker counts grow as requests
+// arrive, without a reload.
+func TestDemoHTTPCountsLive(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.markPage()
+	e.do("run the http demo", chromedp.Click(chromedp.CSS(`#demo-http form[data-action="run-demo"] button[type=submit]`)))
+	addr := waitJS[string](e, "the http demo's box to say where it serves",
+		`document.querySelector('#http-demo[data-running="true"]')?.dataset.addr`,
+		`document.querySelector('#http-demo')?.outerHTML`)
+	load := eval[string](e, `document.querySelector('#http-demo-load').textContent`)
+	if want := "for i in $(seq 200); do curl -s http://" + addr + "/ >/dev/null; done"; load != want {
+		t.Errorf("load command %q, want %q", load, want)
+	}
+	const n = 20
+	sendRequests(t, "http://"+addr+"/", n)
+	sum := waitJS[int](e, fmt.Sprintf("%d requests in the box", n),
+		`(() => { if (document.querySelector('#http-demo [data-field="total"]')?.textContent !== '`+strconv.Itoa(n)+`') return 0;
+		  const rows = [...document.querySelectorAll('#http-demo-counts tbody tr[data-worker-id]')];
+		  return rows.length === 2 ? rows.reduce((s, r) => s + Number(r.querySelector('.requests').textContent), 0) : 0; })()`,
+		`document.querySelector('#http-demo')?.outerHTML`)
+	if sum != n {
+		t.Errorf("the workers' counts add up to %d, want %d", sum, n)
+	}
+	if !e.samePage() {
+		t.Fatal("the Demos page reloaded while the http demo ran")
+	}
+	saveScreenshot(t, e.ctx, "_http")
+}
+
+// TestDemoRestartInTheLog runs the restart demo from the Demos page: the panel
+// opens, and its event log shows workers dying of SIGKILL and their replacements
+// forked, the later ones arriving live.
+func TestDemoRestartInTheLog(t *testing.T) {
+	e := newEnv(t, 2)
+	e.open("/demos")
+	e.do("run the restart demo",
+		chromedp.Click(chromedp.CSS(`#demo-restart form[data-action="run-demo"] button[type=submit]`)),
+		chromedp.WaitReady(chromedp.CSS(`body[data-page="panel"]`)))
+	e.waitLive()
+	e.markPage()
+	lines := waitJS[[]string](e, "three SIGKILL deaths and three replacements in the event log",
+		`(() => { const text = (type) => [...document.querySelectorAll('#event-log li[data-type="' + type + '"]')].map((li) => li.textContent);
+		  const deaths = text('worker.exit').filter((s) => s.includes('died (SIGKILL), restarting...'));
+		  const forks = text('worker.fork').filter((s) => s.includes('(restart #'));
+		  return deaths.length >= 3 && forks.length >= 3 ? deaths.concat(forks) : null; })()`,
+		`[...document.querySelectorAll('#event-log li')].map((li) => li.dataset.type + ': ' + li.textContent)`)
+	t.Logf("event log: %q", lines)
+	if !e.samePage() {
+		t.Error("the panel reloaded while the demo killed workers")
+	}
+}
+
+// sendRequests sends n requests to url, each on its own connection.
+func sendRequests(t *testing.T, url string, n int) {
+	t.Helper()
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: tr}
+	for i := range n {
+		resp, err := client.Get(url)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || string(b) != "hello world\n" {
+			t.Fatalf("request %d: %q %v", i, b, err)
+		}
+	}
+}
