@@ -89,13 +89,18 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 		}
 	}
 	switch {
-	case len(p.inflight) > 0 && p.state != StateStopping:
-		c.startJob(p, p.inflight[0])
 	case len(p.inflight) == 0:
 		p.inflight = nil
 		if p.state == StateBusy {
 			p.state = StateIdle
 		}
+	case p.inflight[0].state != JobQueued:
+		// The worker goes on to a job that was canceled while it waited there: it has
+		// the frame and nothing but its end stops it. The jobs behind go back to the
+		// queue as they were.
+		c.killDeliberately(p)
+	case p.state != StateStopping:
+		c.startJob(p, p.inflight[0])
 	}
 }
 
