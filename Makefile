@@ -55,8 +55,9 @@ screenshot: ## refresh docs/screenshot.png from the browser test
 lint: vet
 	$(GO) vet ./...
 
-deps: ## install what browser tests need (Debian; needs root)
+deps: ## install what browser and JavaScript tests need (Debian; needs root)
 	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium; }
+	@command -v node >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 nodejs; }
 
 clean:
 	rm -rf bin artifacts

@@ -95,13 +95,34 @@ func TestNothingTheCSPWouldBlock(t *testing.T) {
 	}
 }
 
-// TestNodeModules checks every module's syntax and runs the Node tests of the pure
-// modules in jstest/. It is skipped when node is not installed.
-func TestNodeModules(t *testing.T) {
+// envRequireNode, or the browser tests' GOCLUSTER_REQUIRE_BROWSER, set to "1" (as
+// .ci/run does) makes a missing node a failure: in CI a skip would hide that the
+// JavaScript was never tested.
+const (
+	envRequireNode    = "GOCLUSTER_REQUIRE_NODE"
+	envRequireBrowser = "GOCLUSTER_REQUIRE_BROWSER"
+)
+
+// nodePath returns the node to run, skipping the test without one unless the
+// environment requires node.
+func nodePath(t *testing.T) string {
+	t.Helper()
 	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
+	if err == nil {
+		return node
 	}
+	msg := "node not installed (Debian: apt-get install nodejs): the JavaScript tests did not run"
+	if os.Getenv(envRequireNode) == "1" || os.Getenv(envRequireBrowser) == "1" {
+		t.Fatalf("%s, and %s=1 or %s=1 requires them", msg, envRequireNode, envRequireBrowser)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// TestNodeModules checks every module's syntax and runs the Node tests of the pure
+// modules in jstest/. Without node it is skipped, or fails when node is required.
+func TestNodeModules(t *testing.T) {
+	node := nodePath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for name, src := range jsFiles(t) {
