@@ -32,10 +32,11 @@ func TestCrashLoopBacksOffThenDegrades(t *testing.T) {
 	for _, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
 		ev.next("exit", ofType(cluster.EventExit, 0))
 		c.Pool() // the exit is handled (backoff timer set) once the pool answers
+		drain(ev)
 		before := forks()
 		clock.Advance(wait - time.Millisecond)
-		c.Pool() // let the pool goroutine act on anything due
-		c.Pool()
+		cluster.RunDueTimers(c)
+		drain(ev) // a fork would have been published by now
 		if forks() != before || len(c.Workers()) != 0 {
 			t.Fatalf("restarted before the %s backoff passed", wait)
 		}

@@ -1,0 +1,15 @@
+package cluster
+
+// RunDueTimers runs, on the pool goroutine, every timer due by the pool's clock.
+// With a fake clock, Advance only pokes the pool goroutine, which may take the poke
+// after a test's next call: a test that checks something did not happen yet calls
+// this first, so the check cannot pass merely because the pool had not looked.
+func RunDueTimers(c *Cluster) {
+	c.call(func() {
+		select {
+		case <-c.wake:
+			c.runTimers()
+		default: // no poke pending: the pool already ran what was due
+		}
+	})
+}
