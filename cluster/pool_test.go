@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -44,9 +45,17 @@ func TestScaleWhileBusy(t *testing.T) {
 }
 
 // TestRollingRestartNeverZero checks from the event stream that at every moment of a
-// rolling restart at least one worker is online.
+// rolling restart at least one worker is online. With one worker this is what catches
+// a restart that retires the old worker before its replacement is online; with two,
+// the other worker would hide that.
 func TestRollingRestartNeverZero(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 2, Env: helperEnv("echo")})
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d workers", n), func(t *testing.T) { testRollingRestart(t, n) })
+	}
+}
+
+func testRollingRestart(t *testing.T, n int) {
+	c := startPool(t, cluster.Options{Workers: n, Env: helperEnv("echo")})
 	if err := c.WaitReady(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +65,7 @@ func TestRollingRestartNeverZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := c.Workers()
-	if len(after) != 2 || after[0].ID <= before[1].ID {
+	if len(after) != n || after[0].ID <= before[n-1].ID {
 		t.Fatalf("after restart: %+v", after)
 	}
 	online := map[int]bool{}
