@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"syscall"
+	"time"
 )
 
 // ErrSendQueueFull is returned by Send when the peer has not read what was already
@@ -13,29 +15,51 @@ var ErrSendQueueFull = errors.New("send queue full")
 // ErrClosed is returned when sending on a closed channel or using a closed cluster.
 var ErrClosed = errors.New("closed")
 
-// frameWriter batches frames: callers append under a mutex and never block on the
-// socket; one goroutine writes everything queued so far in a single write. That turns
-// many small frames into few syscalls, which is what makes pipelining fast.
+// frameWriter sends frames without ever blocking its callers on the socket, and
+// picks per frame between two ways of getting it there:
+//
+//   - A lone frame (nothing queued, nothing sent in the last burstGap) is written at
+//     once by the caller with one non-blocking write. That keeps a request and its
+//     answer free of a hand-off to another goroutine, which on two cores costs as
+//     much as the socket itself.
+//   - Frames that come in a burst are appended under a mutex and one goroutine writes
+//     everything queued so far in a single write. That turns many small frames into
+//     few syscalls, which is what makes pipelining fast.
+//
+// A write that would block, or writes only part, leaves the rest to the goroutine.
+// At most one of them writes at a time (writing), so bytes keep their order.
 type frameWriter struct {
 	w     io.Writer
+	raw   syscall.RawConn // nil when w has no file descriptor: every frame queues
 	limit int
 
 	mu      sync.Mutex
 	pending []byte
 	spare   []byte
+	writing bool      // the goroutine or a caller is writing; the others queue
+	last    time.Time // the last send, to tell a burst from a lone frame
 	closed  bool
 	err     error
 	wake    chan struct{}
 	done    chan struct{}
 }
 
+// burstGap: a frame sent sooner than this after the previous one is part of a
+// burst and queues. It is well under a round trip (tens of µs), so request/answer
+// traffic always writes through, and well over the time a loop takes to send its
+// next frame, so a stream always batches.
+const burstGap = 10 * time.Microsecond
+
 func newFrameWriter(w io.Writer, limit int) *frameWriter {
 	fw := &frameWriter{w: w, limit: limit, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if sc, ok := w.(syscall.Conn); ok {
+		fw.raw, _ = sc.SyscallConn()
+	}
 	go fw.loop()
 	return fw
 }
 
-// send queues one frame.
+// send queues one frame, or writes it at once when it is a lone one.
 func (fw *frameWriter) send(f *frame) error {
 	fw.mu.Lock()
 	if fw.closed {
@@ -51,17 +75,84 @@ func (fw *frameWriter) send(f *frame) error {
 		fw.mu.Unlock()
 		return ErrSendQueueFull
 	}
+	queued := len(fw.pending)
 	var err error
 	fw.pending, err = appendFrame(fw.pending, f)
-	fw.mu.Unlock()
 	if err != nil {
+		fw.mu.Unlock()
 		return err
 	}
+	now := time.Now()
+	lone := queued == 0 && !fw.writing && fw.raw != nil && now.Sub(fw.last) > burstGap
+	fw.last = now
+	if lone {
+		fw.writeThrough() // unlocks
+		return nil
+	}
+	fw.mu.Unlock()
+	fw.signal()
+	return nil
+}
+
+// writeThrough writes what is pending from the caller's goroutine with one
+// non-blocking write. It is called with mu held and returns with it released.
+func (fw *frameWriter) writeThrough() {
+	buf := fw.pending
+	fw.pending = fw.spare[:0]
+	fw.spare = nil
+	fw.writing = true
+	fw.mu.Unlock()
+
+	n, err := writeNow(fw.raw, buf)
+
+	fw.mu.Lock()
+	fw.writing = false
+	if err != nil && fw.err == nil {
+		fw.err = err
+	}
+	if n < len(buf) && err == nil {
+		// The rest goes first, before what others queued meanwhile.
+		rest := append(make([]byte, 0, len(buf)-n+len(fw.pending)), buf[n:]...)
+		fw.pending = append(rest, fw.pending...)
+	} else {
+		fw.spare = buf[:0]
+	}
+	more := len(fw.pending) > 0 || fw.closed
+	fw.mu.Unlock()
+	if more {
+		fw.signal()
+	}
+}
+
+// writeNow makes one write attempt that never waits: it returns how much the
+// socket took (0 when it is full) and an error only when the socket is broken.
+func writeNow(raw syscall.RawConn, buf []byte) (int, error) {
+	var n int
+	var werr error
+	err := raw.Write(func(fd uintptr) bool {
+		for {
+			n, werr = syscall.Write(int(fd), buf)
+			if werr != syscall.EINTR {
+				return true // done either way: never park in the poller here
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case werr == syscall.EAGAIN:
+		return 0, nil
+	case werr != nil:
+		return 0, werr
+	}
+	return n, nil
+}
+
+func (fw *frameWriter) signal() {
 	select {
 	case fw.wake <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 func (fw *frameWriter) loop() {
@@ -69,19 +160,26 @@ func (fw *frameWriter) loop() {
 	for range fw.wake {
 		for {
 			fw.mu.Lock()
+			if fw.writing { // a caller is writing through; it signals when done
+				fw.mu.Unlock()
+				break
+			}
 			buf := fw.pending
 			fw.pending = fw.spare[:0]
 			closed := fw.closed
-			fw.mu.Unlock()
 			if len(buf) == 0 {
 				fw.spare = buf
+				fw.mu.Unlock()
 				if closed {
 					return
 				}
 				break
 			}
+			fw.writing = true
+			fw.mu.Unlock()
 			_, err := fw.w.Write(buf)
 			fw.mu.Lock()
+			fw.writing = false
 			fw.spare = buf[:0]
 			if err != nil && fw.err == nil {
 				fw.err = err
@@ -101,10 +199,7 @@ func (fw *frameWriter) close() {
 	fw.closed = true
 	fw.mu.Unlock()
 	if !already {
-		select {
-		case fw.wake <- struct{}{}:
-		default:
-		}
+		fw.signal()
 	}
 	<-fw.done
 }
