@@ -9,12 +9,12 @@ import (
 	"strings"
 
 	"github.com/gocluster/gocluster/cluster/demos"
-	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // demoCmd is `gocluster demo fib|http|restart [flags] [args]`: it replays one
-// example of the Node lesson on stdout.
-func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
+// example of the Node lesson on stdout. Flags not given are read from getenv, as
+// serve's are.
+func demoCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		return usageErrorf("demo: which one? fib, http or restart")
 	}
@@ -22,11 +22,20 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	var err error
 	switch name {
 	case "fib":
-		err = demoFib(ctx, rest, stdout)
+		var opts demos.FibOptions
+		if opts, err = parseDemoFib(rest, getenv); err == nil {
+			err = demos.Fib(ctx, stdout, opts)
+		}
 	case "http":
-		err = demoHTTP(ctx, rest, stdout)
+		var opts demos.HTTPOptions
+		if opts, err = parseDemoHTTP(rest, getenv); err == nil {
+			err = demos.HTTP(ctx, stdout, opts)
+		}
 	case "restart":
-		err = demoRestart(ctx, rest, stdout)
+		var opts demos.RestartOptions
+		if opts, err = parseDemoRestart(rest, getenv); err == nil {
+			err = demos.Restart(ctx, stdout, opts)
+		}
 	case "-h", "-help", "--help", "help":
 		return helpCmd([]string{"demo"}, stdout)
 	default:
@@ -36,79 +45,6 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return helpCmd([]string{"demo"}, stdout)
 	}
 	return asUsage(err)
-}
-
-// demoFlags is a flag set for one demo, with the -workers flag they all have.
-func demoFlags(name string, workers *int) *flag.FlagSet {
-	fs := flag.NewFlagSet("demo "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.IntVar(workers, "workers", 0, "pool size (default: CPU count)")
-	return fs
-}
-
-// parseDemo parses a demo's flags; a mistake is a usage error naming the demo.
-func parseDemo(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageErrorf("%s: %v", fs.Name(), err)
-	}
-	return nil
-}
-
-func demoFib(ctx context.Context, args []string, stdout io.Writer) error {
-	var opts demos.FibOptions
-	fs := demoFlags("fib", &opts.Workers)
-	fs.BoolVar(&opts.Compare, "compare", false, "rerun the list on one worker to measure the speedup")
-	if err := parseDemo(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		inputs, err := jobs.ParseInputs(strings.Join(fs.Args(), " "), demos.MaxFibInputs)
-		if err != nil {
-			return usageErrorf("demo fib: %v", err)
-		}
-		opts.Inputs = inputs
-	}
-	return demos.Fib(ctx, stdout, opts)
-}
-
-func demoHTTP(ctx context.Context, args []string, stdout io.Writer) error {
-	var opts demos.HTTPOptions
-	fs := demoFlags("http", &opts.Workers)
-	fs.StringVar(&opts.Addr, "addr", demos.DefaultHTTPAddr, "address the workers share")
-	fs.DurationVar(&opts.Duration, "duration", 0, "how long to run; 0 runs until Ctrl-C")
-	if err := parseDemo(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	return demos.HTTP(ctx, stdout, opts)
-}
-
-func demoRestart(ctx context.Context, args []string, stdout io.Writer) error {
-	var opts demos.RestartOptions
-	fs := demoFlags("restart", &opts.Workers)
-	fs.DurationVar(&opts.Duration, "duration", demos.DefaultRestartDuration, "how long workers die at random before the crash-loop phase")
-	if err := parseDemo(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	if opts.Duration <= 0 {
-		return usageErrorf("demo restart: -duration %s must be positive", opts.Duration)
-	}
-	return demos.Restart(ctx, stdout, opts)
-}
-
-func noArgs(fs *flag.FlagSet) error {
-	if fs.NArg() > 0 {
-		return usageErrorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
-	}
-	return nil
 }
 
 // demoUsage is the demo part of the help text.
@@ -122,6 +58,10 @@ func demoUsage() string {
   gocluster demo restart [-workers N] [-duration %s]
       workers die at random and are restarted; then a crash loop shows backoff
       and the crash-loop guard.
+
+Like serve's, each demo flag not given is read from GOCLUSTER_<FLAG>:
+GOCLUSTER_WORKERS, GOCLUSTER_COMPARE, GOCLUSTER_ADDR, GOCLUSTER_DURATION. A flag
+that serve has too shares its variable: GOCLUSTER_WORKERS sizes both pools.
 `, joinInts(demos.DefaultFibInputs()), demos.DefaultHTTPAddr, demos.DefaultRestartDuration)
 }
 

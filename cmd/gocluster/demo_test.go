@@ -68,6 +68,18 @@ func TestDemoFib(t *testing.T) {
 	}
 }
 
+// TestDemoWorkersFromEnvironment: GOCLUSTER_WORKERS sizes a demo's pool when
+// -workers is not given, as it does serve's.
+func TestDemoWorkersFromEnvironment(t *testing.T) {
+	out, code := runBin(t, []string{"GOCLUSTER_WORKERS=1"}, "demo", "fib", "20", "21")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if n := strings.Count(out, "[master] : fork worker "); n != 1 {
+		t.Errorf("%d fork lines with GOCLUSTER_WORKERS=1, want 1:\n%s", n, out)
+	}
+}
+
 type matched struct {
 	re  *regexp.Regexp
 	sub []string

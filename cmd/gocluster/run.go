@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -23,7 +24,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serveCmd(ctx, rest, stdout, stderr)
 	case "demo":
-		return demoCmd(ctx, rest, stdout)
+		return demoCmd(ctx, rest, stdout, os.Getenv)
 	case "version":
 		return versionCmd(rest, stdout)
 	case "help":
