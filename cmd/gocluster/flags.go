@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // serveConfig is everything serve needs, from flags and the environment.
@@ -50,7 +53,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
 	cfg.MaxBody = 1 << 20
 	fs.Var(&cfg.MaxBody, "max-body", "largest request body: bytes, or a number with KiB, MiB or GiB; 1KiB..1GiB")
-	fs.IntVar(&cfg.MaxJobsPerList, "max-jobs-per-list", 1_000_000, "most jobs in one list, 1..100000000")
+	fs.IntVar(&cfg.MaxJobsPerList, "max-jobs-per-list", 1_000_000, fmt.Sprintf("most jobs in one list, 1..100000000; "+
+		"a list sent over HTTP holds at most %d inputs whatever this says, so only a lower value changes the API",
+		jobs.DefaultMaxInputs))
 	fs.IntVar(&cfg.MaxQueued, "max-queued", 2_000_000, "most jobs waiting across all lists, at least -max-jobs-per-list")
 	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")

@@ -11,7 +11,8 @@ func TestHelp(t *testing.T) {
 		if code != 0 {
 			t.Errorf("%v: exit %d", args, code)
 		}
-		for _, want := range []string{"-token (GOCLUSTER_TOKEN", "refuses to start on a non-loopback address", "-shutdown-timeout"} {
+		for _, want := range []string{"-token (GOCLUSTER_TOKEN", "refuses to start on a non-loopback address", "-shutdown-timeout",
+			"a list sent over HTTP holds at most 100000 inputs"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v: help lacks %q", args, want)
 			}
