@@ -1,6 +1,9 @@
 package cluster
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // batchChanged coalesces progress: at most one batch.progress per list per
 // ProgressInterval, and the list's end as soon as its last job ended.
@@ -52,30 +55,39 @@ func (c *Cluster) finishBatch(b *batch) {
 // canceledByUser is true when a cancel request ended the list.
 func (b *batch) canceledByUser() bool { return b.cancelRequested }
 
-// trimHistory forgets the oldest finished lists beyond the configured bounds.
+// trimHistory forgets the lists that ended first beyond the configured bounds. It
+// goes by end, not creation: a long list that just ended is what its waiters
+// (WaitBatch) are about to fetch, however many lists were created after it.
 func (c *Cluster) trimHistory() {
 	s := &c.jobs
-	lists, jobsKept := 0, 0
+	var ended []*batch
+	jobsKept := 0
 	for _, b := range s.order {
 		if b.state != BatchRunning {
-			lists++
+			ended = append(ended, b)
 			jobsKept += len(b.jobs)
 		}
 	}
+	lists := len(ended)
+	if lists <= c.opts.Jobs.History && jobsKept <= c.opts.Jobs.HistoryJobs {
+		return
+	}
+	sort.SliceStable(ended, func(i, j int) bool { return ended[i].finished.Before(ended[j].finished) })
+	for _, b := range ended {
+		if lists <= c.opts.Jobs.History && jobsKept <= c.opts.Jobs.HistoryJobs {
+			break
+		}
+		lists--
+		jobsKept -= len(b.jobs)
+		delete(s.batches, b.id)
+	}
 	kept := s.order[:0]
 	for _, b := range s.order {
-		over := lists > c.opts.Jobs.History || jobsKept > c.opts.Jobs.HistoryJobs
-		if b.state != BatchRunning && over {
-			lists--
-			jobsKept -= len(b.jobs)
-			delete(s.batches, b.id)
-			continue
+		if s.batches[b.id] == b {
+			kept = append(kept, b)
 		}
-		kept = append(kept, b)
 	}
-	for i := len(kept); i < len(s.order); i++ {
-		s.order[i] = nil
-	}
+	clear(s.order[len(kept):])
 	s.order = kept
 }
 
