@@ -90,6 +90,37 @@ func TestSIGTERMLetsRunningJobsFinish(t *testing.T) {
 	t.Logf("exited %s after SIGTERM", took.Round(time.Millisecond))
 }
 
+// TestShutdownTimeoutCancelsRunningJobs: a job longer than -shutdown-timeout does
+// not hold the exit. When the timeout passes, the worker running it is killed, the
+// job canceled, and the process still exits 0 with no worker left. The two-minute
+// job would outlast the wait below if the timeout were not enforced. The timeout is
+// under a second because the pool's own stop timer for retiring workers is at least
+// 1s (poolOptions): at 1s the two race, and when the stop timer wins, the worker is
+// killed just the same but the shutdown logs no timeout.
+func TestShutdownTimeoutCancelsRunningJobs(t *testing.T) {
+	p, base := serveBin(t, nil, "-workers", "1", "-shutdown-timeout", "500ms")
+	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[120000]}`); code != http.StatusCreated {
+		t.Fatalf("submit: %d %s", code, body)
+	}
+	pl := waitPool(t, base, "the job running", func(p pool) bool { return p.Queue.Running == 1 })
+	p.signal(t, syscall.SIGTERM)
+	start := time.Now()
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d after SIGTERM, want 0", code)
+	}
+	took := time.Since(start)
+	waitGone(t, pidsOf(pl), time.Second)
+	out := p.out.String()
+	for _, want := range []string{"shutting down",
+		"shutdown timeout reached: workers still running jobs were killed and their jobs canceled",
+		"every worker has exited"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	t.Logf("exited %s after SIGTERM", took.Round(time.Millisecond))
+}
+
 // TestSecondSignalForcesExit: jobs of a minute would hold a graceful shutdown for
 // its whole timeout; a second signal kills the workers at once.
 func TestSecondSignalForcesExit(t *testing.T) {
