@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -12,6 +14,9 @@ func (c *Cluster) dispatch() {
 	for s.queue.len() > 0 {
 		p := c.pickWorker()
 		if p == nil {
+			if len(c.procs) == 0 {
+				c.failStranded()
+			}
 			return
 		}
 		j := s.queue.popFront()
@@ -20,6 +25,38 @@ func (c *Cluster) dispatch() {
 		}
 		c.assign(p, j)
 	}
+}
+
+// failStranded fails the queued jobs when no worker will ever come to run them:
+// every slot crash-looped and is not restarted until the pool is scaled or
+// restarted. Left queued, they and their lists' waiters would hang with no word why.
+// A pool scaled to 0 is not stranded but paused: its jobs wait for Scale or Cancel.
+func (c *Cluster) failStranded() {
+	why := c.strandedWhy()
+	if why == "" {
+		return
+	}
+	for j := c.jobs.queue.popFront(); j != nil; j = c.jobs.queue.popFront() {
+		c.finishJob(j, JobFailed, 0, why) // a no-op for a job canceled while queued
+	}
+}
+
+// strandedWhy says why no worker can run a job, or "" if one will.
+func (c *Cluster) strandedWhy() string {
+	// No slots is a pause; fewer than the size means Scale is still adding slots, and
+	// the next one may start.
+	if len(c.slots) == 0 || len(c.slots) < c.size || c.closing {
+		return ""
+	}
+	reasons := make([]string, 0, len(c.slots))
+	for _, s := range c.slots {
+		if !s.degraded || s.worker != nil || s.pending != nil {
+			return ""
+		}
+		reasons = append(reasons, s.degradedWhy)
+	}
+	sort.Strings(reasons)
+	return "no worker can run it: " + strings.Join(reasons, "; ")
 }
 
 func (c *Cluster) pickWorker() *proc {

@@ -63,9 +63,12 @@
 //
 // A worker that exits unexpectedly is replaced per the RestartPolicy (first restart
 // immediate, then exponential backoff with jitter, and a crash-loop guard that marks
-// the slot degraded). One retired on purpose (Scale down, Worker.Disconnect,
-// Disconnect, Close) is not; its exit event has intentional=true, Node's
-// exitedAfterDisconnect. Worker.Kill and the job timeout/cancel kills are replaced at
-// once without counting as crashes. Workers get SIGKILL when the primary dies
-// (Linux parent-death signal), and exit on IPC EOF as a second guard.
+// the slot degraded). When every slot of the pool is degraded, queued jobs and those
+// of lists submitted then fail at once with the slot's reason rather than wait for a
+// worker that will not come; a pool scaled to 0 is paused instead, and its jobs wait.
+// A worker retired on purpose (Scale down, Worker.Disconnect, Disconnect, Close) is
+// not replaced; its exit event has intentional=true, Node's exitedAfterDisconnect.
+// Worker.Kill and the job timeout/cancel kills are replaced at once without counting
+// as crashes. Workers get SIGKILL when the primary dies (Linux parent-death signal),
+// and exit on IPC EOF as a second guard.
 package cluster

@@ -160,6 +160,7 @@ func (c *Cluster) afterCrash(s *slot, started time.Time) {
 		s.degradedWhy = msg
 		c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
 		c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes))
+		c.dispatch() // if it was the last slot that could run them, queued jobs fail now
 		return
 	}
 	if d.delay <= 0 {

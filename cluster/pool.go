@@ -8,7 +8,8 @@ import (
 )
 
 // Scale sets the pool size: it forks workers, or retires them (idle ones first; busy
-// ones finish their job first). Degraded slots are given a fresh start.
+// ones finish their job first). Degraded slots are given a fresh start. A pool scaled
+// to 0 is paused: queued jobs wait until it is scaled up or they are canceled.
 func (c *Cluster) Scale(n int) error {
 	if n < 0 || n > c.opts.MaxWorkers {
 		return fmt.Errorf("%w: pool size %d is outside 0..%d", ErrInvalid, n, c.opts.MaxWorkers)
