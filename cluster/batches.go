@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -156,11 +155,7 @@ func (c *Cluster) WaitBatch(ctx context.Context, id string) (BatchInfo, error) {
 		case <-ctx.Done():
 		}
 	}
-	info, err := c.Batch(id)
-	if errors.Is(err, ErrClosed) {
-		return info, err
-	}
-	return info, err
+	return c.Batch(id)
 }
 
 // info snapshots the list; with jobs, every job is included.
