@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -234,6 +235,38 @@ func TestUIWorkerKillReplacesTheWorker(t *testing.T) {
 	if a.c.Size() != 1 {
 		t.Fatalf("size %d after stop, want 1", a.c.Size())
 	}
+}
+
+// TestUIWorkerCrashReplacesTheWorker: the panel's crash button makes the worker
+// exit with code 1, as a crash (not intentional), and the pool replaces it.
+func TestUIWorkerCrashReplacesTheWorker(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{}, Config{})
+	old := workerIDs(a.pool())
+	action := fmt.Sprintf("/ui/workers/%d/crash", old[0])
+	if a.page("/").attr(`form[action="`+action+`"]`, "data-action") != "crash" {
+		t.Fatalf("the panel has no crash button for worker %d", old[0])
+	}
+	a.post(action, nil, a.url+"/batches/xyz").seeOther(t, "/batches/xyz")
+	var exit cluster.Event
+	waitFor(t, "the crashed worker's exit event", func() bool {
+		evs, _ := a.c.EventsSince(0)
+		for _, ev := range evs {
+			if ev.Type == "worker.exit" && ev.Worker == old[0] {
+				exit = ev
+				return true
+			}
+		}
+		return false
+	})
+	if exit.Code == nil || *exit.Code != 1 || exit.Signal != "" || exit.Intentional == nil || *exit.Intentional ||
+		exit.Restarting == nil || !*exit.Restarting {
+		b, _ := json.Marshal(exit)
+		t.Fatalf("exit event %s: want code 1, not intentional, restarting", b)
+	}
+	waitFor(t, "a replacement worker", func() bool {
+		ids := workerIDs(a.pool())
+		return len(ids) == 2 && !slices.Contains(ids, old[0]) && ids[0] == old[1]
+	})
 }
 
 func TestUIWorkerActionErrors(t *testing.T) {
