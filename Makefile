@@ -39,6 +39,7 @@ fuzz-short: ## each fuzz target briefly, as a regression run
 	$(GO) test -run '^$$' -fuzz '^FuzzFrameDecoder$$' -fuzztime $(FUZZTIME) ./cluster/
 	$(GO) test -run '^$$' -fuzz '^FuzzFastDecoder$$' -fuzztime $(FUZZTIME) ./cluster/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBatchRequest$$' -fuzztime $(FUZZTIME) ./server/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeStrict$$' -fuzztime $(FUZZTIME) ./server/
 
 fuzz: ## longer fuzzing
 	$(MAKE) fuzz-short FUZZTIME=5000000x
