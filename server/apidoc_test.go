@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,6 +36,53 @@ type docCommand struct {
 	text   string
 	args   []string // the words after "curl"
 	status int
+	answer *docAnswer // the documented answer, if the doc shows one
+}
+
+// docAnswer is an example answer: the block right after a ```sh block (only blank
+// lines between) shows the answer of that block's last command.
+type docAnswer struct {
+	line int    // where the block's text starts
+	text string // JSON (json and http kinds) or the exact body (text kind)
+	kind answerKind
+}
+
+type answerKind int
+
+const (
+	answerJSON answerKind = iota // a ```json block
+	answerHTTP                   // a ``` block of curl -i output: the JSON after the headers
+	answerText                   // any other ``` block: the body, as is
+)
+
+// answerAfter reads the block following the ```sh block that closes at line i.
+func answerAfter(lines []string, i int) *docAnswer {
+	j := i + 1
+	for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+		j++
+	}
+	if j == len(lines) {
+		return nil
+	}
+	fence := strings.TrimSpace(lines[j])
+	if fence != "```json" && fence != "```" {
+		return nil
+	}
+	for k := j + 1; k < len(lines); k++ {
+		if strings.TrimSpace(lines[k]) != "```" {
+			continue
+		}
+		a := &docAnswer{line: j + 2, text: strings.Join(lines[j+1:k], "\n"), kind: answerText}
+		switch {
+		case fence == "```json":
+			a.kind = answerJSON
+		case strings.HasPrefix(a.text, "HTTP/"):
+			_, body, _ := strings.Cut(a.text, "\n\n")
+			a.text, a.kind = body, answerHTTP
+		}
+		return a
+	}
+	return nil
 }
 
 // docCommands finds the curl commands of the ```sh blocks, each followed by a line
@@ -44,6 +92,7 @@ func docCommands(md string) ([]docCommand, error) {
 	var cmds []docCommand
 	var pending *docCommand
 	inSh := false
+	blockStart := 0 // the first command of the current ```sh block
 	lines := strings.Split(md, "\n")
 	for i := 0; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
@@ -52,7 +101,11 @@ func docCommands(md string) ([]docCommand, error) {
 			if pending != nil {
 				return nil, fmt.Errorf("line %d: curl command without a '# -> STATUS' line", pending.line)
 			}
+			if inSh && len(cmds) > blockStart {
+				cmds[len(cmds)-1].answer = answerAfter(lines, i)
+			}
 			inSh = !inSh && line == "```sh"
+			blockStart = len(cmds)
 			continue
 		case !inSh || line == "":
 			continue
@@ -203,6 +256,11 @@ func runDocCommands(t *testing.T, cmds []docCommand, run func(*apiServer, []stri
 		if status != c.status {
 			t.Errorf("docs/api.md:%d: %s\n got %d, doc says %d; body: %s", c.line, c.text, status, c.status, body)
 		}
+		if c.answer != nil {
+			for _, d := range checkAnswer(c.answer, body) {
+				t.Errorf("docs/api.md:%d: the answer of %s\n %s", c.answer.line, c.text, d)
+			}
+		}
 		t.Logf("docs/api.md:%d -> %d %s", c.line, status, strings.TrimSpace(body))
 	}
 }
@@ -217,7 +275,31 @@ func runCurl(_ *apiServer, args []string) (int, string, error) {
 	text := string(out)
 	i := strings.LastIndexByte(text, '\n')
 	status, err := strconv.Atoi(text[i+1:])
-	return status, text[:i], err
+	body := text[:i]
+	if slices.Contains(args, "-i") { // the answer compared is the body after the headers
+		_, body, _ = strings.Cut(body, "\r\n\r\n")
+	}
+	return status, body, err
+}
+
+// checkAnswer compares a documented answer with the real body: the same text for a
+// plain block, the same shape (compareShape) for JSON.
+func checkAnswer(a *docAnswer, body string) []string {
+	if a.kind == answerText {
+		if strings.TrimSpace(a.text) != strings.TrimSpace(body) {
+			return []string{fmt.Sprintf("the doc shows %q, the answer is %q", a.text, body)}
+		}
+		return nil
+	}
+	doc, err := parseDocJSON(a.text)
+	if err != nil {
+		return []string{fmt.Sprintf("the documented answer is not JSON (with … for what it leaves out): %v", err)}
+	}
+	real, err := parseDocJSON(body)
+	if err != nil {
+		return []string{fmt.Sprintf("the real answer is not JSON: %v: %s", err, body)}
+	}
+	return compareShape("answer", doc, real)
 }
 
 // runParsed rebuilds the curl command as a Go request: -X, -H, -d and the URL, with
@@ -305,6 +387,23 @@ func TestDocCommandsParser(t *testing.T) {
 	want := []string{"-s", "-d", `{"a": 1}`, "-H", "X-Y: z", "http://h/x"}
 	if c := cmds[0]; c.status != 201 || c.line != 3 || strings.Join(c.args, "|") != strings.Join(want, "|") {
 		t.Fatalf("got %+v", cmds[0])
+	}
+	md = "```sh\ncurl http://h/a\n# -> 200\ncurl http://h/b\n# -> 201\n```\n\n```json\n{\"a\":1,\n …}\n```\n" +
+		"```sh\ncurl -i http://h/c\n# -> 405\n```\n```\nHTTP/1.1 405 Method Not Allowed\nAllow: GET\n\n{\"e\":1}\n```\n" +
+		"```sh\ncurl http://h/d\n# -> 200\n```\nprose\n```json\n{}\n```\n"
+	cmds, err = docCommands(md)
+	if err != nil || len(cmds) != 4 {
+		t.Fatalf("got %+v, %v", cmds, err)
+	}
+	if cmds[0].answer != nil || cmds[1].answer == nil || cmds[1].answer.kind != answerJSON ||
+		cmds[1].answer.text != "{\"a\":1,\n …}" || cmds[1].answer.line != 9 {
+		t.Errorf("the json block is the answer of the block's last command: %+v, %+v", cmds[0].answer, cmds[1].answer)
+	}
+	if a := cmds[2].answer; a == nil || a.kind != answerHTTP || a.text != `{"e":1}` {
+		t.Errorf("curl -i answer: %+v", a)
+	}
+	if cmds[3].answer != nil {
+		t.Errorf("a block after prose is no answer: %+v", cmds[3].answer)
 	}
 	for _, bad := range []string{"```sh\ncurl http://h/x\n```\n", "```sh\ncurl http://h/x | jq\n# -> 200\n```\n",
 		"```sh\ncurl 'http://h/x\n# -> 200\n```\n", "```sh\ncurl \"$URL\"\n# -> 200\n```\n"} {
