@@ -39,10 +39,17 @@ func (w *Worker) Online() <-chan struct{} { return w.p.online }
 // Exited is closed once the worker exited and was reaped.
 func (w *Worker) Exited() <-chan struct{} { return w.p.exited }
 
-// Info returns a snapshot of the worker; after its exit its state is dead.
+// Info returns a snapshot of the worker, with its memory and CPU read from /proc (CPU
+// use since the previous reading of this worker: 0 the first time); after its exit
+// its state is dead.
 func (w *Worker) Info() (WorkerInfo, error) {
 	var info WorkerInfo
 	err := w.c.call(func() { info = w.p.info() })
+	if err == nil && info.State != StateDead {
+		one := []WorkerInfo{info}
+		w.c.stats.sample(one, false)
+		info = one[0]
+	}
 	return info, err
 }
 

@@ -23,7 +23,12 @@ type cpuSample struct {
 // clkTck is USER_HZ, 100 on every Linux this runs on.
 const clkTck = 100
 
-func (s *procStats) fill(ws []WorkerInfo) {
+// fill samples every worker of the pool and forgets the pids no longer in it.
+func (s *procStats) fill(ws []WorkerInfo) { s.sample(ws, true) }
+
+// sample reads ws's figures; prune forgets the samples of pids not in ws, which only
+// a call with the whole pool may do.
+func (s *procStats) sample(ws []WorkerInfo, prune bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.last == nil {
@@ -46,7 +51,7 @@ func (s *procStats) fill(ws []WorkerInfo) {
 		s.last[pid] = cpuSample{ticks: ticks, at: now}
 	}
 	for pid := range s.last {
-		if !seen[pid] {
+		if prune && !seen[pid] {
 			delete(s.last, pid)
 		}
 	}

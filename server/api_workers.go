@@ -28,9 +28,7 @@ func (s *Server) worker(r *http.Request) (*cluster.Worker, error) {
 	return s.c.Worker(id)
 }
 
-// getWorker is GET /api/workers/{id}. Worker.Info does not read /proc, so the
-// worker's memory and CPU come from the pool's list, which does; the handle only
-// decides whether the id is a live worker.
+// getWorker is GET /api/workers/{id}.
 func (s *Server) getWorker(w http.ResponseWriter, r *http.Request) {
 	wk, err := s.worker(r)
 	var info cluster.WorkerInfo
@@ -40,12 +38,6 @@ func (s *Server) getWorker(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, err)
 		return
-	}
-	for _, live := range s.c.Workers() {
-		if live.ID == info.ID {
-			info = live
-			break
-		}
 	}
 	writeJSON(w, r, http.StatusOK, info)
 }
