@@ -108,6 +108,8 @@ func rows() []row {
 		{"BenchmarkFibReference", "wall-2w-ms", "fib 44 42 42 43, 2 workers, wall (ms)", target{}},
 		{"BenchmarkFibReference", "best-2w-ms", "… best schedule of its job times (ms)", target{}},
 		{"BenchmarkFibReference", "overhead-%", "… overhead over the best schedule (%)", below(2)},
+		{"BenchmarkFibReference", "fifo-2w-ms", "… first-free schedule of its job times, in list order (ms)", target{}},
+		{"BenchmarkFibReference", "dispatch-%", "… overhead over that first-free schedule (%)", target{}},
 		{"BenchmarkFibReference", "wall-1w-ms", "… on 1 worker, wall (ms)", target{}},
 		{"BenchmarkFibReference", "speedup", "… speedup of 2 workers over 1", target{}},
 		{"BenchmarkHTTPHello", "plain-req/s", "HTTP hello, plain net/http process, req/s", target{}},

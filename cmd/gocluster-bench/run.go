@@ -26,7 +26,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("gocluster-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&cfg.count, "count", 5, "runs of each benchmark, for median and spread")
-	fs.IntVar(&cfg.slow, "slow-count", 1, "runs of the slow benchmarks (fib 44 42 42 43 takes ~15 s a run)")
+	fs.IntVar(&cfg.slow, "slow-count", 3, "runs of the slow benchmarks (fib 44 42 42 43 takes ~11 s a run; one run alone can catch a burst of other load)")
 	fs.StringVar(&cfg.out, "out", "bench/results.json", "where to write the figures as JSON (empty: nowhere)")
 	fs.StringVar(&cfg.goCmd, "go", "go", "the go command")
 	fs.StringVar(&cfg.only, "only", "", "run only benchmarks whose name contains this")

@@ -12,7 +12,7 @@ import (
 func TestParseFlags(t *testing.T) {
 	var stderr strings.Builder
 	cfg, err := parseFlags([]string{"-count", "3", "-out", ""}, &stderr)
-	if err != nil || cfg.count != 3 || cfg.slow != 1 || cfg.out != "" || len(cfg.plan) == 0 {
+	if err != nil || cfg.count != 3 || cfg.slow != 3 || cfg.out != "" || len(cfg.plan) == 0 {
 		t.Fatalf("cfg %+v, err %v", cfg, err)
 	}
 	for _, args := range [][]string{{"-count", "0"}, {"-count", "1000"}, {"-slow-count", "-1"}, {"extra"}, {"-nope"}} {
