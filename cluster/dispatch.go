@@ -77,7 +77,7 @@ func (c *Cluster) assign(p *proc, j *job) {
 	p.inflight = append(p.inflight, j)
 	// A failed send means the socket is gone; the job is requeued when the worker's
 	// exit is handled.
-	p.out.send(&frame{T: frameJob, Job: j.id, Kind: j.b.kind.Name, In: j.input})
+	p.out.queue(&frame{T: frameJob, Job: j.id, Kind: j.b.kind.Name, In: j.input})
 	if len(p.inflight) == 1 {
 		c.startJob(p, j)
 	}

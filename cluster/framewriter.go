@@ -60,7 +60,14 @@ func newFrameWriter(w io.Writer, limit int) *frameWriter {
 }
 
 // send queues one frame, or writes it at once when it is a lone one.
-func (fw *frameWriter) send(f *frame) error {
+func (fw *frameWriter) send(f *frame) error { return fw.put(f, true) }
+
+// queue always leaves the frame to the writer goroutine: for a sender that is itself
+// likely to send more in a moment (the pool goroutine dispatching jobs), where
+// waiting for company beats a syscall per frame.
+func (fw *frameWriter) queue(f *frame) error { return fw.put(f, false) }
+
+func (fw *frameWriter) put(f *frame, mayWriteThrough bool) error {
 	fw.mu.Lock()
 	if fw.closed {
 		fw.mu.Unlock()
@@ -83,7 +90,7 @@ func (fw *frameWriter) send(f *frame) error {
 		return err
 	}
 	now := time.Now()
-	lone := queued == 0 && !fw.writing && fw.raw != nil && now.Sub(fw.last) > burstGap
+	lone := mayWriteThrough && queued == 0 && !fw.writing && fw.raw != nil && now.Sub(fw.last) > burstGap
 	fw.last = now
 	if lone {
 		fw.writeThrough() // unlocks

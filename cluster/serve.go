@@ -59,7 +59,7 @@ func (m *Member) runJob(ctx context.Context, reg *jobs.Registry, f *frame) {
 	if err != nil {
 		res.Err = err.Error()
 	}
-	m.out.send(&res)
+	m.out.queue(&res) // results come in runs under prefetch: let them batch
 }
 
 // RunWorker is the whole life of a standard worker: join the primary, serve jobs from
