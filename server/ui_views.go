@@ -23,7 +23,7 @@ func (s *Server) panelView() web.PanelView {
 		Batches:   batchRows(batches),
 		Kinds:     kindOptions(kinds),
 		ScaleForm: web.ScaleFormView{Size: pool.Size, Max: s.c.MaxWorkers(), CPUs: s.cfg.CPUs},
-		JobForm:   web.JobFormView{DefaultTimeout: s.c.JobTimeout().String()},
+		JobForm:   web.JobFormView{DefaultTimeout: web.ShortDuration(s.c.JobTimeout())},
 	}
 	if slices.ContainsFunc(kinds, func(k jobs.Kind) bool { return k.Name == defaultKind }) {
 		v.JobForm.Kind = defaultKind // the preset inputs are the seed's fib list

@@ -21,7 +21,15 @@ func HumanMS(ms float64) string {
 	if ms < 0 || math.IsNaN(ms) {
 		ms = 0
 	}
+	// Short jobs (fib 22 takes a tenth of a millisecond) keep a decimal, so a list
+	// of them does not read as taking no time at all.
 	switch {
+	case ms == 0:
+		return "0 ms"
+	case ms < 0.05:
+		return "< 0.1 ms"
+	case ms < 9.95:
+		return fmt.Sprintf("%.1f ms", ms)
 	case ms < 1000:
 		return fmt.Sprintf("%d ms", int64(math.Round(ms)))
 	case ms < 60_000:
@@ -156,6 +164,9 @@ func TimeoutLabel(t string) string {
 	if t == "" || t == "0s" {
 		return "none"
 	}
+	if d, err := time.ParseDuration(t); err == nil {
+		return ShortDuration(d)
+	}
 	return t
 }
 
@@ -192,3 +203,16 @@ func pageTitle(t string) string {
 }
 
 func asset(path string) string { return StaticPrefix + path }
+
+// ShortDuration writes d as a Go duration people would type: "1m" rather than
+// time.Duration's "1m0s", "1h30m" rather than "1h30m0s". It parses back to d.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -11,7 +11,7 @@ func TestHumanMS(t *testing.T) {
 		ms   float64
 		want string
 	}{
-		{0, "0 ms"}, {-5, "0 ms"}, {math.NaN(), "0 ms"}, {0.4, "0 ms"}, {849.6, "850 ms"},
+		{0, "0 ms"}, {-5, "0 ms"}, {math.NaN(), "0 ms"}, {0.4, "0.4 ms"}, {0.001, "< 0.1 ms"}, {9.94, "9.9 ms"}, {9.96, "10 ms"}, {849.6, "850 ms"},
 		{1000, "1.0 s"}, {1234, "1.2 s"}, {59_900, "59.9 s"}, {60_000, "1 min 0 s"},
 		{184_000, "3 min 4 s"}, {3_600_000, "1 h 0 min"}, {7_500_000, "2 h 5 min"},
 	} {
@@ -94,7 +94,8 @@ func TestLabelsAndURLs(t *testing.T) {
 		{KindLabel(KindOption{Name: "sleep"}), "sleep"},
 		{TimeoutLabel(""), "none"},
 		{TimeoutLabel("0s"), "none"},
-		{TimeoutLabel("1m0s"), "1m0s"},
+		{TimeoutLabel("1m0s"), "1m"},
+		{TimeoutLabel("1h0m30s"), "1h0m30s"},
 		{pct(12.3456), "12.346%"},
 		{pageTitle(""), "gocluster"},
 		{pageTitle("Panel"), "Panel · gocluster"},
@@ -117,6 +118,23 @@ func TestHTTPDemoStatusText(t *testing.T) {
 	} {
 		if got := HTTPDemoStatusText(c.h); got != c.want {
 			t.Errorf("HTTPDemoStatusText(%+v) = %q, want %q", c.h, got, c.want)
+		}
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for _, d := range []time.Duration{time.Minute, 90 * time.Second, time.Hour, 90 * time.Minute,
+		time.Hour + time.Second, 30 * time.Second, 1500 * time.Millisecond, 0} {
+		s := ShortDuration(d)
+		back, err := time.ParseDuration(s)
+		if err != nil || back != d {
+			t.Errorf("ShortDuration(%v) = %q, parses to %v (%v)", d, s, back, err)
+		}
+	}
+	for d, want := range map[time.Duration]string{time.Minute: "1m", time.Hour: "1h", 90 * time.Minute: "1h30m",
+		time.Hour + time.Second: "1h0m1s", 30 * time.Second: "30s"} {
+		if got := ShortDuration(d); got != want {
+			t.Errorf("ShortDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -102,7 +102,7 @@ type JobFormView struct {
 	Inputs  string // textarea text
 	Timeout string // deadline of each job of the list, e.g. "60s"; optional
 	Error   string // validation message from the last no-JS post
-	// DefaultTimeout is the pool's default deadline of each job, e.g. "1m0s": what an
+	// DefaultTimeout is the pool's default deadline of each job, e.g. "1m": what an
 	// empty Timeout means. Empty when unknown.
 	DefaultTimeout string
 }

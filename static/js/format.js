@@ -2,9 +2,12 @@
 // These mirror the Go helpers in web/format.go so that server-rendered and
 // live-updated text look the same. Pure functions: no DOM.
 
-/** humanMs writes a duration in milliseconds: "850 ms", "1.2 s", "3 min 4 s", "2 h 5 min". */
+/** humanMs writes a duration in milliseconds: "0.4 ms", "850 ms", "1.2 s", "3 min 4 s", "2 h 5 min". */
 export function humanMs(ms) {
   if (!(ms > 0)) ms = 0;
+  if (ms === 0) return '0 ms';
+  if (ms < 0.05) return '< 0.1 ms';
+  if (ms < 9.95) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.floor(ms / 1000);

@@ -7,7 +7,7 @@ import {
 } from '../js/format.js';
 
 test('humanMs matches web.HumanMS', () => {
-  const cases = [[0, '0 ms'], [-5, '0 ms'], [NaN, '0 ms'], [0.4, '0 ms'], [849.6, '850 ms'], [1000, '1.0 s'],
+  const cases = [[0, '0 ms'], [-5, '0 ms'], [NaN, '0 ms'], [0.4, '0.4 ms'], [0.001, '< 0.1 ms'], [9.94, '9.9 ms'], [9.96, '10 ms'], [849.6, '850 ms'], [1000, '1.0 s'],
     [1234, '1.2 s'], [59_900, '59.9 s'], [60_000, '1 min 0 s'], [184_000, '3 min 4 s'],
     [3_600_000, '1 h 0 min'], [7_500_000, '2 h 5 min']];
   for (const [ms, want] of cases) assert.equal(humanMs(ms), want, `humanMs(${ms})`);
