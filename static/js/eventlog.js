@@ -50,7 +50,7 @@ export function describe(ev, kindOf = () => '') {
       return `job ${ev.job} ${label} started on ${wp}` + (ev.attempts > 1 ? ` (attempt ${ev.attempts})` : '');
     case 'job.done':
       return `job ${ev.job} ${label}` + (ev.result !== undefined && ev.result !== null ? ` = ${ev.result}` : ' done') +
-        ` on ${w} in ${Math.round(ev.duration_ms || 0)} ms`;
+        ` on ${w} in ${logMs(ev.duration_ms)} ms`;
     case 'job.failed':
       return `job ${ev.job} ${label} failed` + (ev.worker ? ` on ${w}` : '') + `: ${ev.error || 'unknown error'}`;
     case 'batch.progress':
@@ -189,4 +189,11 @@ export class EventLog {
     b.setAttribute('aria-pressed', String(this.paused));
     b.textContent = this.paused ? `Resume (${this.held.length} new)` : 'Pause';
   }
+}
+
+/** logMs writes a job's time as the Node lesson's log does, whole milliseconds, but
+ * keeps a decimal under 10 ms so quick jobs do not read as taking none. */
+export function logMs(ms) {
+  const v = ms > 0 ? ms : 0;
+  return v > 0 && v < 9.95 ? v.toFixed(1) : String(Math.round(v));
 }
