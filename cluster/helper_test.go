@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // envHelper picks the behaviour of the test binary when it runs as a worker, the way
@@ -26,7 +27,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GORACE") == "" {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
-	goleak.VerifyTestMain(m)
+	// After goleak, proctest fails the run if a worker outlived its test.
+	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
 }
 
 // helpers are the worker behaviours tests ask for.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // TestMain lets the test binary be its own worker: tests start real pools, whose
@@ -25,5 +26,6 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(demos.ExitCode(err))
 	}
-	goleak.VerifyTestMain(m)
+	// After goleak, proctest fails the run if a worker outlived its test.
+	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // TestMain lets the test binary be its own workers: the demos re-execute it with
@@ -21,5 +22,6 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GORACE") == "" {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
-	goleak.VerifyTestMain(m)
+	// After goleak, proctest fails the run if a worker outlived its test.
+	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
 }

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // binPath is the gocluster binary TestMain builds for the tests that run it as a real
@@ -37,6 +38,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		// Checked before the binary is removed: a leftover is likelier running it.
+		code = proctest.ExitCode(code)
 		os.RemoveAll(dir)
 		os.Exit(code)
 	}))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // TestMain lets the test binary be its own worker: the tests start real pools, whose
@@ -29,5 +30,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GORACE") == "" {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
-	goleak.VerifyTestMain(m)
+	// After goleak, proctest fails the run if a worker or a browser outlived its test.
+	// Each test closes its browser and waits for it in openTab's cleanup, so every
+	// chromium is gone by now; one left would be a leak like a worker.
+	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
 }
