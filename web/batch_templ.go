@@ -334,7 +334,7 @@ func BatchSummary(b BatchRow, readOnly bool) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, ". Speedup is summed job time divided by wall time: with 4 busy workers it can approach 4.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, ". Speedup is summed job time divided by wall time: it approaches the number of workers when every one of them is kept busy.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
