@@ -28,11 +28,14 @@ type hubTimings struct {
 	resyncWindow time.Duration
 	// subBuffer is the hub's own cluster subscription buffer.
 	subBuffer int
+	// closeGrace is how long close lets writes in flight finish before it cuts them
+	// short: a cut write closes the socket without the 1001 close frame.
+	closeGrace time.Duration
 }
 
 func defaultHubTimings() hubTimings {
 	return hubTimings{writeTimeout: 10 * time.Second, pingInterval: 20 * time.Second,
-		maxResyncs: 3, resyncWindow: 30 * time.Second, subBuffer: 2048}
+		maxResyncs: 3, resyncWindow: 30 * time.Second, subBuffer: 2048, closeGrace: time.Second}
 }
 
 // hub fans the cluster's events out to WebSocket clients. One goroutine (run) owns
@@ -296,7 +299,20 @@ func (h *hub) close() {
 		h.mu.Unlock()
 		close(h.quit)
 		<-h.done
+		// Clients see done and close with 1001; one stuck in a write to a peer that
+		// does not read is cut short after the grace rather than the write timeout.
+		waited := make(chan struct{})
+		go func() {
+			h.wg.Wait()
+			close(waited)
+		}()
+		grace := time.NewTimer(h.t.closeGrace)
+		defer grace.Stop()
+		select {
+		case <-waited:
+		case <-grace.C:
+		}
 		h.cancel()
-		h.wg.Wait()
+		<-waited
 	})
 }
