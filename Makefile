@@ -27,6 +27,7 @@ test: vet templ-check ## vet, templ check, race tests of everything (browser tes
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags load ./server/ # the load test is built only by make load: keep it compiling
 
 templ-check: ## fail if `templ generate` would change committed files
 	$(GO) tool templ generate -path web

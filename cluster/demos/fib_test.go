@@ -110,7 +110,7 @@ func TestFibCompareReruns(t *testing.T) {
 	if count(lines, "measured by rerunning the list on a 1-worker pool") != 1 {
 		t.Errorf("no measured comparison:\n%s", &out)
 	}
-	if count(lines, "every one of the") != 0 || count(lines, "Here 2 jobs ran on 1 workers") != 1 {
+	if count(lines, "every one of the") != 0 || count(lines, "Here 2 jobs ran on 1 worker and") != 1 {
 		t.Errorf("lesson 2 does not fit the run:\n%s", &out)
 	}
 }

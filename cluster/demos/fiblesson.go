@@ -24,7 +24,7 @@ func (r *fibRun) lesson() {
 	r.tr.printf("  workers and sends each exactly one job, then waits for one result per job, so")
 	r.tr.printf("  with fewer CPUs than jobs it waits forever (this machine has %d CPUs).", runtime.NumCPU())
 	if jobs > workers {
-		r.tr.printf("  Here %d jobs ran on %d workers and all finished: the list is a queue, and a", jobs, workers)
+		r.tr.printf("  Here %d jobs ran on %s and all finished: the list is a queue, and a", jobs, nWorkers(workers))
 		r.tr.printf("  worker that finishes a job takes the next one.")
 	} else {
 		r.tr.printf("  Here every one of the %d jobs had its own worker; try -workers 1: the list is", jobs)
@@ -50,8 +50,8 @@ func (r *fibRun) compare(ctx context.Context) error {
 	if wall > 0 {
 		speedup = one / wall
 	}
-	r.tr.printf("[master] %d workers took %d ms; one worker takes %d ms (%s): speedup %.2fx",
-		r.opts.Workers, ms(wall), ms(one), how, speedup)
+	r.tr.printf("[master] %s took %d ms; one worker takes %d ms (%s): speedup %.2fx",
+		nWorkers(r.opts.Workers), ms(wall), ms(one), how, speedup)
 	if wall < tinyListMS {
 		r.tr.printf("  (jobs this short are dominated by process and IPC overhead; try inputs of 35 or more)")
 	}
@@ -86,4 +86,12 @@ func oneWorkerTime(ctx context.Context, inputs []int64) (float64, error) {
 		return 0, fmt.Errorf("1-worker rerun ended %s with %d of %d jobs done", done.State, done.Summary.Done, len(inputs))
 	}
 	return done.Summary.WallMS, nil
+}
+
+// nWorkers counts workers in words: "1 worker", "4 workers".
+func nWorkers(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
 }
