@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/internal/proctest"
 )
@@ -22,13 +20,7 @@ func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
 		os.Exit(runHelper(os.Getenv(envHelper)))
 	}
-	// Race-enabled workers otherwise sleep 1 s at exit (the race runtime's default
-	// atexit_sleep_ms), which only slows every test that stops one.
-	if os.Getenv("GORACE") == "" {
-		os.Setenv("GORACE", "atexit_sleep_ms=0")
-	}
-	// After goleak, proctest fails the run if a worker outlived its test.
-	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
+	proctest.Main(m, nil) // goleak, then no worker left
 }
 
 // helpers are the worker behaviours tests ask for.

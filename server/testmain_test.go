@@ -6,8 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/internal/proctest"
@@ -26,6 +24,5 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(demos.ExitCode(err))
 	}
-	// After goleak, proctest fails the run if a worker outlived its test.
-	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
+	proctest.Main(m, nil) // goleak, then no worker left
 }

@@ -5,8 +5,6 @@ import (
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/internal/proctest"
@@ -18,10 +16,5 @@ func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
 		os.Exit(demos.ExitCode(demos.RunWorker(context.Background())))
 	}
-	// Race-enabled workers otherwise sleep 1 s at exit.
-	if os.Getenv("GORACE") == "" {
-		os.Setenv("GORACE", "atexit_sleep_ms=0")
-	}
-	// After goleak, proctest fails the run if a worker outlived its test.
-	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
+	proctest.Main(m, nil) // goleak, then no worker left
 }

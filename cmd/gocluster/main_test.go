@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/internal/proctest"
 )
@@ -23,9 +21,6 @@ func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
 		os.Exit(runWorker(context.Background(), os.Stderr))
 	}
-	if os.Getenv("GORACE") == "" {
-		os.Setenv("GORACE", "atexit_sleep_ms=0") // race-enabled workers would sleep 1 s at exit
-	}
 	dir, err := os.MkdirTemp("", "gocluster-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -37,12 +32,12 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
-		// Checked before the binary is removed: a leftover is likelier running it.
-		code = proctest.ExitCode(code)
+	// The children are checked before the binary is removed: a leftover is likelier
+	// running it.
+	proctest.Main(m, func(code int) int {
 		os.RemoveAll(dir)
-		os.Exit(code)
-	}))
+		return code
+	})
 }
 
 // build compiles this command, with -race when the tests themselves run with it.

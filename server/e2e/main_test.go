@@ -6,8 +6,6 @@ import (
 	"os"
 	"testing"
 
-	"go.uber.org/goleak"
-
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/internal/proctest"
@@ -25,13 +23,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(demos.ExitCode(err))
 	}
-	// Race-enabled workers otherwise sleep 1 s at exit (the race runtime's default
-	// atexit_sleep_ms), which slows every test that kills or stops one.
-	if os.Getenv("GORACE") == "" {
-		os.Setenv("GORACE", "atexit_sleep_ms=0")
-	}
 	// After goleak, proctest fails the run if a worker or a browser outlived its test.
 	// Each test closes its browser and waits for it in openTab's cleanup, so every
 	// chromium is gone by now; one left would be a leak like a worker.
-	goleak.VerifyTestMain(m, goleak.Cleanup(proctest.Exit))
+	proctest.Main(m, nil)
 }
