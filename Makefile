@@ -17,7 +17,7 @@ build: generate
 	$(GO) build -o $(BIN) ./cmd/gocluster
 
 generate: ## regenerate templ components (committed)
-	$(GO) tool templ generate -path web
+	$(GO) tool templ generate # from the root, as a plain `templ generate` runs: file names in the output are relative to it
 
 test: vet templ-check ## vet, templ check, race tests of everything (browser tests included), short fuzz runs
 	GORACE=atexit_sleep_ms=0 $(GO) test -race -count=1 -timeout 900s $(PKGS)
@@ -30,7 +30,7 @@ vet:
 	$(GO) vet -tags load ./server/ # the load test is built only by make load: keep it compiling
 
 templ-check: ## fail if `templ generate` would change committed files
-	$(GO) tool templ generate -path web
+	$(GO) tool templ generate # from the root, as a plain `templ generate` runs: file names in the output are relative to it
 	@git diff --exit-code -- 'web/*_templ.go' || { echo "templ output not committed: run make generate"; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard -- 'web/*_templ.go')" || { echo "untracked templ output"; exit 1; }
 
