@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
@@ -25,17 +24,15 @@ const httpDemoStop = 5 * time.Second
 
 // httpDemo is one run of the lesson's request counter beside the live pool: a small
 // pool of its own whose workers share one port, answer "hello world" and send
-// {"cmd":"notifyRequest"} per request, which onMessage counts.
+// {"cmd":"notifyRequest"} per request, which counter counts.
 type httpDemo struct {
-	c    *cluster.Cluster
-	addr string
-	ends time.Time
+	c       *cluster.Cluster
+	addr    string
+	ends    time.Time
+	counter demos.RequestCounter
 
-	mu      sync.Mutex // guards the fields below: onMessage runs on the pool's goroutine
+	mu      sync.Mutex // guards running: shutdown ends it while status reads it
 	running bool
-	counts  map[int]int64 // requests by worker id
-	pids    map[int]int
-	total   int64
 }
 
 // startHTTP starts the http demo, unless one runs (errConflict). Its pool is closed
@@ -62,10 +59,10 @@ func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
 // launchHTTPDemo starts the demo's pool: empty at first, so that the shared socket
 // is opened (and its free port known) before the workers are forked with it.
 func launchHTTPDemo(t demoTimings, log *slog.Logger) (*httpDemo, error) {
-	h := &httpDemo{running: true, counts: map[int]int64{}, pids: map[int]int{}}
+	h := &httpDemo{running: true}
 	c, err := cluster.Start(cluster.Options{
 		Workers: -1, Env: []string{demos.EnvDemo + "=http"},
-		QuietMessages: true, OnMessage: h.onMessage,
+		QuietMessages: true, OnMessage: h.counter.OnMessage,
 		Output: logLines{log}, Logger: log,
 	})
 	if err != nil {
@@ -108,22 +105,6 @@ func (h *httpDemo) shutdown() {
 	h.mu.Unlock()
 }
 
-// onMessage is the lesson's messageHandler: it counts notifyRequest messages. It
-// runs on the demo pool's goroutine, so it only takes a short lock.
-func (h *httpDemo) onMessage(from cluster.WorkerInfo, msg json.RawMessage) {
-	var m struct {
-		Cmd string `json:"cmd"`
-	}
-	if json.Unmarshal(msg, &m) != nil || m.Cmd != "notifyRequest" {
-		return
-	}
-	h.mu.Lock()
-	h.counts[from.ID]++
-	h.pids[from.ID] = from.PID
-	h.total++
-	h.mu.Unlock()
-}
-
 func (h *httpDemo) isRunning() bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -153,27 +134,28 @@ type demoWorkerCount struct {
 
 // status is the demo as it stands.
 func (h *httpDemo) status() httpDemoStatus {
+	running := h.isRunning()
 	var live []cluster.WorkerInfo
-	if h.isRunning() {
+	if running {
 		live = h.c.Workers()
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	total, shares := h.counter.Shares()
 	ends := h.ends
-	st := httpDemoStatus{Running: h.running, Addr: h.addr, URL: "http://" + h.addr + "/",
-		LoadCommand: loadCommand(h.addr), EndsAt: &ends, Total: h.total, Workers: []demoWorkerCount{}}
-	if h.running {
+	st := httpDemoStatus{Running: running, Addr: h.addr, URL: "http://" + h.addr + "/",
+		LoadCommand: demos.LoadCommand(h.addr, 200), EndsAt: &ends, Total: total, Workers: []demoWorkerCount{}}
+	if running {
 		st.SecondsLeft = int(math.Ceil(max(time.Until(h.ends), 0).Seconds()))
 	}
-	seen := map[int]bool{}
-	for _, w := range live {
-		seen[w.ID] = true
-		st.Workers = append(st.Workers, demoWorkerCount{Worker: w.ID, PID: w.PID, Requests: h.counts[w.ID]})
+	counted := make(map[int]demos.RequestCount, len(shares))
+	for _, sh := range shares {
+		counted[sh.Worker] = sh
 	}
-	for id, n := range h.counts {
-		if !seen[id] {
-			st.Workers = append(st.Workers, demoWorkerCount{Worker: id, PID: h.pids[id], Requests: n})
-		}
+	for _, w := range live {
+		st.Workers = append(st.Workers, demoWorkerCount{Worker: w.ID, PID: w.PID, Requests: counted[w.ID].Requests})
+		delete(counted, w.ID)
+	}
+	for _, sh := range counted { // workers gone since they served
+		st.Workers = append(st.Workers, demoWorkerCount{Worker: sh.Worker, PID: sh.PID, Requests: sh.Requests})
 	}
 	slices.SortFunc(st.Workers, func(a, b demoWorkerCount) int { return a.Worker - b.Worker })
 	return st
@@ -189,12 +171,6 @@ func (d *demoRunner) httpStatus() httpDemoStatus {
 		return httpDemoStatus{Workers: []demoWorkerCount{}}
 	}
 	return h.status()
-}
-
-// loadCommand is a shell loop that sends the demo 200 requests, to copy into a
-// terminal.
-func loadCommand(addr string) string {
-	return "for i in $(seq 200); do curl -s http://" + addr + "/ >/dev/null; done"
 }
 
 // logLines sends the demo workers' output lines ("[worker 3] ...") to the log.

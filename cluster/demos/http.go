@@ -65,11 +65,11 @@ func HTTP(ctx context.Context, out io.Writer, opts HTTPOptions) error {
 		return err
 	}
 	tr := newTranscript(out, nil)
-	counts := &reqCounter{}
+	counts := &RequestCounter{}
 	popts := poolOptions(opts.Workers, "http", tr)
 	popts.Listen = opts.Addr
 	popts.QuietMessages = true
-	popts.OnMessage = counts.onMessage
+	popts.OnMessage = counts.OnMessage
 	c, err := cluster.Start(popts)
 	if err != nil {
 		return fmt.Errorf("start pool: %w", err)
@@ -91,7 +91,7 @@ func HTTP(ctx context.Context, out io.Writer, opts HTTPOptions) error {
 // httpRun is the primary's side of one http demo; one goroutine uses it.
 type httpRun struct {
 	tr        *transcript
-	counts    *reqCounter
+	counts    *RequestCounter
 	opts      HTTPOptions
 	listening int
 }
@@ -141,7 +141,7 @@ func (h *httpRun) on(ev cluster.Event) {
 	case cluster.EventFork:
 		h.tr.printf("[master] : fork worker %d", ev.Worker)
 	case cluster.EventListening:
-		h.counts.add(ev.Worker, 0)
+		h.counts.add(ev.Worker, ev.PID, 0)
 		h.listening++
 		h.tr.printf("[master] worker %d is listening on %s", ev.Worker, ev.Addr)
 		if h.listening == h.opts.Workers {
@@ -158,7 +158,7 @@ func (h *httpRun) on(ev cluster.Event) {
 func (h *httpRun) ready(addr string) {
 	h.tr.printf("[master] %d workers share one socket: http://%s/", h.opts.Workers, addr)
 	h.tr.printf("[master] send it requests from another terminal:")
-	h.tr.printf("  for i in $(seq 100); do curl -s http://%s/ >/dev/null; done", addr)
+	h.tr.printf("  %s", LoadCommand(addr, 100))
 }
 
 // ignoreCancel turns the end of ctx into a normal end: the http demo runs until
