@@ -27,22 +27,7 @@ func TestDemoFibRunsLive(t *testing.T) {
 	if b, err := e.c.Batch(id); err != nil || b.Kind != "fib" || len(b.Jobs) != len(fibInputs) {
 		t.Fatalf("the demo's list %s: %v, %+v", id, err, b)
 	}
-	e.waitLive()
-	e.markPage()
-	waitJS[bool](e, "the list's rows, all queued",
-		`[...document.querySelectorAll('#batch-results tr[data-job-id]')].filter((r) => r.dataset.state === 'queued').length === 4`,
-		`document.querySelector('#batch-results')?.outerHTML`)
-
-	if err := e.c.Scale(2); err != nil {
-		t.Fatalf("scale to 2: %v", err)
-	}
-	rows := waitJS[[]row](e, "every result on the list's page", fmt.Sprintf(doneRowsJS, len(fibInputs)),
-		`document.querySelector('#batch-results')?.outerHTML`)
-	checkFibRows(t, rows)
-	e.checkTimeline(id)
-	if !e.samePage() {
-		t.Fatal("the list's page reloaded while its jobs ran")
-	}
+	e.watchListRunLive(t, id)
 }
 
 // TestDemoFibErrorInline: inputs the fib kind refuses leave the Demos page where it

@@ -69,22 +69,7 @@ func TestJobListLive(t *testing.T) {
 
 	e.do("follow the link to the list's page", chromedp.Click(chromedp.CSS("#form-status a")),
 		chromedp.WaitReady(chromedp.CSS(`#batch-page[data-batch-id="`+id+`"]`)))
-	e.waitLive()
-	e.markPage()
-	waitJS[bool](e, "the list's rows, all queued",
-		`[...document.querySelectorAll('#batch-results tr[data-job-id]')].filter((r) => r.dataset.state === 'queued').length === 4`,
-		`document.querySelector('#batch-results')?.outerHTML`)
-
-	if err := e.c.Scale(2); err != nil {
-		t.Fatalf("scale to 2: %v", err)
-	}
-	rows := waitJS[[]row](e, "every result on the list's page", fmt.Sprintf(doneRowsJS, len(fibInputs)),
-		`document.querySelector('#batch-results')?.outerHTML`)
-	checkFibRows(t, rows)
-	e.checkTimeline(id)
-	if !e.samePage() {
-		t.Fatal("the list's page reloaded while its jobs ran")
-	}
+	e.watchListRunLive(t, id)
 	saveScreenshot(t, e.ctx, "_batch")
 	e.panelShot(id)
 }
@@ -272,4 +257,27 @@ func joinInputs(in []int64) string {
 		s[i] = strconv.FormatInt(n, 10)
 	}
 	return strings.Join(s, " ")
+}
+
+// watchListRunLive is the second half of the live list tests: on the page of list id,
+// whose fibInputs jobs wait queued on a pool of 0, it scales the pool to 2 and sees
+// every result arrive and the timeline drawn without a reload.
+func (e *env) watchListRunLive(t *testing.T, id string) {
+	t.Helper()
+	e.waitLive()
+	e.markPage()
+	waitJS[bool](e, "the list's rows, all queued",
+		`[...document.querySelectorAll('#batch-results tr[data-job-id]')].filter((r) => r.dataset.state === 'queued').length === 4`,
+		`document.querySelector('#batch-results')?.outerHTML`)
+
+	if err := e.c.Scale(2); err != nil {
+		t.Fatalf("scale to 2: %v", err)
+	}
+	rows := waitJS[[]row](e, "every result on the list's page", fmt.Sprintf(doneRowsJS, len(fibInputs)),
+		`document.querySelector('#batch-results')?.outerHTML`)
+	checkFibRows(t, rows)
+	e.checkTimeline(id)
+	if !e.samePage() {
+		t.Fatal("the list's page reloaded while its jobs ran")
+	}
 }
