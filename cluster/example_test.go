@@ -81,8 +81,7 @@ func Example_sendAndEcho() {
 // request; the primary counts them (numReqs).
 func Example_notifyRequest() {
 	var numReqs atomic.Int64
-	c, _ := cluster.Start(cluster.Options{Workers: 2, Env: helperEnv("http"), Listen: "127.0.0.1:0",
-		QuietMessages: true,
+	c, _ := cluster.Start(cluster.Options{Workers: -1, Env: helperEnv("http"), QuietMessages: true,
 		OnMessage: func(_ cluster.WorkerInfo, msg json.RawMessage) {
 			var m struct{ Cmd string }
 			if json.Unmarshal(msg, &m) == nil && m.Cmd == "notifyRequest" {
@@ -90,17 +89,12 @@ func Example_notifyRequest() {
 			}
 		}})
 	defer c.Close(context.Background())
-	events := c.Subscribe(1024)
-	defer events.Close()
-	var addr string
-	for ev := range events.C {
-		if ev.Type == cluster.EventListening {
-			addr = ev.Addr
-			break
-		}
-	}
+	// The primary opens the shared socket, so its port is known before any worker
+	// runs; connections wait in its backlog until a worker accepts them.
+	addr, _ := c.Listen("tcp", "127.0.0.1:0")
+	c.Scale(2)
 	for i := 0; i < 10; i++ {
-		if resp, err := http.Get("http://" + addr + "/"); err == nil {
+		if resp, err := http.Get("http://" + addr.String() + "/"); err == nil {
 			resp.Body.Close()
 		}
 	}
