@@ -51,9 +51,12 @@ type slot struct {
 	worker      *proc
 	restarts    int
 	record      crashRecord
-	pending     *timer // a backoff restart waiting to happen
+	pending     *timer // a backoff restart (or a degraded slot's retry) waiting to happen
 	degraded    bool
 	degradedWhy string
+	// waiting: the slot has no worker because MaxWorkers processes are alive (some
+	// of them retiring); it forks as soon as one of them exits.
+	waiting bool
 }
 
 // Start forks a pool of opts.Workers workers and returns at once; workers come
@@ -205,6 +208,9 @@ func (c *Cluster) poolLocked() PoolInfo {
 	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
 	var reasons []string
 	for _, s := range c.slots {
+		if s.waiting && s.worker == nil {
+			info.Waiting++
+		}
 		if s.degraded {
 			info.Degraded = true
 			reasons = append(reasons, s.degradedWhy)

@@ -5,12 +5,21 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sort"
 	"syscall"
 	"time"
 )
 
-// forkInto starts a worker for slot s; a failure to start counts as a crash.
+// forkInto starts a worker for slot s; a failure to start counts as a crash. At
+// MaxWorkers live processes it forks nothing and marks the slot waiting: retiring
+// workers still count, or cycles of scaling down and up while they finish long jobs
+// would pile up processes past the cap. forkWaiting forks it when one exits.
 func (c *Cluster) forkInto(s *slot) *proc {
+	if len(c.procs) >= c.opts.MaxWorkers {
+		s.waiting = true
+		return nil
+	}
+	s.waiting = false
 	c.nextID++
 	id := c.nextID
 	p, err := c.spawn(id, s.n)
@@ -135,7 +144,29 @@ func (c *Cluster) onExit(p *proc) {
 	if restart {
 		c.replace(s, p)
 	}
+	c.forkWaiting()
 	c.dispatch()
+}
+
+// forkWaiting forks into the slots that waited for room under MaxWorkers, lowest
+// slot first, while there is room.
+func (c *Cluster) forkWaiting() {
+	if c.closing {
+		return
+	}
+	var ns []int
+	for n, s := range c.slots {
+		if s.waiting && s.worker == nil {
+			ns = append(ns, n)
+		}
+	}
+	sort.Ints(ns)
+	for _, n := range ns {
+		if len(c.procs) >= c.opts.MaxWorkers {
+			return
+		}
+		c.forkInto(c.slots[n])
+	}
 }
 
 // replace forks a successor for a slot whose worker died, as the policy says.

@@ -55,6 +55,9 @@ type PoolInfo struct {
 	// DegradedReason says which slots stopped restarting and why.
 	DegradedReason string       `json:"degraded_reason,omitempty"`
 	Workers        []WorkerInfo `json:"workers"`
+	// Waiting counts slots with no worker because MaxWorkers processes are alive,
+	// some of them retiring: each forks when one of those exits.
+	Waiting int `json:"waiting,omitempty"`
 	Queue          QueueInfo    `json:"queue"`
 	Restarts       int          `json:"restarts"`
 	JobsDone       int64        `json:"jobs_done"`
@@ -160,6 +163,7 @@ const (
 	EventError         = "worker.error"
 	EventScale         = "pool.scale"
 	EventDegraded      = "pool.degraded"
+	EventRestart       = "pool.restart"
 	EventBatchCreated  = "batch.created"
 	EventJobStarted    = "job.started"
 	EventJobDone       = "job.done"
