@@ -24,8 +24,11 @@
 //     by GOCLUSTER_IPC_FD (always 3). stdin, stdout and stderr stay the worker's own;
 //     the primary prefixes each output line with "[worker N] ".
 //   - A frame is one JSON object on one line, terminated by "\n". Frames are at most
-//     1 MiB by default (Options.MaxFrame); a longer or malformed frame from a worker
-//     is a worker.error event and the worker is killed and replaced.
+//     Options.MaxFrame bytes (1 MiB by default), both ways; the primary hands the
+//     limit to the worker in GOCLUSTER_MAX_FRAME. Send on either side refuses a
+//     larger message with ErrFrameTooLarge and sends nothing. A longer or malformed
+//     frame that a worker sends anyway is a worker.error event, and the worker is
+//     killed and replaced.
 //   - Every frame has "t", its kind. Unknown fields are ignored.
 //
 // Worker to primary:

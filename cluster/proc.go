@@ -72,6 +72,7 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 		out: newFrameWriter(conn, c.opts.SendQueueLimit), state: StateStarting,
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
 		readDone: make(chan struct{})}
+	p.out.maxFrame = c.opts.MaxFrame // the worker reads with the same limit
 	go c.readLoop(p)
 	go c.waitLoop(p)
 	return p, nil
@@ -81,7 +82,8 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	cmd := exec.Command(c.exe, c.args...)
 	env := append(os.Environ(),
 		EnvWorkerID+"="+strconv.Itoa(id),
-		EnvIPCFD+"="+strconv.Itoa(ipcFD))
+		EnvIPCFD+"="+strconv.Itoa(ipcFD),
+		EnvMaxFrame+"="+strconv.Itoa(c.opts.MaxFrame))
 	if c.opts.GOMAXPROCS > 0 {
 		env = append(env, "GOMAXPROCS="+strconv.Itoa(c.opts.GOMAXPROCS))
 	}
