@@ -54,6 +54,8 @@ type slot struct {
 	pending     *timer // a backoff restart (or a degraded slot's retry) waiting to happen
 	degraded    bool
 	degradedWhy string
+	retryAt     time.Time // when a degraded slot's cool-down ends (zero: no retry set)
+	stable      *timer    // a retried degraded slot's worker counts as recovered at this
 	// waiting: the slot has no worker because MaxWorkers processes are alive (some
 	// of them retiring); it forks as soon as one of them exits.
 	waiting bool
@@ -218,9 +220,14 @@ func (c *Cluster) poolLocked() PoolInfo {
 	}
 	sort.Strings(reasons)
 	info.DegradedReason = strings.Join(reasons, "; ")
+	info.DegradedSlots = c.degradedSlots()
 	info.LastSeq = c.bus.lastSeq()
 	return info
 }
+
+// Health says whether the pool can serve (see PoolInfo.Health): for /healthz and
+// readiness checks.
+func (c *Cluster) Health() Health { return c.Pool().Health() }
 
 // Kinds lists the job kinds Submit accepts, by name.
 func (c *Cluster) Kinds() []jobs.Kind { return c.opts.Jobs.Registry.Kinds() }

@@ -66,9 +66,16 @@
 //
 // A worker that exits unexpectedly is replaced per the RestartPolicy (first restart
 // immediate, then exponential backoff with jitter, and a crash-loop guard that marks
-// the slot degraded). When every slot of the pool is degraded, queued jobs and those
-// of lists submitted then fail at once with the slot's reason rather than wait for a
-// worker that will not come; a pool scaled to 0 is paused instead, and its jobs wait.
+// the slot degraded). A degraded slot rests for RestartPolicy.DegradedCooldown, then
+// one worker is tried in it; once that one stayed up StableAfter, a pool.recovered
+// event ends the degraded state. Queued jobs wait for the retry. Only with no
+// cool-down (negative), when every slot of the pool is degraded, do queued jobs and
+// those of lists submitted then fail at once with the slot's reason rather than wait
+// for a worker that will not come; a pool scaled to 0 is paused instead, and its
+// jobs wait. PoolInfo.Health sums this up for a health check.
+//
+// No more than MaxWorkers worker processes are ever alive, retiring ones included: a
+// slot whose fork would pass that waits for one to exit.
 // A worker retired on purpose (Scale down, Worker.Disconnect, Disconnect, Close) is
 // not replaced; its exit event has intentional=true, Node's exitedAfterDisconnect.
 // Worker.Kill and the job timeout/cancel kills are replaced at once without counting

@@ -82,6 +82,7 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 			p.state = StateIdle
 		}
 		close(p.online)
+		c.onProbation(p) // before the event: a test may move a fake clock on it
 		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
 	}
 }
@@ -140,6 +141,7 @@ func (c *Cluster) onExit(p *proc) {
 	close(p.exited)
 	if s != nil && s.worker == p {
 		s.worker = nil
+		s.stable.stop()
 	}
 	if restart {
 		c.replace(s, p)
@@ -185,13 +187,7 @@ func (c *Cluster) replace(s *slot, p *proc) {
 func (c *Cluster) afterCrash(s *slot, started time.Time) {
 	d := c.opts.Restart.onCrash(&s.record, started, c.clock.Now(), nil)
 	if d.degraded {
-		s.degraded = true
-		msg := fmt.Sprintf("slot %d crashed %d times within %s: not restarting it until the pool is scaled or restarted",
-			s.n, len(s.record.crashes), c.opts.Restart.CrashLoopWindow)
-		s.degradedWhy = msg
-		c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
-		c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes))
-		c.dispatch() // if it was the last slot that could run them, queued jobs fail now
+		c.degrade(s)
 		return
 	}
 	if d.delay <= 0 {

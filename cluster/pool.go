@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"syscall"
+	"time"
 )
 
 // Scale sets the pool size: it forks workers, or retires them (idle ones first; busy
@@ -57,7 +58,7 @@ func (c *Cluster) revive(s *slot) {
 		return
 	}
 	s.pending.stop()
-	s.pending = nil
+	s.pending, s.retryAt = nil, time.Time{}
 	s.degraded = false
 	s.record = crashRecord{}
 	c.forkInto(s)

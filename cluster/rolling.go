@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Restart replaces every worker one at a time, lowest slot first. Each replacement
@@ -81,7 +82,7 @@ func (c *Cluster) beginRestart(n int) (old *proc, ok bool) {
 	}
 	old = s.worker
 	s.pending.stop()
-	s.pending, s.degraded = nil, false
+	s.pending, s.degraded, s.retryAt = nil, false, time.Time{}
 	s.restarts++
 	c.restarts++
 	if old != nil && len(c.procs) >= c.opts.MaxWorkers {
