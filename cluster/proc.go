@@ -94,8 +94,8 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	}
 	cmd.Env = append(env, c.opts.Env...)
 	if !c.opts.Silent {
-		cmd.Stdout = newPrefixWriter(c.opts.Output, id)
-		cmd.Stderr = newPrefixWriter(c.opts.Output, id)
+		cmd.Stdout = newPrefixWriter(c.opts.Output, id, streamStdout)
+		cmd.Stderr = newPrefixWriter(c.opts.Output, id, streamStderr)
 	}
 	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
 	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
@@ -140,7 +140,8 @@ func (c *Cluster) readLoop(p *proc) {
 // waitLoop reaps the process, then waits until its last frames were read, so a result
 // sent just before dying is never lost and disconnect comes before exit.
 func (c *Cluster) waitLoop(p *proc) {
-	p.cmd.Wait()
+	p.cmd.Wait() // also waits until its output was copied (or WaitDelay passed)
+	flushOutput(p.cmd)
 	select {
 	case <-p.readDone:
 	case <-time.After(time.Second): // a grandchild kept the socket open
