@@ -24,7 +24,7 @@ func (c *Cluster) degrade(s *slot) {
 	}
 	s.degradedWhy = msg
 	c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
-	c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes), "retry_in", cool)
+	c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes), "retry_in", max(cool, 0))
 	c.dispatch() // with no retry, if it was the last slot that could run them, queued jobs fail now
 }
 

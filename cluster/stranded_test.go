@@ -63,10 +63,11 @@ func TestDegradedPoolFailsQueuedJobs(t *testing.T) {
 }
 
 // TestUnstartableWorkersFailQueuedJobs: workers that cannot even be started crash-loop
-// inside Scale; the queued jobs fail once the last slot gave up, naming every slot.
+// inside Scale; with no cool-down the queued jobs fail once the last slot gave up,
+// naming every slot.
 func TestUnstartableWorkersFailQueuedJobs(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: -1, Exec: "/nonexistent/gocluster-worker", Clock: newFakeClock(),
-		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1}})
+		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1, DegradedCooldown: -1}})
 	b, err := c.Submit("fib", []int64{1}, cluster.BatchOptions{})
 	if err != nil {
 		t.Fatal(err)
