@@ -51,9 +51,14 @@ type slot struct {
 	worker      *proc
 	restarts    int
 	record      crashRecord
-	pending     *timer // a backoff restart waiting to happen
+	pending     *timer // a backoff restart (or a degraded slot's retry) waiting to happen
 	degraded    bool
 	degradedWhy string
+	retryAt     time.Time // when a degraded slot's cool-down ends (zero: no retry set)
+	stable      *timer    // a retried degraded slot's worker counts as recovered at this
+	// waiting: the slot has no worker because MaxWorkers processes are alive (some
+	// of them retiring); it forks as soon as one of them exits.
+	waiting bool
 }
 
 // Start forks a pool of opts.Workers workers and returns at once; workers come
@@ -205,6 +210,9 @@ func (c *Cluster) poolLocked() PoolInfo {
 	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
 	var reasons []string
 	for _, s := range c.slots {
+		if s.waiting && s.worker == nil {
+			info.Waiting++
+		}
 		if s.degraded {
 			info.Degraded = true
 			reasons = append(reasons, s.degradedWhy)
@@ -212,9 +220,14 @@ func (c *Cluster) poolLocked() PoolInfo {
 	}
 	sort.Strings(reasons)
 	info.DegradedReason = strings.Join(reasons, "; ")
+	info.DegradedSlots = c.degradedSlots()
 	info.LastSeq = c.bus.lastSeq()
 	return info
 }
+
+// Health says whether the pool can serve (see PoolInfo.Health): for /healthz and
+// readiness checks.
+func (c *Cluster) Health() Health { return c.Pool().Health() }
 
 // Kinds lists the job kinds Submit accepts, by name.
 func (c *Cluster) Kinds() []jobs.Kind { return c.opts.Jobs.Registry.Kinds() }

@@ -28,8 +28,9 @@ func (c *Cluster) dispatch() {
 }
 
 // failStranded fails the queued jobs when no worker will ever come to run them:
-// every slot crash-looped and is not restarted until the pool is scaled or
-// restarted. Left queued, they and their lists' waiters would hang with no word why.
+// every slot crash-looped and, the policy having no cool-down
+// (RestartPolicy.DegradedCooldown < 0), is not restarted until the pool is scaled or
+// restarted. With a cool-down a retry is pending, and jobs wait for it. Left queued, they and their lists' waiters would hang with no word why.
 // A pool scaled to 0 is not stranded but paused: its jobs wait for Scale or Cancel.
 func (c *Cluster) failStranded() {
 	why := c.strandedWhy()

@@ -22,10 +22,15 @@
 //
 //   - The worker's IPC channel is a Unix stream socket on the file descriptor named
 //     by GOCLUSTER_IPC_FD (always 3). stdin, stdout and stderr stay the worker's own;
-//     the primary prefixes each output line with "[worker N] ".
+//     the primary prefixes each stdout line with "[worker N] " and each stderr line
+//     with "[worker N stderr] ", and writes a last line that lacks its newline when
+//     the worker exited.
 //   - A frame is one JSON object on one line, terminated by "\n". Frames are at most
-//     1 MiB by default (Options.MaxFrame); a longer or malformed frame from a worker
-//     is a worker.error event and the worker is killed and replaced.
+//     Options.MaxFrame bytes (1 MiB by default), both ways; the primary hands the
+//     limit to the worker in GOCLUSTER_MAX_FRAME. Send on either side refuses a
+//     larger message with ErrFrameTooLarge and sends nothing. A longer or malformed
+//     frame that a worker sends anyway is a worker.error event, and the worker is
+//     killed and replaced.
 //   - Every frame has "t", its kind. Unknown fields are ignored.
 //
 // Worker to primary:
@@ -63,9 +68,16 @@
 //
 // A worker that exits unexpectedly is replaced per the RestartPolicy (first restart
 // immediate, then exponential backoff with jitter, and a crash-loop guard that marks
-// the slot degraded). When every slot of the pool is degraded, queued jobs and those
-// of lists submitted then fail at once with the slot's reason rather than wait for a
-// worker that will not come; a pool scaled to 0 is paused instead, and its jobs wait.
+// the slot degraded). A degraded slot rests for RestartPolicy.DegradedCooldown, then
+// one worker is tried in it; once that one stayed up StableAfter, a pool.recovered
+// event ends the degraded state. Queued jobs wait for the retry. Only with no
+// cool-down (negative), when every slot of the pool is degraded, do queued jobs and
+// those of lists submitted then fail at once with the slot's reason rather than wait
+// for a worker that will not come; a pool scaled to 0 is paused instead, and its
+// jobs wait. PoolInfo.Health sums this up for a health check.
+//
+// No more than MaxWorkers worker processes are ever alive, retiring ones included: a
+// slot whose fork would pass that waits for one to exit.
 // A worker retired on purpose (Scale down, Worker.Disconnect, Disconnect, Close) is
 // not replaced; its exit event has intentional=true, Node's exitedAfterDisconnect.
 // Worker.Kill and the job timeout/cancel kills are replaced at once without counting

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"syscall"
@@ -32,6 +33,10 @@ type frameWriter struct {
 	w     io.Writer
 	raw   syscall.RawConn // nil when w has no file descriptor: every frame queues
 	limit int
+	// maxFrame is the largest frame the peer reads (0: no check). A larger one is
+	// refused here with ErrFrameTooLarge: sent, it would make the peer drop the
+	// channel, and with it the worker, for one oversized message.
+	maxFrame int
 
 	mu      sync.Mutex
 	pending []byte
@@ -85,6 +90,9 @@ func (fw *frameWriter) put(f *frame, mayWriteThrough bool) error {
 	queued := len(fw.pending)
 	var err error
 	fw.pending, err = appendFrame(fw.pending, f)
+	if err == nil {
+		err = fw.checkSize(queued)
+	}
 	if err != nil {
 		fw.mu.Unlock()
 		return err
@@ -99,6 +107,17 @@ func (fw *frameWriter) put(f *frame, mayWriteThrough bool) error {
 	fw.mu.Unlock()
 	fw.signal()
 	return nil
+}
+
+// checkSize takes back the frame appended after queued bytes if the peer would
+// refuse it. Called with mu held.
+func (fw *frameWriter) checkSize(queued int) error {
+	n := len(fw.pending) - queued - 1 // without its newline, as the reader counts
+	if fw.maxFrame <= 0 || n <= fw.maxFrame {
+		return nil
+	}
+	fw.pending = fw.pending[:queued]
+	return fmt.Errorf("%w: %d bytes, the other side accepts at most %d", ErrFrameTooLarge, n, fw.maxFrame)
 }
 
 // writeThrough writes what is pending from the caller's goroutine with one

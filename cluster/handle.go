@@ -68,7 +68,9 @@ func (w *Worker) do(f func(*proc) error) error {
 	return err
 }
 
-// Send delivers v, marshalled as JSON, to the worker; messages arrive in order.
+// Send delivers v, marshalled as JSON, to the worker; messages arrive in order. A
+// message over Options.MaxFrame is not sent: the error wraps both ErrInvalid and
+// ErrFrameTooLarge, and the worker is left alone.
 func (w *Worker) Send(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -78,8 +80,11 @@ func (w *Worker) Send(v any) error {
 	// worker is marked dead, so Send skips the trip through the pool goroutine:
 	// that trip was most of the cost of a pipelined message.
 	if err := w.p.out.send(&frame{T: frameMsg, D: b}); err != nil {
-		if errors.Is(err, ErrClosed) {
+		switch {
+		case errors.Is(err, ErrClosed):
 			return fmt.Errorf("%w: worker %d has exited", ErrNotFound, w.p.id)
+		case errors.Is(err, ErrFrameTooLarge):
+			return fmt.Errorf("%w: message to worker %d: %w", ErrInvalid, w.p.id, err)
 		}
 		return err
 	}

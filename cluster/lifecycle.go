@@ -5,12 +5,21 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sort"
 	"syscall"
 	"time"
 )
 
-// forkInto starts a worker for slot s; a failure to start counts as a crash.
+// forkInto starts a worker for slot s; a failure to start counts as a crash. At
+// MaxWorkers live processes it forks nothing and marks the slot waiting: retiring
+// workers still count, or cycles of scaling down and up while they finish long jobs
+// would pile up processes past the cap. forkWaiting forks it when one exits.
 func (c *Cluster) forkInto(s *slot) *proc {
+	if len(c.procs) >= c.opts.MaxWorkers {
+		s.waiting = true
+		return nil
+	}
+	s.waiting = false
 	c.nextID++
 	id := c.nextID
 	p, err := c.spawn(id, s.n)
@@ -73,6 +82,7 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 			p.state = StateIdle
 		}
 		close(p.online)
+		c.onProbation(p) // before the event: a test may move a fake clock on it
 		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
 	}
 }
@@ -131,11 +141,34 @@ func (c *Cluster) onExit(p *proc) {
 	close(p.exited)
 	if s != nil && s.worker == p {
 		s.worker = nil
+		s.stable.stop()
 	}
 	if restart {
 		c.replace(s, p)
 	}
+	c.forkWaiting()
 	c.dispatch()
+}
+
+// forkWaiting forks into the slots that waited for room under MaxWorkers, lowest
+// slot first, while there is room.
+func (c *Cluster) forkWaiting() {
+	if c.closing {
+		return
+	}
+	var ns []int
+	for n, s := range c.slots {
+		if s.waiting && s.worker == nil {
+			ns = append(ns, n)
+		}
+	}
+	sort.Ints(ns)
+	for _, n := range ns {
+		if len(c.procs) >= c.opts.MaxWorkers {
+			return
+		}
+		c.forkInto(c.slots[n])
+	}
 }
 
 // replace forks a successor for a slot whose worker died, as the policy says.
@@ -154,13 +187,7 @@ func (c *Cluster) replace(s *slot, p *proc) {
 func (c *Cluster) afterCrash(s *slot, started time.Time) {
 	d := c.opts.Restart.onCrash(&s.record, started, c.clock.Now(), nil)
 	if d.degraded {
-		s.degraded = true
-		msg := fmt.Sprintf("slot %d crashed %d times within %s: not restarting it until the pool is scaled or restarted",
-			s.n, len(s.record.crashes), c.opts.Restart.CrashLoopWindow)
-		s.degradedWhy = msg
-		c.publish(Event{Type: EventDegraded, Slot: s.n, Error: msg})
-		c.opts.Logger.Error("crash loop", "slot", s.n, "crashes", len(s.record.crashes))
-		c.dispatch() // if it was the last slot that could run them, queued jobs fail now
+		c.degrade(s)
 		return
 	}
 	if d.delay <= 0 {

@@ -17,9 +17,10 @@ var ErrNotWorker = errors.New("not a worker: " + EnvWorkerID + " is not set")
 // process.on('message') plus cluster.worker. There is one per worker process,
 // because the IPC channel it owns (fd 3) is one per process.
 type Member struct {
-	id   int
-	conn *net.UnixConn
-	out  *frameWriter
+	id       int
+	conn     *net.UnixConn
+	out      *frameWriter
+	maxFrame int // both ways: the primary's Options.MaxFrame, from GOCLUSTER_MAX_FRAME
 
 	msgs         chan json.RawMessage
 	jobs         chan frame
@@ -65,9 +66,10 @@ func join() (*Member, error) {
 	if !ok {
 		return nil, fmt.Errorf("IPC fd %d is not a unix socket", fd)
 	}
-	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0),
+	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0), maxFrame: maxFrameFromEnv(),
 		msgs: make(chan json.RawMessage, 4096), jobs: make(chan frame, 4096),
 		disconnected: make(chan struct{})}
+	m.out.maxFrame = m.maxFrame
 	if err := m.out.send(&frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid()}); err != nil {
 		return nil, fmt.Errorf("hello: %w", err)
 	}
@@ -78,7 +80,9 @@ func join() (*Member, error) {
 // ID is this worker's id (Node's cluster.worker.id).
 func (m *Member) ID() int { return m.id }
 
-// Send delivers v, marshalled as JSON, to the primary; messages arrive in order.
+// Send delivers v, marshalled as JSON, to the primary; messages arrive in order. A
+// message too large for the primary's frame limit is not sent: the error wraps
+// ErrFrameTooLarge, and the worker carries on.
 func (m *Member) Send(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -99,7 +103,7 @@ func (m *Member) Disconnected() <-chan struct{} { return m.disconnected }
 // readLoop reads the primary's frames. EOF means the primary is gone: the worker
 // exits at once, so no worker outlives its primary.
 func (m *Member) readLoop() {
-	fr := newFrameReader(m.conn, 0)
+	fr := newFrameReader(m.conn, m.maxFrame)
 	for {
 		line, err := fr.next()
 		if err != nil {

@@ -34,7 +34,8 @@ type Options struct {
 	GOMAXPROCS int
 
 	// Silent drops workers' stdout and stderr; otherwise each line reaches Output
-	// prefixed with "[worker N] ".
+	// prefixed with "[worker N] " (stdout) or "[worker N stderr] " (stderr). A last
+	// line without a newline is written when the worker exits.
 	Silent bool
 	// Output receives workers' prefixed output. Default: os.Stderr.
 	Output io.Writer

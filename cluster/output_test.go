@@ -68,8 +68,8 @@ func TestWorkerOutputIsPrefixed(t *testing.T) {
 		}
 		return id != 0
 	})
-	for _, line := range []string{"hello from stdout", "hello from stderr"} {
-		want := fmt.Sprintf("[worker %d] %s\n", id, line)
+	for _, line := range []string{"[worker %d] hello from stdout", "[worker %d stderr] hello from stderr"} {
+		want := fmt.Sprintf(line+"\n", id)
 		waitFor(t, want, func() bool { return strings.Contains(out.String(), want) })
 	}
 }

@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"sort"
 	"syscall"
+	"time"
 )
 
 // Scale sets the pool size: it forks workers, or retires them (idle ones first; busy
 // ones finish their job first). Degraded slots are given a fresh start. A pool scaled
 // to 0 is paused: queued jobs wait until it is scaled up or they are canceled.
+//
+// Retiring workers count against MaxWorkers until they exit: the size is set at
+// once, but a slot whose fork would make more than MaxWorkers live processes waits
+// (no worker, Pool's Waiting count) and forks as soon as a retiring worker exits.
 func (c *Cluster) Scale(n int) error {
 	if n < 0 || n > c.opts.MaxWorkers {
 		return fmt.Errorf("%w: pool size %d is outside 0..%d", ErrInvalid, n, c.opts.MaxWorkers)
@@ -53,7 +58,7 @@ func (c *Cluster) revive(s *slot) {
 		return
 	}
 	s.pending.stop()
-	s.pending = nil
+	s.pending, s.retryAt = nil, time.Time{}
 	s.degraded = false
 	s.record = crashRecord{}
 	c.forkInto(s)
@@ -114,62 +119,6 @@ func (c *Cluster) retire(p *proc) {
 	})
 	// Jobs prefetched behind the running one stay with it: the worker may already
 	// have started the next one. Whatever it did not finish is requeued at its exit.
-}
-
-// Restart replaces every worker one at a time. Each replacement is online before its
-// predecessor is retired, so the pool never has zero workers serving.
-func (c *Cluster) Restart(ctx context.Context) error {
-	var slots []int
-	if err := c.call(func() {
-		for n := range c.slots {
-			slots = append(slots, n)
-		}
-	}); err != nil {
-		return err
-	}
-	sort.Ints(slots)
-	for _, n := range slots {
-		if err := c.restartSlot(ctx, n); err != nil {
-			return fmt.Errorf("rolling restart of slot %d: %w", n, err)
-		}
-	}
-	return nil
-}
-
-func (c *Cluster) restartSlot(ctx context.Context, n int) error {
-	var old, fresh *proc
-	c.call(func() {
-		s := c.slots[n]
-		if s == nil || c.closing {
-			return
-		}
-		old = s.worker
-		s.pending.stop()
-		s.pending, s.degraded = nil, false
-		s.restarts++
-		c.restarts++
-		fresh = c.forkInto(s)
-	})
-	if fresh == nil {
-		return nil
-	}
-	select {
-	case <-fresh.online:
-	case <-fresh.exited:
-		return fmt.Errorf("replacement worker %d exited before coming online", fresh.id)
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if old == nil {
-		return nil
-	}
-	c.call(func() { c.retire(old) })
-	select {
-	case <-old.exited:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Disconnect retires every worker gracefully, like Node's cluster.disconnect(), and

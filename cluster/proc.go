@@ -72,6 +72,7 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 		out: newFrameWriter(conn, c.opts.SendQueueLimit), state: StateStarting,
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
 		readDone: make(chan struct{})}
+	p.out.maxFrame = c.opts.MaxFrame // the worker reads with the same limit
 	go c.readLoop(p)
 	go c.waitLoop(p)
 	return p, nil
@@ -81,7 +82,8 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	cmd := exec.Command(c.exe, c.args...)
 	env := append(os.Environ(),
 		EnvWorkerID+"="+strconv.Itoa(id),
-		EnvIPCFD+"="+strconv.Itoa(ipcFD))
+		EnvIPCFD+"="+strconv.Itoa(ipcFD),
+		EnvMaxFrame+"="+strconv.Itoa(c.opts.MaxFrame))
 	if c.opts.GOMAXPROCS > 0 {
 		env = append(env, "GOMAXPROCS="+strconv.Itoa(c.opts.GOMAXPROCS))
 	}
@@ -92,8 +94,8 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	}
 	cmd.Env = append(env, c.opts.Env...)
 	if !c.opts.Silent {
-		cmd.Stdout = newPrefixWriter(c.opts.Output, id)
-		cmd.Stderr = newPrefixWriter(c.opts.Output, id)
+		cmd.Stdout = newPrefixWriter(c.opts.Output, id, streamStdout)
+		cmd.Stderr = newPrefixWriter(c.opts.Output, id, streamStderr)
 	}
 	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
 	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
@@ -138,7 +140,8 @@ func (c *Cluster) readLoop(p *proc) {
 // waitLoop reaps the process, then waits until its last frames were read, so a result
 // sent just before dying is never lost and disconnect comes before exit.
 func (c *Cluster) waitLoop(p *proc) {
-	p.cmd.Wait()
+	p.cmd.Wait() // also waits until its output was copied (or WaitDelay passed)
+	flushOutput(p.cmd)
 	select {
 	case <-p.readDone:
 	case <-time.After(time.Second): // a grandchild kept the socket open

@@ -27,7 +27,11 @@ const (
 	frameExit       = "exit"
 )
 
-// ErrFrameTooLarge is returned by the frame reader when a line exceeds the size limit.
+// ErrFrameTooLarge is returned by Worker.Send and Member.Send for a message whose
+// frame would exceed the receiving side's limit (Options.MaxFrame, which the worker
+// learns from GOCLUSTER_MAX_FRAME); nothing is sent and the channel stays usable. The
+// frame reader reports it too, for a line over the limit from a peer that did not
+// check.
 var ErrFrameTooLarge = errors.New("frame too large")
 
 // ErrBadFrame wraps every reason a frame could not be understood.

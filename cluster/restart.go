@@ -9,8 +9,11 @@ import (
 // restart of a slot is immediate; each further crash doubles the wait, from Backoff up
 // to MaxBackoff, with ±Jitter spread so a crashing fleet does not restart in step. A
 // worker that stays up StableAfter clears its slot's record. More than CrashLoopLimit
-// crashes within CrashLoopWindow mark the slot degraded: it is not restarted again
-// until the pool is scaled or restarted, and a pool.degraded event says why.
+// crashes within CrashLoopWindow mark the slot degraded: a pool.degraded event says
+// why, and the slot is not restarted for DegradedCooldown (or until the pool is
+// scaled or restarted). Then one worker is tried in it; if that one stays up
+// StableAfter, the slot has recovered (a pool.recovered event), and if it crashes
+// the policy decides again, which usually means another cool-down.
 type RestartPolicy struct {
 	Backoff         time.Duration // default 100ms
 	MaxBackoff      time.Duration // default 10s
@@ -18,6 +21,10 @@ type RestartPolicy struct {
 	StableAfter     time.Duration // default 30s
 	CrashLoopWindow time.Duration // default 60s
 	CrashLoopLimit  int           // default 5
+	// DegradedCooldown is how long a degraded slot rests before it is tried again.
+	// Default 30s; negative: never, until the pool is scaled or restarted (then
+	// queued jobs fail at once when every slot is degraded, rather than wait).
+	DegradedCooldown time.Duration
 }
 
 func (p RestartPolicy) withDefaults() RestartPolicy {
@@ -41,6 +48,9 @@ func (p RestartPolicy) withDefaults() RestartPolicy {
 	}
 	if p.CrashLoopLimit <= 0 {
 		p.CrashLoopLimit = 5
+	}
+	if p.DegradedCooldown == 0 {
+		p.DegradedCooldown = 30 * time.Second
 	}
 	return p
 }

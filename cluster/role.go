@@ -12,6 +12,10 @@ const (
 	EnvWorkerID = "GOCLUSTER_WORKER_ID"
 	// EnvIPCFD holds the file descriptor number of the worker's IPC socket (3).
 	EnvIPCFD = "GOCLUSTER_IPC_FD"
+	// EnvMaxFrame holds the largest frame, in bytes, either side of the IPC channel
+	// accepts (Options.MaxFrame). A worker reads frames up to this size and must not
+	// send larger ones: the primary kills a worker that does. Unset: 1 MiB.
+	EnvMaxFrame = "GOCLUSTER_MAX_FRAME"
 	// EnvListenFD holds the descriptor of the shared listening socket, when there is one.
 	EnvListenFD = "GOCLUSTER_LISTEN_FD"
 	// EnvListenAddr holds the address the shared listening socket is bound to.
@@ -23,6 +27,15 @@ const (
 	ipcFD    = 3
 	listenFD = 4
 )
+
+// maxFrameFromEnv is the frame limit the primary handed this worker.
+func maxFrameFromEnv() int {
+	n, err := strconv.Atoi(os.Getenv(EnvMaxFrame))
+	if err != nil || n <= 0 {
+		return DefaultMaxFrame
+	}
+	return n
+}
 
 // IsWorker reports whether this process was forked by a gocluster primary.
 func IsWorker() bool { return os.Getenv(EnvWorkerID) != "" }

@@ -9,12 +9,14 @@ import (
 )
 
 // TestDegradedPoolFailsQueuedJobs: a pool scaled to 0 keeps its jobs queued (a
-// pause), but once its only slot crash-loops no worker will come, so the queued jobs,
-// and those of lists submitted afterwards, fail at once with the slot's reason.
+// pause), but once its only slot crash-loops, with degraded slots never retried, no
+// worker will come, so the queued jobs, and those of lists submitted afterwards, fail
+// at once with the slot's reason. (With a cool-down they wait: see
+// TestDegradedSlotRecovers.)
 func TestDegradedPoolFailsQueuedJobs(t *testing.T) {
 	clock := newFakeClock() // the crash-loop window never passes
 	c := startPool(t, cluster.Options{Workers: -1, Env: helperEnv("exit3"), Clock: clock,
-		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1}})
+		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1, DegradedCooldown: -1}})
 	ev := watch(t, c)
 	paused, err := c.Submit("fib", []int64{1, 2, 3}, cluster.BatchOptions{})
 	if err != nil {
@@ -61,10 +63,11 @@ func TestDegradedPoolFailsQueuedJobs(t *testing.T) {
 }
 
 // TestUnstartableWorkersFailQueuedJobs: workers that cannot even be started crash-loop
-// inside Scale; the queued jobs fail once the last slot gave up, naming every slot.
+// inside Scale; with no cool-down the queued jobs fail once the last slot gave up,
+// naming every slot.
 func TestUnstartableWorkersFailQueuedJobs(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: -1, Exec: "/nonexistent/gocluster-worker", Clock: newFakeClock(),
-		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1}})
+		Restart: cluster.RestartPolicy{CrashLoopWindow: time.Hour, CrashLoopLimit: 1, DegradedCooldown: -1}})
 	b, err := c.Submit("fib", []int64{1}, cluster.BatchOptions{})
 	if err != nil {
 		t.Fatal(err)

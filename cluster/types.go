@@ -53,12 +53,56 @@ type PoolInfo struct {
 	Size     int  `json:"size"`
 	Degraded bool `json:"degraded"`
 	// DegradedReason says which slots stopped restarting and why.
-	DegradedReason string       `json:"degraded_reason,omitempty"`
-	Workers        []WorkerInfo `json:"workers"`
-	Queue          QueueInfo    `json:"queue"`
-	Restarts       int          `json:"restarts"`
-	JobsDone       int64        `json:"jobs_done"`
-	LastSeq        uint64       `json:"last_seq"`
+	DegradedReason string `json:"degraded_reason,omitempty"`
+	// DegradedSlots lists the degraded slots, lowest first, with when each is tried
+	// again.
+	DegradedSlots []DegradedSlot `json:"degraded_slots,omitempty"`
+	Workers       []WorkerInfo   `json:"workers"`
+	// Waiting counts slots with no worker because MaxWorkers processes are alive,
+	// some of them retiring: each forks when one of those exits.
+	Waiting  int       `json:"waiting,omitempty"`
+	Queue    QueueInfo `json:"queue"`
+	Restarts int       `json:"restarts"`
+	JobsDone int64     `json:"jobs_done"`
+	LastSeq  uint64    `json:"last_seq"`
+}
+
+// DegradedSlot is one slot that crash-looped.
+type DegradedSlot struct {
+	Slot   int    `json:"slot"`
+	Reason string `json:"reason"`
+	// RetryAt is when its cool-down ends and a worker is tried in it again. It is
+	// nil while that worker is on probation (see Worker) and when the policy never
+	// retries (RestartPolicy.DegradedCooldown < 0).
+	RetryAt *time.Time `json:"retry_at,omitempty"`
+	// Worker is the retried worker on probation: the slot recovers once it stayed
+	// up RestartPolicy.StableAfter.
+	Worker int `json:"worker,omitempty"`
+}
+
+// Health sums a pool up for a health check.
+type Health string
+
+// Health values: ok when no slot is degraded; degraded when some are but workers
+// serve; down when slots are degraded and no worker is online to run jobs.
+const (
+	HealthOK       Health = "ok"
+	HealthDegraded Health = "degraded"
+	HealthDown     Health = "down"
+)
+
+// Health says whether the pool can serve: see the Health values. A pool scaled to 0
+// on purpose is ok.
+func (p PoolInfo) Health() Health {
+	if len(p.DegradedSlots) == 0 && !p.Degraded {
+		return HealthOK
+	}
+	for _, w := range p.Workers {
+		if w.State == StateIdle || w.State == StateBusy {
+			return HealthDegraded
+		}
+	}
+	return HealthDown
 }
 
 // BatchState is the state of a job list.
@@ -160,6 +204,8 @@ const (
 	EventError         = "worker.error"
 	EventScale         = "pool.scale"
 	EventDegraded      = "pool.degraded"
+	EventRestart       = "pool.restart"
+	EventRecovered     = "pool.recovered"
 	EventBatchCreated  = "batch.created"
 	EventJobStarted    = "job.started"
 	EventJobDone       = "job.done"

@@ -24,6 +24,7 @@ func TestUsageErrors(t *testing.T) {
 		{nil, []string{"-job-timeout", "0s"}, "-job-timeout 0s is out of range: must be between 1ms and 24h0m0s"},
 		{nil, []string{"-job-timeout", "soon"}, `invalid value "soon" for flag -job-timeout`},
 		{nil, []string{"-shutdown-timeout", "-1s"}, "-shutdown-timeout -1s is out of range"},
+		{nil, []string{"-degraded-cooldown", "25h"}, "-degraded-cooldown 25h0m0s is out of range"},
 		{nil, []string{"-max-body", "12XB"}, `invalid value "12XB" for flag -max-body`},
 		{nil, []string{"-max-body", "10"}, "-max-body 10B is out of range: must be between 1KiB and 1GiB"},
 		{nil, []string{"-max-queued", "5", "-max-jobs-per-list", "10"}, "-max-queued 5 is out of range: must be between 10"},

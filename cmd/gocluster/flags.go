@@ -28,8 +28,10 @@ type serveConfig struct {
 	Prefetch        int
 	History         int
 	ShutdownTimeout time.Duration
-	LogLevel        string
-	LogFormat       string
+	// DegradedCooldown: 0 turns the retry of degraded slots off.
+	DegradedCooldown time.Duration
+	LogLevel         string
+	LogFormat        string
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -62,6 +64,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")
 	fs.IntVar(&cfg.History, "history", 100, "finished job lists kept, 1..100000")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running jobs may finish before their workers are killed, 0..24h")
+	fs.DurationVar(&cfg.DegradedCooldown, "degraded-cooldown", 30*time.Second, "how long a slot degraded by a crash loop rests before a worker is tried in it again, 0..24h; 0: never (until the pool is scaled or restarted), and jobs fail at once when every slot is degraded")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return fs

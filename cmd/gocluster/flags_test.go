@@ -26,7 +26,8 @@ func TestParseServeDefaults(t *testing.T) {
 	}
 	want := serveConfig{Addr: "127.0.0.1:8080", Workers: runtime.NumCPU(), MaxWorkers: max(64, 4*runtime.NumCPU()),
 		MaxBody: 1 << 20, MaxJobsPerList: 1_000_000, MaxQueued: 2_000_000, JobTimeout: time.Minute, MaxAttempts: 3,
-		Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second, LogLevel: "info", LogFormat: "text"}
+		Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second, DegradedCooldown: 30 * time.Second,
+		LogLevel: "info", LogFormat: "text"}
 	if cfg != want {
 		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)
 	}
@@ -53,5 +54,22 @@ func TestParseServeEnvironment(t *testing.T) {
 func TestParseServeHelp(t *testing.T) {
 	if _, err := parseServe([]string{"-h"}, env()); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
+	}
+}
+
+// TestDegradedCooldownFlag: 0 on the command line means never retry, which the
+// policy spells as a negative cool-down (its 0 is the default).
+func TestDegradedCooldownFlag(t *testing.T) {
+	for _, c := range []struct {
+		arg  string
+		want time.Duration
+	}{{"0", -1}, {"5s", 5 * time.Second}} {
+		cfg, err := parseServe([]string{"-degraded-cooldown", c.arg}, env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := poolOptions(cfg, nil, nil).Restart.DegradedCooldown; got != c.want {
+			t.Errorf("-degraded-cooldown %s: policy cool-down %s, want %s", c.arg, got, c.want)
+		}
 	}
 }

@@ -111,9 +111,19 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		Logger: log,
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
+		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},
 		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
 			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, History: cfg.History},
 	}
+}
+
+// degradedCooldown maps the flag, where 0 means never, to the policy, where 0 means
+// the default and never is negative.
+func degradedCooldown(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // httpServer has timeouts against slow clients, but no ReadTimeout or WriteTimeout:

@@ -11,11 +11,12 @@ import (
 
 // Bounds of the serve flags that have no natural limit of their own.
 const (
-	maxMaxWorkers      = 4096
-	maxJobsPerListCap  = 100_000_000
-	maxQueuedCap       = 1_000_000_000
-	maxTokenLen        = 1024
-	maxShutdownTimeout = 24 * time.Hour
+	maxMaxWorkers       = 4096
+	maxJobsPerListCap   = 100_000_000
+	maxQueuedCap        = 1_000_000_000
+	maxTokenLen         = 1024
+	maxShutdownTimeout  = 24 * time.Hour
+	maxDegradedCooldown = 24 * time.Hour
 )
 
 // validate checks every setting and says which flag or variable is wrong and why.
@@ -77,6 +78,7 @@ func (c *serveConfig) checkDurations(src sources) error {
 	}{
 		{"job-timeout", c.JobTimeout, time.Millisecond, cluster.MaxJobTimeout},
 		{"shutdown-timeout", c.ShutdownTimeout, 0, maxShutdownTimeout},
+		{"degraded-cooldown", c.DegradedCooldown, 0, maxDegradedCooldown},
 	} {
 		if r.v < r.lo || r.v > r.hi {
 			return usageErrorf("%s %s is out of range: must be between %s and %s", src.name(r.flag), r.v, r.lo, r.hi)
