@@ -360,7 +360,7 @@ func TestAPIDocCoversEveryRouteAndCode(t *testing.T) {
 	s := New(c, Config{Logger: testLogger(t)})
 	defer s.Close()
 	err := chi.Walk(s.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
-		if strings.HasPrefix(route, "/api/") || route == "/healthz" || route == "/metrics" {
+		if strings.HasPrefix(route, "/api/") || route == "/healthz" || route == "/readyz" || route == "/metrics" {
 			if heading := "### " + method + " " + route; !strings.Contains(doc, heading+"\n") {
 				t.Errorf("docs/api.md has no heading %q", heading)
 			}

@@ -113,12 +113,12 @@ func (s *Server) requireToken(a *tokenAuth) func(http.Handler) http.Handler {
 	}
 }
 
-// publicPath reports whether path is served without the token: the health check,
+// publicPath reports whether path is served without the token: the health checks,
 // metrics when Config.MetricsPublic, the login page, and the static assets (they
 // ship inside the binary, hold no data, and the login page needs its stylesheet).
 func (s *Server) publicPath(path string) bool {
 	switch {
-	case path == "/healthz", path == "/login":
+	case path == "/healthz", path == "/readyz", path == "/login":
 		return true
 	case path == "/metrics":
 		return s.cfg.MetricsPublic

@@ -15,7 +15,7 @@ import (
 // its default.
 type Config struct {
 	// Token, when set, is required by every page, API call and the WebSocket, except
-	// /healthz (and /metrics when MetricsPublic).
+	// /healthz and /readyz (and /metrics when MetricsPublic).
 	Token string
 	// ReadOnly shows everything and changes nothing.
 	ReadOnly bool
@@ -97,7 +97,7 @@ func (s *Server) Close() {
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	s.mountMiddleware(r)
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
+	s.mountHealth(r)
 	s.mountMetrics(r)
 	r.Route("/api", s.mountAPI)
 	s.mountWS(r)
