@@ -18,7 +18,10 @@ func (c *Cluster) degrade(s *slot) {
 	if cool > 0 {
 		s.retryAt = c.clock.Now().Add(cool)
 		s.pending = c.after(cool, func() { c.retryDegraded(s) })
-		msg += fmt.Sprintf(": retrying it in %s, or when the pool is scaled or restarted", cool)
+		// The time, not only the delay: the panel shows this text long after it was
+		// written, when "in 30s" no longer says when.
+		msg += fmt.Sprintf(": retrying it in %s (at %s UTC), or when the pool is scaled or restarted",
+			cool, s.retryAt.UTC().Format(time.TimeOnly))
 	} else {
 		msg += ": not restarting it until the pool is scaled or restarted"
 	}

@@ -44,6 +44,10 @@ export function describe(ev, kindOf = () => '') {
       return `[primary] pool size set to ${ev.size}`;
     case 'pool.degraded':
       return `[primary] pool degraded` + (ev.slot ? ` (slot ${ev.slot})` : '') + `: ${ev.error || 'a worker keeps failing'}`;
+    case 'pool.recovered':
+      return `[primary] slot ${ev.slot ?? '?'} recovered: worker ${ev.worker ?? '?'} stayed up`;
+    case 'pool.restart':
+      return `[primary] rolling restart ${ev.state || 'ended'}` + (ev.error ? `: ${ev.error}` : '');
     case 'batch.created':
       return `[primary] new job list ${ev.batch}: ${s.total ?? '?'} × ${ev.kind || 'job'}`;
     case 'job.started':

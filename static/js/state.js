@@ -224,6 +224,13 @@ const HANDLERS = {
     s.pool.degradedError = ev.slot && !why.includes(`slot ${ev.slot}`) ? `slot ${ev.slot}: ${why}` : why;
     out.dirty.add('pool');
   },
+  'pool.recovered'(s, ev, out) {
+    // One slot came back; if another is still degraded, the next GET /api/pool
+    // (every 2 s) shows the warning again with that slot's reason.
+    s.pool.degraded = false;
+    s.pool.degradedError = '';
+    out.dirty.add('pool');
+  },
   'batch.created'(s, ev, out) {
     if (!findBatch(s, ev.batch)) {
       const summary = { total: 0, queued: 0, running: 0, done: 0, failed: 0, canceled: 0, ...ev.summary };

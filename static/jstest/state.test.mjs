@@ -89,6 +89,8 @@ test('pool events', () => {
   assert.equal(s.pool.degradedError, 'slot 2: exec format error');
   applyEvent(s, { seq: 13, type: 'pool.degraded', slot: 3, error: 'slot 3 crashed 5 times within 1m0s' });
   assert.equal(s.pool.degradedError, 'slot 3 crashed 5 times within 1m0s');
+  applyEvent(s, { seq: 14, type: 'pool.recovered', slot: 3, worker: 9 });
+  assert.deepEqual([s.pool.degraded, s.pool.degradedError], [false, '']);
 });
 
 test('a snapshot of a degraded pool carries its reason', () => {
