@@ -55,7 +55,8 @@ func errorTable() []errorRow {
 		{jobs.ErrUnknownKind, http.StatusBadRequest, "invalid_input"},
 		{errUnauthorized, http.StatusUnauthorized, "unauthorized"}, // security.go
 		{errReadOnly, http.StatusForbidden, "read_only"},
-		{errCrossOrigin, http.StatusForbidden, "cross_origin"}, // security.go
+		{errCrossOrigin, http.StatusForbidden, "cross_origin"},                 // security.go
+		{errHostNotAllowed, http.StatusMisdirectedRequest, "host_not_allowed"}, // hosts.go
 		{cluster.ErrNotFound, http.StatusNotFound, "not_found"},
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
 		{errConflict, http.StatusConflict, "conflict"},

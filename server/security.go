@@ -10,11 +10,12 @@ import (
 
 // mountSecurity installs the security layer, outermost first: the header policy, so
 // that every answer carries it, refusals included; the access token; the
-// cross-origin check; read-only mode. mountMiddleware calls it after the recoverer,
+// cross-origin check; read-only mode. The Host check (hosts.go) comes before the
+// token so that a rebound page learns nothing, not even that a token is needed. mountMiddleware calls it after the recoverer,
 // so a panic in here still becomes a JSON 500.
 func (s *Server) mountSecurity(r chi.Router) {
-	r.Use(securityHeaders, s.requireToken(newTokenAuth(s.cfg.Token)), s.rejectCrossOrigin(),
-		s.enforceReadOnly)
+	r.Use(securityHeaders, s.checkHost(), s.requireToken(newTokenAuth(s.cfg.Token)),
+		s.rejectCrossOrigin(), s.enforceReadOnly)
 }
 
 // Refusals of the security layer. They leave in the one JSON error shape with the
@@ -25,6 +26,9 @@ var (
 	// errCrossOrigin: a browser sent a request that changes something from another
 	// site's page.
 	errCrossOrigin = errors.New("cross-origin request")
+	// errHostNotAllowed: the Host header names none of the names this server
+	// answers to (DNS rebinding, hosts.go).
+	errHostNotAllowed = errors.New("host not allowed")
 )
 
 // securityRows gives the security layer's own refusals their status and code, in

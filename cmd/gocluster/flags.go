@@ -18,6 +18,8 @@ type serveConfig struct {
 	Workers         int
 	MaxWorkers      int
 	Token           string
+	TokenFile       string
+	AllowedHosts    string
 	ReadOnly        bool
 	MetricsPublic   bool
 	MaxBody         byteSize
@@ -49,6 +51,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.Workers, "workers", runtime.NumCPU(), "initial pool size, 0..max-workers (default: CPU count)")
 	fs.IntVar(&cfg.MaxWorkers, "max-workers", max(64, 4*runtime.NumCPU()), "largest pool size scaling accepts, 1..4096")
 	fs.StringVar(&cfg.Token, "token", "", "secret required by the panel, the API and the WebSocket (printable ASCII, no spaces)")
+	fs.StringVar(&cfg.AllowedHosts, "allowed-hosts", "", "more Host names to serve besides loopback, comma-separated, \"name\" or \"name:port\" (a reverse proxy's public name); other names get 421")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "show everything, change nothing")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
 	cfg.MaxBody = 1 << 20

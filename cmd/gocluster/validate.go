@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -21,7 +22,7 @@ const (
 // validate checks every setting and says which flag or variable is wrong and why.
 func (c *serveConfig) validate(src sources) error {
 	for _, check := range []func(sources) error{
-		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkLog, c.checkExposure,
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure,
 	} {
 		if err := check(src); err != nil {
 			return err
@@ -97,6 +98,29 @@ func (c *serveConfig) checkToken(src sources) error {
 		}
 	}
 	return nil
+}
+
+// checkHosts accepts names or name:port, the way a Host header writes them: a URL
+// or a path would never match one, and is surely a mistake.
+func (c *serveConfig) checkHosts(src sources) error {
+	for _, h := range splitHosts(c.AllowedHosts) {
+		if strings.ContainsAny(h, "/ @?#") || strings.Count(h, ":") > 1 && !strings.HasPrefix(h, "[") {
+			return usageErrorf("%s: %q is not a host name or host:port (e.g. panel.example.com or "+
+				"panel.example.com:8443)", src.name("allowed-hosts"), h)
+		}
+	}
+	return nil
+}
+
+// splitHosts splits the comma list of -allowed-hosts, dropping empty items.
+func splitHosts(list string) []string {
+	var out []string
+	for _, h := range strings.Split(list, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func (c *serveConfig) checkLog(src sources) error {

@@ -1,0 +1,131 @@
+package server
+
+// Attacks from issue 11 that got through, as code: DNS rebinding, a path the auth
+// check and the router read differently, kill signals that leave the worker alive,
+// guessing the token, and a restarted primary that reuses list ids and event seqs.
+// Each test talks to a real server on 127.0.0.1 with raw HTTP/1.1 where the attack
+// depends on bytes a Go client would normalise.
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// startAttackEnv is startSecEnv with Config.Addr set to the real listener's address
+// before the server is built, as cmd/gocluster does with -addr 127.0.0.1:0.
+func startAttackEnv(t *testing.T, cfg Config, opts cluster.Options, allowed ...string) *secEnv {
+	t.Helper()
+	if opts.Workers == 0 {
+		opts.Workers = 1
+	}
+	opts.Output, opts.Logger = testLog{t}, testLogger(t)
+	opts.Env = append(opts.Env, "GORACE=atexit_sleep_ms=0")
+	c, err := cluster.Start(opts)
+	if err != nil {
+		t.Fatalf("start pool: %v", err)
+	}
+	t.Cleanup(func() { secClosePool(t, c) })
+	ts := httptest.NewUnstartedServer(nil)
+	cfg.Logger = opts.Logger
+	s := New(c, withBoundAddr(cfg, ts.Listener.Addr().String(), allowed...))
+	t.Cleanup(s.Close)
+	ts.Config.Handler = s.Handler()
+	ts.Start()
+	t.Cleanup(ts.Close)
+	client := *ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client.Timeout = 30 * time.Second
+	return &secEnv{t: t, c: c, s: s, ts: ts, url: ts.URL, client: &client}
+}
+
+// addr is the listener's host:port.
+func (e *secEnv) addr() string { return e.ts.Listener.Addr().String() }
+
+// raw sends one hand-written HTTP/1.1 request (lines joined with CRLF, a blank line
+// appended) and returns the status and the body read until the connection closes
+// or 10 s pass.
+func raw(t *testing.T, addr string, lines ...string) (int, string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, strings.Join(lines, "\r\n")+"\r\n\r\n"); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read answer to %q: %v", lines[0], err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		return resp.StatusCode, ""
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// rawPut is a PUT /api/pool of size 1 with the given Host and Origin, as a page on
+// that origin would send it.
+func rawPut(t *testing.T, addr, host string) (int, string) {
+	body := `{"size":1}`
+	return raw(t, addr, "PUT /api/pool HTTP/1.1", "Host: "+host, "Origin: http://"+host,
+		"Content-Type: application/json", fmt.Sprintf("Content-Length: %d", len(body)),
+		"Connection: close", "", body)
+}
+
+// rawWS is a WebSocket handshake with the given Host and Origin.
+func rawWS(t *testing.T, addr, host string) (int, string) {
+	return raw(t, addr, "GET /ws HTTP/1.1", "Host: "+host, "Origin: http://"+host,
+		"Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")
+}
+
+// TestAttackDNSRebinding: a page on rebind.example whose name now resolves to
+// 127.0.0.1 sends same-origin requests (Host and Origin both its own name). On a
+// loopback bind without a token they are refused with 421; loopback names at the
+// bound port, and -allowed-hosts names, are served; /healthz answers any Host.
+func TestAttackDNSRebinding(t *testing.T) {
+	e := startAttackEnv(t, Config{}, cluster.Options{}, "panel.example:443")
+	_, port, _ := net.SplitHostPort(e.addr())
+	evil := "rebind.example:" + port
+	if st, body := rawPut(t, e.addr(), evil); st != http.StatusMisdirectedRequest ||
+		!strings.Contains(body, `"code":"host_not_allowed"`) {
+		t.Errorf("PUT /api/pool with Host %s: %d %s, want 421 host_not_allowed", evil, st, body)
+	}
+	if st, body := rawWS(t, e.addr(), evil); st != http.StatusMisdirectedRequest {
+		t.Errorf("WebSocket upgrade with Host %s: %d %s, want 421", evil, st, body)
+	}
+	if st, _ := raw(t, e.addr(), "GET / HTTP/1.1", "Host: "+evil, "Connection: close"); st != http.StatusMisdirectedRequest {
+		t.Errorf("GET / with Host %s: %d, want 421", evil, st)
+	}
+	if st, _ := raw(t, e.addr(), "GET /api/pool HTTP/1.1", "Host: localhost:1", "Connection: close"); st != http.StatusMisdirectedRequest {
+		t.Errorf("GET /api/pool with Host localhost:1 (another port): %d, want 421", st)
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
+		"LOCALHOST:" + port, "panel.example:443"} {
+		if st, body := rawPut(t, e.addr(), host); st != http.StatusOK {
+			t.Errorf("PUT /api/pool with Host %s: %d %s, want 200", host, st, body)
+		}
+		if st, body := rawWS(t, e.addr(), host); st != http.StatusSwitchingProtocols {
+			t.Errorf("WebSocket upgrade with Host %s: %d %s, want 101", host, st, body)
+		}
+	}
+	if st, body := raw(t, e.addr(), "GET /healthz HTTP/1.1", "Host: lb.internal", "Connection: close"); st != http.StatusOK {
+		t.Errorf("GET /healthz with Host lb.internal: %d %s, want 200 (load balancers)", st, body)
+	}
+}
+
+var _ = context.Background
