@@ -129,3 +129,26 @@ func TestAttackDNSRebinding(t *testing.T) {
 }
 
 var _ = context.Background
+
+// TestAttackPathDecoding: the token check read the decoded path and let anything
+// under /static/ through, while the router reads the escaped one, so
+// "/%73tatic/../api/pool" passed the check as a static asset and reached the router
+// without the token. Such paths, and dot segments, are a 400 before any check.
+func TestAttackPathDecoding(t *testing.T) {
+	e := startAttackEnv(t, Config{Token: "a-long-enough-token-0123"}, cluster.Options{})
+	host := "Host: " + e.addr()
+	for _, p := range []string{"/%73tatic/../api/pool", "/static/%2e%2e/api/pool", "/static/../api/pool",
+		"/%61pi/pool", "/api/batches/%2e", "/static/./app.css", "/api%2Fpool"} {
+		st, body := raw(t, e.addr(), "GET "+p+" HTTP/1.1", host, "Connection: close")
+		if st != http.StatusBadRequest || !strings.Contains(body, `"bad_path"`) && !strings.Contains(body, "Bad path") {
+			t.Errorf("GET %s without the token: %d %.200s, want 400 bad_path", p, st, body)
+		}
+	}
+	if st, _ := raw(t, e.addr(), "GET /api/pool HTTP/1.1", host, "Connection: close"); st != http.StatusUnauthorized {
+		t.Errorf("GET /api/pool without the token: %d, want 401", st)
+	}
+	if st, _ := raw(t, e.addr(), "GET /api/pool HTTP/1.1", host, "Authorization: Bearer a-long-enough-token-0123",
+		"Connection: close"); st != http.StatusOK {
+		t.Errorf("GET /api/pool with the token: %d, want 200", st)
+	}
+}

@@ -51,6 +51,7 @@ func errorTable() []errorRow {
 		{errTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 		{errBadJSON, http.StatusBadRequest, "bad_json"},
 		{cluster.ErrInvalid, http.StatusBadRequest, "invalid_input"},
+		{errBadPath, http.StatusBadRequest, "bad_path"}, // paths.go
 		{jobs.ErrInvalidInput, http.StatusBadRequest, "invalid_input"},
 		{jobs.ErrUnknownKind, http.StatusBadRequest, "invalid_input"},
 		{errUnauthorized, http.StatusUnauthorized, "unauthorized"}, // security.go
