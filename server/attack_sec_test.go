@@ -152,3 +152,34 @@ func TestAttackPathDecoding(t *testing.T) {
 		t.Errorf("GET /api/pool with the token: %d, want 200", st)
 	}
 }
+
+// TestAttackKillSignalThatDoesNotKill: SIGUSR1, SIGUSR2, SIGPIPE and SIGALRM were
+// answered 202 "killing" while the Go worker ignored them and lived on. They are a
+// 400 naming the signals that do end a worker, and the worker is untouched; each of
+// those signals does end it.
+func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
+	e := startAttackEnv(t, Config{}, cluster.Options{})
+	id := e.c.Workers()[0].ID
+	path := fmt.Sprintf("/api/workers/%d/kill", id)
+	for _, sig := range []string{"SIGUSR1", "usr2", "SIGPIPE", "SIGALRM", "10", "SIGSEGV"} {
+		resp, body := e.do("POST", path, `{"signal":"`+sig+`"}`, "Content-Type: application/json")
+		wantJSONError(t, "kill with "+sig, resp, body, http.StatusBadRequest, "invalid_input",
+			"does not end a worker", "SIGTERM, SIGKILL, SIGINT, SIGHUP, SIGQUIT, SIGABRT")
+	}
+	if w, err := e.c.Worker(id); err != nil {
+		t.Fatalf("worker %d is gone after refused kills: %v", id, err)
+	} else if info, err := w.Info(); err != nil || info.State == cluster.StateStopping {
+		t.Fatalf("worker %d after refused kills: %+v %v", id, info, err)
+	}
+	for _, sig := range []string{"SIGHUP", "SIGQUIT", "SIGINT", "SIGABRT", "SIGTERM", "9"} {
+		id := e.c.Workers()[0].ID
+		resp, body := e.do("POST", fmt.Sprintf("/api/workers/%d/kill", id), `{"signal":"`+sig+`"}`,
+			"Content-Type: application/json")
+		wantStatus(t, "kill with "+sig, resp, body, http.StatusAccepted)
+		waitFor(t, fmt.Sprintf("worker %d to end after %s and be replaced", id, sig), func() bool {
+			ws := e.c.Workers()
+			_, err := e.c.Worker(id)
+			return err != nil && len(ws) == 1 && ws[0].ID != id && ws[0].State == cluster.StateIdle
+		})
+	}
+}
