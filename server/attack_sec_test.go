@@ -183,3 +183,48 @@ func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackTokenGuessing: nothing limited guessing. Ten wrong tokens a minute from
+// one IP, in any mix of bearer header, ?token on a page, the login form and the
+// cookie, and that IP gets 429 with Retry-After, even for the right token, whose
+// check it no longer gets. Public paths stay open.
+func TestAttackTokenGuessing(t *testing.T) {
+	const token = "the-right-token-0123456789"
+	e := startAttackEnv(t, Config{Token: token}, cluster.Options{})
+	tries := []string{
+		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-1",
+		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-2",
+		"GET /ws HTTP/1.1|Authorization: Bearer guess-3",
+		"GET /?token=guess-4 HTTP/1.1",
+		"GET /login?token=guess-5 HTTP/1.1",
+		"GET /login?token=guess-6 HTTP/1.1",
+		"GET /api/pool HTTP/1.1|Cookie: gocluster_token=guess-7",
+		"GET / HTTP/1.1|Cookie: gocluster_token=guess-8",
+		"GET /api/batches HTTP/1.1|Authorization: bearer guess-9",
+		"POST /api/pool/restart HTTP/1.1|Authorization: Bearer guess-10|Content-Length: 0",
+	}
+	for _, try := range tries {
+		lines := append(strings.Split(try, "|"), "Host: "+e.addr(), "Connection: close")
+		if st, body := raw(t, e.addr(), lines...); st != http.StatusUnauthorized {
+			t.Fatalf("%q: %d %.200s, want 401", try, st, body)
+		}
+	}
+	for _, try := range []string{"GET /api/pool HTTP/1.1|Authorization: Bearer " + token,
+		"GET /login?token=" + token + " HTTP/1.1", "GET /api/pool HTTP/1.1|Authorization: Bearer guess-11"} {
+		lines := append(strings.Split(try, "|"), "Host: "+e.addr(), "Connection: close")
+		if st, body := raw(t, e.addr(), lines...); st != http.StatusTooManyRequests ||
+			!strings.Contains(body, "sign_in_limited") && !strings.Contains(body, "Too many failed sign-ins") {
+			t.Errorf("after 10 failures, %q: %d %.200s, want 429 sign_in_limited", try, st, body)
+		}
+	}
+	resp, body := e.do("GET", "/api/pool", "", "Authorization: Bearer "+token)
+	wantJSONError(t, "the right token after 10 failures", resp, body, http.StatusTooManyRequests,
+		"sign_in_limited", "10 wrong tokens")
+	if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("Retry-After %q, want the seconds left of the minute", ra)
+	}
+	for _, p := range []string{"/healthz", "/login", "/static/css/app.css"} {
+		resp, body := e.do("GET", p, "")
+		wantStatus(t, "GET "+p+" while limited", resp, body, http.StatusOK)
+	}
+}

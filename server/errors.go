@@ -64,6 +64,7 @@ func errorTable() []errorRow {
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},
+		{errSignInLimited, http.StatusTooManyRequests, "sign_in_limited"}, // ratelimit.go
 		{cluster.ErrClosed, http.StatusServiceUnavailable, "shutting_down"},
 		{errUnavailable, http.StatusServiceUnavailable, "unavailable"},
 	}

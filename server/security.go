@@ -27,6 +27,9 @@ var (
 	// errCrossOrigin: a browser sent a request that changes something from another
 	// site's page.
 	errCrossOrigin = errors.New("cross-origin request")
+	// errSignInLimited: the client's IP gave too many wrong tokens lately
+	// (ratelimit.go).
+	errSignInLimited = errors.New("too many failed sign-ins")
 	// errBadPath: the path has escapes the router would read differently from the
 	// checks, or dot segments (paths.go).
 	errBadPath = errors.New("bad path")

@@ -16,6 +16,10 @@ const (
 	maxJobsPerListCap  = 100_000_000
 	maxQueuedCap       = 1_000_000_000
 	maxTokenLen        = 1024
+	// minExposedToken is the shortest token a non-loopback address takes: 16
+	// characters of `openssl rand -hex 8` are 64 random bits, beyond guessing at
+	// the sign-in rate limit (server/ratelimit.go).
+	minExposedToken = 16
 	maxShutdownTimeout = 24 * time.Hour
 )
 
@@ -141,7 +145,15 @@ func (c *serveConfig) checkLog(src sources) error {
 // it could run jobs, kill workers and read every result.
 func (c *serveConfig) checkExposure(src sources) error {
 	host, _, _ := net.SplitHostPort(c.Addr)
-	if c.Token != "" || isLoopback(host) {
+	if isLoopback(host) {
+		return nil
+	}
+	if c.Token != "" && len(c.Token) < minExposedToken {
+		return usageErrorf("refusing to listen on %s with a %d-character token: a token that can be "+
+			"guessed protects nothing on a network. Use at least %d characters, e.g. the output of "+
+			"`openssl rand -hex 16`", c.Addr, len(c.Token), minExposedToken)
+	}
+	if c.Token != "" {
 		return nil
 	}
 	return usageErrorf("refusing to listen on %s (%s) without -token: anyone who can reach it could "+
