@@ -12,14 +12,14 @@ import (
 
 // Bounds of the serve flags that have no natural limit of their own.
 const (
-	maxMaxWorkers      = 4096
-	maxJobsPerListCap  = 100_000_000
-	maxQueuedCap       = 1_000_000_000
-	maxTokenLen        = 1024
+	maxMaxWorkers     = 4096
+	maxJobsPerListCap = 100_000_000
+	maxQueuedCap      = 1_000_000_000
+	maxTokenLen       = 1024
 	// minExposedToken is the shortest token a non-loopback address takes: 16
 	// characters of `openssl rand -hex 8` are 64 random bits, beyond guessing at
 	// the sign-in rate limit (server/ratelimit.go).
-	minExposedToken = 16
+	minExposedToken    = 16
 	maxShutdownTimeout = 24 * time.Hour
 )
 
