@@ -9,6 +9,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/gocluster/gocluster/cluster"
 )
@@ -128,8 +131,6 @@ func TestAttackDNSRebinding(t *testing.T) {
 	}
 }
 
-var _ = context.Background
-
 // TestAttackPathDecoding: the token check read the decoded path and let anything
 // under /static/ through, while the router reads the escaped one, so
 // "/%73tatic/../api/pool" passed the check as a static asset and reached the router
@@ -227,4 +228,85 @@ func TestAttackTokenGuessing(t *testing.T) {
 		resp, body := e.do("GET", p, "")
 		wantStatus(t, "GET "+p+" while limited", resp, body, http.StatusOK)
 	}
+}
+
+// TestAttackRestartReusesIDs: a restarted primary numbered its lists from "1" and
+// its events from seq 1 again, so a script polling /api/batches/1 read someone
+// else's list and /api/events?since=N of the old run got the new run's events as if
+// they followed. Every run has its own id, in /api/pool, events and the WebSocket
+// snapshot; list ids carry it; a since of another run is a 410 naming the new run,
+// and the WebSocket starts such a client over with a snapshot.
+func TestAttackRestartReusesIDs(t *testing.T) {
+	first := startAttackEnv(t, Config{}, cluster.Options{})
+	oldList, oldRun := submitDoneList(t, first), jsonField(t, first, "/api/pool", "run")
+	second := startAttackEnv(t, Config{}, cluster.Options{}) // the primary, restarted
+	newList, newRun := submitDoneList(t, second), jsonField(t, second, "/api/pool", "run")
+	if oldRun == "" || newRun == "" || oldRun == newRun {
+		t.Fatalf("runs %q then %q: want two different run ids in /api/pool", oldRun, newRun)
+	}
+	if oldList == newList {
+		t.Fatalf("the restarted primary gave its first list the id %q again", newList)
+	}
+	resp, body := second.do("GET", "/api/batches/"+oldList, "")
+	wantStatus(t, "the old run's list on the new run", resp, body, http.StatusNotFound)
+
+	resp, body = second.do("GET", "/api/events?since=1&run="+oldRun, "")
+	wantJSONError(t, "events since 1 of the old run", resp, body, http.StatusGone, "events_gone", newRun)
+	var gone struct{ Error map[string]string }
+	json.Unmarshal([]byte(body), &gone)
+	if gone.Error["run"] != newRun {
+		t.Errorf("410 says run %q, want the current run %q: %s", gone.Error["run"], newRun, body)
+	}
+	resp, body = second.do("GET", "/api/events?since=0&run="+newRun, "")
+	wantStatus(t, "events of the current run", resp, body, http.StatusOK)
+	var evs []map[string]any
+	if json.Unmarshal([]byte(body), &evs); len(evs) == 0 || evs[0]["run"] != newRun {
+		t.Errorf("events of the current run do not carry it: %.300s", body)
+	}
+	if msg := firstWSMessage(t, second, "/ws?since=1&run="+oldRun); msg["type"] != "snapshot" || msg["run"] != newRun {
+		t.Errorf("WebSocket resuming the old run: first message %v, want a snapshot of run %s", msg, newRun)
+	}
+}
+
+// submitDoneList runs a one-job list to its end and returns its id.
+func submitDoneList(t *testing.T, e *secEnv) string {
+	t.Helper()
+	resp, body := e.do("POST", "/api/batches?wait=30s", `{"kind":"fib","inputs":[5]}`, "Content-Type: application/json")
+	wantStatus(t, "submit a list", resp, body, http.StatusCreated)
+	var b struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &b); err != nil || b.ID == "" {
+		t.Fatalf("list answer %s: %v", body, err)
+	}
+	return b.ID
+}
+
+// jsonField is the string field name of the JSON object at path.
+func jsonField(t *testing.T, e *secEnv, path, name string) string {
+	t.Helper()
+	resp, body := e.do("GET", path, "")
+	wantStatus(t, "GET "+path, resp, body, http.StatusOK)
+	var m map[string]any
+	json.Unmarshal([]byte(body), &m)
+	v, _ := m[name].(string)
+	return v
+}
+
+// firstWSMessage opens the WebSocket at path and returns its first message.
+func firstWSMessage(t *testing.T, e *secEnv, path string) map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http")+path,
+		&websocket.DialOptions{HTTPClient: e.ts.Client()})
+	if err != nil {
+		t.Fatalf("dial %s: %v", path, err)
+	}
+	defer conn.CloseNow()
+	_, data, err := conn.Read(ctx)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	var m map[string]any
+	json.Unmarshal(data, &m)
+	return m
 }

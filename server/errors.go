@@ -105,6 +105,8 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Run is the primary's current run, on events_gone answers (api_events.go).
+	Run string `json:"run,omitempty"`
 }
 
 // writeError answers with err's status and the JSON error shape. Internal errors are
@@ -119,7 +121,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if row.target == cluster.ErrQueueFull {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeErrorBody(w, row, msg)
+	body := apiErrorBody{Code: row.code, Message: msg}
+	if re := (*runError)(nil); errors.As(err, &re) {
+		body.Run = re.run
+	}
+	writeErrorJSON(w, row.status, body)
 }
 
 // internalMessage is what a client is told about an internal error: nothing but the
@@ -131,10 +137,15 @@ func internalMessage(r *http.Request) string {
 // writeErrorBody writes the JSON error shape without looking at any error: the
 // recoverer uses it after logging a panic itself.
 func writeErrorBody(w http.ResponseWriter, row errorRow, msg string) {
-	b, _ := json.Marshal(apiError{Error: apiErrorBody{Code: row.code, Message: msg}})
+	writeErrorJSON(w, row.status, apiErrorBody{Code: row.code, Message: msg})
+}
+
+// writeErrorJSON writes the JSON error shape with body.
+func writeErrorJSON(w http.ResponseWriter, status int, body apiErrorBody) {
+	b, _ := json.Marshal(apiError{Error: body})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(row.status)
+	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }
