@@ -104,10 +104,11 @@ func TestAttackDNSRebinding(t *testing.T) {
 	e := startAttackEnv(t, Config{}, cluster.Options{}, "panel.example:443")
 	_, port, _ := net.SplitHostPort(e.addr())
 	evil := "rebind.example:" + port
-	if st, body := rawPut(t, e.addr(), evil); st != http.StatusMisdirectedRequest ||
-		!strings.Contains(body, `"code":"host_not_allowed"`) {
+	st, body := rawPut(t, e.addr(), evil)
+	if st != http.StatusMisdirectedRequest || !strings.Contains(body, `"code":"host_not_allowed"`) {
 		t.Errorf("PUT /api/pool with Host %s: %d %s, want 421 host_not_allowed", evil, st, body)
 	}
+	checkLimitsDoc(t, []limitCase{{"foreign Host", errMessage(t, body)}})
 	if st, body := rawWS(t, e.addr(), evil); st != http.StatusMisdirectedRequest {
 		t.Errorf("WebSocket upgrade with Host %s: %d %s, want 421", evil, st, body)
 	}
@@ -138,6 +139,11 @@ func TestAttackDNSRebinding(t *testing.T) {
 func TestAttackPathDecoding(t *testing.T) {
 	e := startAttackEnv(t, Config{Token: "a-long-enough-token-0123"}, cluster.Options{})
 	host := "Host: " + e.addr()
+	st, body := raw(t, e.addr(), "GET /api%2Fpool HTTP/1.1", host, "Connection: close")
+	if st != http.StatusBadRequest {
+		t.Fatalf("GET /api%%2Fpool without the token: %d %.200s, want 400", st, body)
+	}
+	checkLimitsDoc(t, []limitCase{{"odd path", errMessage(t, body)}})
 	for _, p := range []string{"/%73tatic/../api/pool", "/static/%2e%2e/api/pool", "/static/../api/pool",
 		"/%61pi/pool", "/api/batches/%2e", "/static/./app.css", "/api%2Fpool"} {
 		st, body := raw(t, e.addr(), "GET "+p+" HTTP/1.1", host, "Connection: close")
@@ -224,6 +230,7 @@ func TestAttackTokenGuessing(t *testing.T) {
 	if ra := resp.Header.Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("Retry-After %q, want the seconds left of the minute", ra)
 	}
+	checkLimitsDoc(t, []limitCase{{"failed sign-ins", errMessage(t, body)}})
 	for _, p := range []string{"/healthz", "/login", "/static/css/app.css"} {
 		resp, body := e.do("GET", p, "")
 		wantStatus(t, "GET "+p+" while limited", resp, body, http.StatusOK)
@@ -309,4 +316,14 @@ func firstWSMessage(t *testing.T, e *secEnv, path string) map[string]any {
 	var m map[string]any
 	json.Unmarshal(data, &m)
 	return m
+}
+
+// errMessage is the message of a JSON error body.
+func errMessage(t *testing.T, body string) string {
+	t.Helper()
+	var e apiError
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("not the JSON error shape: %v: %.200s", err, body)
+	}
+	return e.Error.Message
 }

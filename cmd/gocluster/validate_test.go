@@ -82,3 +82,16 @@ func TestTokenFile(t *testing.T) {
 }
 
 func noEnv(string) string { return "" }
+
+// TestAllowedHostsMustBeHostNames: -allowed-hosts takes names or name:port, not
+// URLs or paths, which no Host header would ever match.
+func TestAllowedHostsMustBeHostNames(t *testing.T) {
+	if _, err := parseServe([]string{"-allowed-hosts", "a.example, b.example:8443,[::1]:80"}, noEnv); err != nil {
+		t.Fatalf("good names: %v", err)
+	}
+	for _, bad := range []string{"https://a.example", "a.example/x", "user@a.example", "a b"} {
+		if _, err := parseServe([]string{"-allowed-hosts", bad}, noEnv); err == nil {
+			t.Errorf("-allowed-hosts %q was accepted", bad)
+		}
+	}
+}
