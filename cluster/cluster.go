@@ -78,7 +78,7 @@ func Start(opts Options) (*Cluster, error) {
 		procs: map[int]*proc{},
 		slots: map[int]*slot{},
 	}
-	c.bus = newEventBus(opts.EventHistory, c.clock.Now)
+	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
 	c.jobs.init()
 	if err := c.resolveExec(); err != nil {
 		return nil, err
@@ -172,6 +172,10 @@ func (c *Cluster) SubscribeSince(seq uint64, buffer int) (s *Subscription, misse
 // EventsSince returns the retained events after seq; ok as in SubscribeSince.
 func (c *Cluster) EventsSince(seq uint64) ([]Event, bool) { return c.bus.since(seq) }
 
+// RunID names this run of the primary (Options.RunID): events, the pool and
+// job-list ids carry it.
+func (c *Cluster) RunID() string { return c.opts.RunID }
+
 // LastSeq is the seq of the latest event.
 func (c *Cluster) LastSeq() uint64 { return c.bus.lastSeq() }
 
@@ -179,7 +183,7 @@ func (c *Cluster) LastSeq() uint64 { return c.bus.lastSeq() }
 func (c *Cluster) Pool() PoolInfo {
 	var info PoolInfo
 	if err := c.call(func() { info = c.poolLocked() }); err != nil {
-		return PoolInfo{LastSeq: c.bus.lastSeq()}
+		return PoolInfo{Run: c.opts.RunID, LastSeq: c.bus.lastSeq()}
 	}
 	c.stats.fill(info.Workers)
 	return info
@@ -195,14 +199,14 @@ func (c *Cluster) Snapshot(maxBatches int) (PoolInfo, []BatchInfo) {
 		info = c.poolLocked()
 		lists = c.batchesLocked(maxBatches)
 	}); err != nil {
-		return PoolInfo{LastSeq: c.bus.lastSeq()}, nil
+		return PoolInfo{Run: c.opts.RunID, LastSeq: c.bus.lastSeq()}, nil
 	}
 	c.stats.fill(info.Workers)
 	return info, lists
 }
 
 func (c *Cluster) poolLocked() PoolInfo {
-	info := PoolInfo{Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
+	info := PoolInfo{Run: c.opts.RunID, Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
 	info.Queue = c.jobs.queueInfo()
 	for _, p := range c.procs {
 		info.Workers = append(info.Workers, p.info())

@@ -43,22 +43,25 @@ type eventBus struct {
 	subs    map[*Subscription]struct{}
 	closed  bool
 	now     func() time.Time
+	run     string // stamped on every event: seqs start again with each run
 	dropped uint64
 }
 
-func newEventBus(size int, now func() time.Time) *eventBus {
+func newEventBus(size int, now func() time.Time, run string) *eventBus {
 	if size <= 0 {
 		size = 4096
 	}
-	return &eventBus{ring: make([]Event, size), subs: map[*Subscription]struct{}{}, now: now}
+	return &eventBus{ring: make([]Event, size), subs: map[*Subscription]struct{}{}, now: now, run: run}
 }
 
-// publish stamps ev with the next seq and the time, stores it and delivers it.
+// publish stamps ev with the run, the next seq and the time, stores it and
+// delivers it.
 func (b *eventBus) publish(ev Event) Event {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.seq++
 	ev.Seq = b.seq
+	ev.Run = b.run
 	ev.Time = b.now()
 	b.store(ev)
 	for s := range b.subs {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func newTestBus(size int) *eventBus { return newEventBus(size, time.Now) }
+func newTestBus(size int) *eventBus { return newEventBus(size, time.Now, "test-run") }
 
 func TestEventBusOrderAndSince(t *testing.T) {
 	b := newTestBus(4)

@@ -92,10 +92,15 @@ func (w *Worker) Send(v any) error {
 }
 
 // Kill sends sig (0 means SIGTERM) to the worker. A killed worker is not retired: the
-// pool replaces it at once, and the kill does not count as a crash of its slot.
+// pool replaces it at once, and the kill does not count as a crash of its slot. Only
+// signals that end a worker are sent (see ParseSignal); others are ErrInvalid.
 func (w *Worker) Kill(sig syscall.Signal) error {
 	if sig == 0 {
 		sig = syscall.SIGTERM
+	}
+	if !endingSignal(sig) {
+		return fmt.Errorf("%w: %s does not end a worker: send one of %s", ErrInvalid,
+			signalName(sig), EndingSignalNames())
 	}
 	return w.do(func(p *proc) error {
 		p.deliberate = true

@@ -3,6 +3,7 @@ package cluster_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -19,14 +20,14 @@ func TestHistoryIsBounded(t *testing.T) {
 	ids := func() []string {
 		var out []string
 		for _, b := range c.Batches() {
-			out = append(out, b.ID)
+			out = append(out, strings.TrimPrefix(b.ID, c.RunID()+"-")) // ids are "<run>-<n>"
 		}
 		return out
 	}
 	gone := func(ids ...string) {
 		t.Helper()
 		for _, id := range ids {
-			if _, err := c.Batch(id); !errors.Is(err, cluster.ErrNotFound) {
+			if _, err := c.Batch(c.RunID() + "-" + id); !errors.Is(err, cluster.ErrNotFound) {
 				t.Errorf("Batch(%s) = %v, want ErrNotFound: it should have been forgotten", id, err)
 			}
 		}

@@ -164,7 +164,7 @@ func TestSnapshotIsConsistent(t *testing.T) {
 		submitWait(t, c, "fib", []int64{int64(i)}, cluster.BatchOptions{})
 	}
 	pool, lists := c.Snapshot(2)
-	if len(lists) != 2 || lists[0].ID != "3" || lists[1].ID != "2" || pool.LastSeq != c.LastSeq() {
+	if len(lists) != 2 || lists[0].ID != c.RunID()+"-3" || lists[1].ID != c.RunID()+"-2" || pool.LastSeq != c.LastSeq() {
 		t.Fatalf("snapshot: seq %d lists %+v", pool.LastSeq, lists)
 	}
 	if len(c.Kinds()) == 0 {

@@ -66,7 +66,9 @@ func (s *jobState) queueInfo() QueueInfo { return QueueInfo{Pending: s.queued, R
 // newBatch creates the list and queues its jobs.
 func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, timeout time.Duration) *batch {
 	s.nextBatch++
-	b := &batch{id: strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
+	// The run id first: a list id is never reused, not even by a restarted primary,
+	// whose counter starts again at 1.
+	b := &batch{id: c.opts.RunID + "-" + strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
 		timeout: timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
 		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs)}
 	for i, in := range inputs {

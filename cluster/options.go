@@ -52,6 +52,13 @@ type Options struct {
 	Restart RestartPolicy
 	// Clock drives every timer of the pool. Default: the real clock.
 	Clock Clock
+	// RunID names this run of the primary. Events carry it (Event.Run), the pool
+	// shows it (PoolInfo.Run), and job-list ids start with it, so that a client of
+	// an earlier run can tell it is talking to a new one (a restart loses the
+	// events and lists). Default: generated at Start from the start time and 4
+	// random hex characters, e.g. "mj3k9x2a-1b2c"; it sorts by start time. Set it
+	// only to restore a run's identity; it must differ between runs.
+	RunID string
 	// EventHistory is how many recent events are kept for SubscribeSince and
 	// EventsSince. Default 4096.
 	EventHistory int
@@ -127,6 +134,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.StopTimeout <= 0 {
 		o.StopTimeout = 10 * time.Second
+	}
+	if o.RunID == "" {
+		o.RunID = newRunID(time.Now())
 	}
 	o.Restart = o.Restart.withDefaults()
 	o.Jobs = o.Jobs.withDefaults()

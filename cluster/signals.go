@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -23,24 +24,42 @@ func signalName(s syscall.Signal) string {
 	return fmt.Sprintf("signal %d", int(s))
 }
 
-// ParseSignal accepts "SIGKILL", "KILL", "kill" or "9". Only signals that end or
-// interrupt a process are accepted: SIGSTOP would freeze a worker the pool then
-// waits on forever.
+// endingSignals are the signals a worker can be sent: each ends a process that does
+// not handle it, a Go worker included. The others a Go worker ignores (SIGUSR1,
+// SIGUSR2, SIGPIPE, SIGALRM) or they freeze it (SIGSTOP, SIGTSTP): the worker would
+// live on after a "kill", and the pool, which replaces killed workers, would wait
+// for an exit that never comes.
+var endingSignals = []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL, syscall.SIGINT,
+	syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGABRT}
+
+// EndingSignalNames lists the signals ParseSignal and Worker.Kill accept, for
+// messages and docs: "SIGTERM, SIGKILL, SIGINT, SIGHUP, SIGQUIT, SIGABRT".
+func EndingSignalNames() string {
+	names := make([]string, len(endingSignals))
+	for i, sig := range endingSignals {
+		names[i] = signalName(sig)
+	}
+	return strings.Join(names, ", ")
+}
+
+// endingSignal reports whether sig is one of endingSignals.
+func endingSignal(sig syscall.Signal) bool {
+	return slices.Contains(endingSignals, sig)
+}
+
+// ParseSignal accepts "SIGKILL", "KILL", "kill" or "9", of the signals that end a
+// worker (endingSignals); "" is SIGTERM.
 func ParseSignal(s string) (syscall.Signal, error) {
 	name := strings.ToUpper(strings.TrimSpace(s))
 	if name == "" {
 		return syscall.SIGTERM, nil
 	}
-	if !strings.HasPrefix(name, "SIG") {
-		name = "SIG" + name
-	}
-	for sig, n := range signalNames {
-		if n == name || fmt.Sprint(int(sig)) == strings.TrimPrefix(name, "SIG") {
-			if sig == syscall.SIGSTOP || sig == syscall.SIGTSTP || sig == syscall.SIGCONT {
-				break
-			}
+	name = strings.TrimPrefix(name, "SIG")
+	for _, sig := range endingSignals {
+		if "SIG"+name == signalName(sig) || name == fmt.Sprint(int(sig)) {
 			return sig, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown or unsupported signal %q (try SIGTERM, SIGKILL, SIGINT, SIGHUP)", ErrInvalid, s)
+	return 0, fmt.Errorf("%w: signal %q does not end a worker, or is unknown: send one of %s "+
+		"(by name or number)", ErrInvalid, s, EndingSignalNames())
 }

@@ -50,8 +50,10 @@ type QueueInfo struct {
 
 // PoolInfo is a snapshot of the whole pool.
 type PoolInfo struct {
-	Size     int  `json:"size"`
-	Degraded bool `json:"degraded"`
+	// Run names this run of the primary (Options.RunID).
+	Run      string `json:"run"`
+	Size     int    `json:"size"`
+	Degraded bool   `json:"degraded"`
 	// DegradedReason says which slots stopped restarting and why.
 	DegradedReason string `json:"degraded_reason,omitempty"`
 	// DegradedSlots lists the degraded slots, lowest first, with when each is tried
@@ -218,6 +220,9 @@ const (
 // so a subscriber that saw seq N and then N+2 knows it missed one. Fields that do not
 // apply to a type are left out of the JSON.
 type Event struct {
+	// Run names the run of the primary that published the event: seqs start
+	// again at 1 with every run.
+	Run         string          `json:"run"`
 	Seq         uint64          `json:"seq"`
 	Time        time.Time       `json:"time"`
 	Type        string          `json:"type"`

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -12,20 +13,27 @@ import (
 // recentEvents is how many events GET /api/events returns without ?since=.
 const recentEvents = 100
 
-// getEvents is GET /api/events?since=SEQ: the retained events after SEQ, oldest
-// first. Without since, the latest 100. With ?wait= and nothing new yet, it waits for
-// the next event. When the pool no longer holds the events after SEQ it answers 410
-// events_gone: the client must take a fresh snapshot (GET /api/pool) and resume from
-// its last_seq.
+// getEvents is GET /api/events?since=SEQ&run=RUN: the retained events after SEQ,
+// oldest first. Without since, the latest 100. With ?wait= and nothing new yet, it
+// waits for the next event. When the pool no longer holds the events after SEQ, or
+// RUN names another run of the primary (it restarted: seqs began again at 1), it
+// answers 410 events_gone with the current run: the client must take a fresh
+// snapshot (GET /api/pool) and resume from its last_seq.
 func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	wait, _, err := parseWait(r, s.cfg.MaxWait)
 	var since *uint64
 	if err == nil {
 		since, err = parseSince(r.URL.Query().Get("since"))
 	}
+	if err == nil {
+		err = s.checkRun(r.URL.Query().Get("run"))
+	}
 	var evs []cluster.Event
 	if err == nil {
 		evs, err = s.events(r, since, wait)
+	}
+	if errors.Is(err, errEventsGone) {
+		err = &runError{run: s.c.RunID(), err: err}
 	}
 	if err != nil {
 		writeError(w, r, err)
@@ -36,6 +44,26 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, r, http.StatusOK, evs)
 }
+
+// checkRun refuses a ?run= of another run of the primary: its seqs mean nothing
+// now. An empty run is not checked (clients of contract v1 send none).
+func (s *Server) checkRun(run string) error {
+	if run == "" || run == s.c.RunID() {
+		return nil
+	}
+	return fmt.Errorf("%w: run %q is over: the server restarted as run %s, whose events and job "+
+		"lists start anew; fetch /api/pool and resume from its last_seq", errEventsGone, clip(run), s.c.RunID())
+}
+
+// runError carries the current run into the JSON error (its "run" field), so that
+// a client told 410 learns the run to resume in without another request.
+type runError struct {
+	run string
+	err error
+}
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
 
 // events finds the events after since (or the recent ones), waiting up to wait for
 // one if there is none yet.

@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gocluster/gocluster/web"
@@ -86,31 +88,73 @@ func bearerToken(r *http.Request) (string, bool) {
 // requireToken returns the middleware that demands the token (nil a: none). A
 // browser signs in by opening any page with ?token=T: the middleware sets the cookie
 // and redirects to the same URL without the token, so it does not stay in the
-// address bar, the history or a bookmark.
+// address bar, the history or a bookmark. Failed sign-ins are rate limited per
+// client IP (ratelimit.go).
 func (s *Server) requireToken(a *tokenAuth) func(http.Handler) http.Handler {
+	lim := newFailureLimiter()
 	return func(next http.Handler) http.Handler {
 		if a == nil {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if t, ok := signInToken(r); ok {
-				s.signIn(w, r, a, t)
-				return
-			}
-			if s.publicPath(r.URL.Path) {
+			t, signIn := signInToken(r)
+			switch {
+			case !signIn && s.publicPath(r.URL.Path):
 				next.ServeHTTP(w, r)
-				return
-			}
-			switch a.check(r) {
-			case credOK:
-				next.ServeHTTP(w, r)
-			case credWrong:
-				s.unauthorized(w, r, true)
+			case s.limited(w, r, lim):
+			case signIn:
+				s.signIn(w, r, a, lim, t)
 			default:
-				s.unauthorized(w, r, false)
+				s.authorize(w, r, a, lim, next)
 			}
 		})
 	}
+}
+
+// authorize serves r when its bearer token or cookie is right, and otherwise
+// answers 401, counting a wrong one as a failed sign-in of its IP.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, a *tokenAuth, lim *failureLimiter, next http.Handler) {
+	cred := a.check(r)
+	if cred == credOK {
+		next.ServeHTTP(w, r)
+		return
+	}
+	if cred == credWrong || hasTokenCookie(r) {
+		lim.fail(clientIP(r))
+	}
+	s.unauthorized(w, r, cred == credWrong)
+}
+
+// limited answers 429, with Retry-After, a request that shows credentials from an
+// IP that has used up its failed sign-ins; they are not checked, so guessing gets no
+// answer. A request showing none passes on to its 401. Public paths are not limited
+// (but a sign-in through /login is): the blocked browser still gets its stylesheet.
+func (s *Server) limited(w http.ResponseWriter, r *http.Request, lim *failureLimiter) bool {
+	if !showsCredentials(r) {
+		return false
+	}
+	left, blocked := lim.blocked(clientIP(r))
+	if !blocked {
+		return false
+	}
+	secs := int(math.Ceil(left.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.refuse(w, r, "Too many failed sign-ins", fmt.Errorf("%w: %d wrong tokens from %s within %s; "+
+		"try again in %d s", errSignInLimited, signInMaxFailures, clientIP(r), signInWindow, secs))
+	return true
+}
+
+// showsCredentials reports whether r carries a token or the cookie in any form.
+func showsCredentials(r *http.Request) bool {
+	_, bearer := bearerToken(r)
+	_, signIn := signInToken(r)
+	return bearer || signIn || hasTokenCookie(r)
+}
+
+// hasTokenCookie reports whether r carries our cookie, right or not.
+func hasTokenCookie(r *http.Request) bool {
+	_, err := r.Cookie(tokenCookie)
+	return err == nil
 }
 
 // publicPath reports whether path is served without the token: the health checks,
@@ -143,8 +187,9 @@ func signInToken(r *http.Request) (string, bool) {
 // signIn sets the cookie for the right token and redirects (303) to the URL without
 // it (the panel, from the login page); a wrong one gets the login page again, with a
 // message.
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request, a *tokenAuth, token string) {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, a *tokenAuth, lim *failureLimiter, token string) {
 	if !sameSum(token, a.tokenSum) {
+		lim.fail(clientIP(r))
 		s.unauthorized(w, r, true)
 		return
 	}

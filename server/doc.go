@@ -1,6 +1,8 @@
 // Package server adapts a cluster.Cluster to HTTP: the REST API for scripts and curl
 // users, the WebSocket event stream, the HTML control panel, Prometheus metrics, and
-// the security around them (token, read-only mode, CSRF and header policy).
+// the security around them (token and its sign-in rate limit, the Host check against
+// DNS rebinding, one path for checks and router, read-only mode, CSRF and header
+// policy). The attacks these stop are tests in attack_*_test.go.
 //
 // It owns no pool state: every handler asks the cluster, which is the single source
 // of truth, and renders the answer. Errors leave through one table (errors.go) as one

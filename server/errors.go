@@ -51,17 +51,20 @@ func errorTable() []errorRow {
 		{errTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 		{errBadJSON, http.StatusBadRequest, "bad_json"},
 		{cluster.ErrInvalid, http.StatusBadRequest, "invalid_input"},
+		{errBadPath, http.StatusBadRequest, "bad_path"}, // paths.go
 		{jobs.ErrInvalidInput, http.StatusBadRequest, "invalid_input"},
 		{jobs.ErrUnknownKind, http.StatusBadRequest, "invalid_input"},
 		{errUnauthorized, http.StatusUnauthorized, "unauthorized"}, // security.go
 		{errReadOnly, http.StatusForbidden, "read_only"},
-		{errCrossOrigin, http.StatusForbidden, "cross_origin"}, // security.go
+		{errCrossOrigin, http.StatusForbidden, "cross_origin"},                 // security.go
+		{errHostNotAllowed, http.StatusMisdirectedRequest, "host_not_allowed"}, // hosts.go
 		{cluster.ErrNotFound, http.StatusNotFound, "not_found"},
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
 		{errConflict, http.StatusConflict, "conflict"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},
+		{errSignInLimited, http.StatusTooManyRequests, "sign_in_limited"}, // ratelimit.go
 		{cluster.ErrClosed, http.StatusServiceUnavailable, "shutting_down"},
 		{errUnavailable, http.StatusServiceUnavailable, "unavailable"},
 	}
@@ -102,6 +105,8 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Run is the primary's current run, on events_gone answers (api_events.go).
+	Run string `json:"run,omitempty"`
 }
 
 // writeError answers with err's status and the JSON error shape. Internal errors are
@@ -116,7 +121,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if row.target == cluster.ErrQueueFull {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeErrorBody(w, row, msg)
+	body := apiErrorBody{Code: row.code, Message: msg}
+	if re := (*runError)(nil); errors.As(err, &re) {
+		body.Run = re.run
+	}
+	writeErrorJSON(w, row.status, body)
 }
 
 // internalMessage is what a client is told about an internal error: nothing but the
@@ -128,10 +137,15 @@ func internalMessage(r *http.Request) string {
 // writeErrorBody writes the JSON error shape without looking at any error: the
 // recoverer uses it after logging a panic itself.
 func writeErrorBody(w http.ResponseWriter, row errorRow, msg string) {
-	b, _ := json.Marshal(apiError{Error: apiErrorBody{Code: row.code, Message: msg}})
+	writeErrorJSON(w, row.status, apiErrorBody{Code: row.code, Message: msg})
+}
+
+// writeErrorJSON writes the JSON error shape with body.
+func writeErrorJSON(w http.ResponseWriter, status int, body apiErrorBody) {
+	b, _ := json.Marshal(apiError{Error: body})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(row.status)
+	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }

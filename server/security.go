@@ -9,12 +9,14 @@ import (
 )
 
 // mountSecurity installs the security layer, outermost first: the header policy, so
-// that every answer carries it, refusals included; the access token; the
-// cross-origin check; read-only mode. mountMiddleware calls it after the recoverer,
-// so a panic in here still becomes a JSON 500.
+// that every answer carries it, refusals included; the path check (paths.go), so that
+// every later check sees the path the router routes on; the Host check (hosts.go),
+// before the token so that a rebound page learns nothing, not even that a token is
+// needed; the access token; the cross-origin check; read-only mode. mountMiddleware
+// calls it after the recoverer, so a panic in here still becomes a JSON 500.
 func (s *Server) mountSecurity(r chi.Router) {
-	r.Use(securityHeaders, s.requireToken(newTokenAuth(s.cfg.Token)), s.rejectCrossOrigin(),
-		s.enforceReadOnly)
+	r.Use(securityHeaders, s.rejectOddPath, s.checkHost(), s.requireToken(newTokenAuth(s.cfg.Token)),
+		s.rejectCrossOrigin(), s.enforceReadOnly)
 }
 
 // Refusals of the security layer. They leave in the one JSON error shape with the
@@ -25,6 +27,15 @@ var (
 	// errCrossOrigin: a browser sent a request that changes something from another
 	// site's page.
 	errCrossOrigin = errors.New("cross-origin request")
+	// errSignInLimited: the client's IP gave too many wrong tokens lately
+	// (ratelimit.go).
+	errSignInLimited = errors.New("too many failed sign-ins")
+	// errBadPath: the path has escapes the router would read differently from the
+	// checks, or dot segments (paths.go).
+	errBadPath = errors.New("bad path")
+	// errHostNotAllowed: the Host header names none of the names this server
+	// answers to (DNS rebinding, hosts.go).
+	errHostNotAllowed = errors.New("host not allowed")
 )
 
 // securityRows gives the security layer's own refusals their status and code, in

@@ -17,6 +17,15 @@ type Config struct {
 	// Token, when set, is required by every page, API call and the WebSocket, except
 	// /healthz and /readyz (and /metrics when MetricsPublic).
 	Token string
+	// Addr is the address the server listens on, as bound (with the real port when
+	// it was 0). On a loopback address without a Token, only requests whose Host
+	// names loopback at this port, or one of AllowedHosts, are served: a defence
+	// against DNS rebinding (hosts.go). Empty: no Host check.
+	Addr string
+	// AllowedHosts are further Host names to serve, "name" (any port) or
+	// "name:port": a reverse proxy's public name. When set, the Host check applies
+	// whatever the address and token.
+	AllowedHosts []string
 	// ReadOnly shows everything and changes nothing.
 	ReadOnly bool
 	// MetricsPublic lets /metrics through without the token.

@@ -1,10 +1,10 @@
 package server
 
-// The WebSocket stream, GET /ws[?since=SEQ]. The server only sends; every message is
-// one JSON text message:
+// The WebSocket stream, GET /ws[?since=SEQ&run=RUN]. The server only sends; every
+// message is one JSON text message:
 //
 //   - first, unless resuming, a snapshot:
-//     {"type":"snapshot","seq":N,"pool":PoolInfo,"batches":[BatchInfo...]}, where N
+//     {"type":"snapshot","run":RUN,"seq":N,"pool":PoolInfo,"batches":[BatchInfo...]}, where N
 //     is the seq of the last event the snapshot reflects and batches are the 50
 //     newest job lists, newest first, without their jobs;
 //   - then every event (cluster.Event, as in /api/events) after N, in seq order,
@@ -12,7 +12,8 @@ package server
 //
 // With ?since=SEQ the client resumes: when the pool still keeps every event after
 // SEQ, they come first (no snapshot), then the live ones; otherwise (too old, or a
-// SEQ the server never reached, e.g. after a restart) a snapshot comes first. A
+// SEQ the server never reached, or a RUN other than the current one: the primary
+// restarted) a snapshot comes first. A
 // client that falls behind by WSSendQueue events gets a new snapshot at any time
 // (so a client must always accept one); after three within 30 s it is closed with
 // 1013 (try again later). A client that sends a message is closed with 1008, one
@@ -53,6 +54,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if s.checkRun(r.URL.Query().Get("run")) != nil {
+		since = nil // a seq of another run: start over with a snapshot of this one
 	}
 	if err := s.hub.admit(); err != nil {
 		writeError(w, r, err)
@@ -322,6 +326,7 @@ func (h *hub) ping(cl *client) error {
 // as of event Seq.
 type snapshotMsg struct {
 	Type    string              `json:"type"`
+	Run     string              `json:"run"`
 	Seq     uint64              `json:"seq"`
 	Pool    cluster.PoolInfo    `json:"pool"`
 	Batches []cluster.BatchInfo `json:"batches"`
@@ -353,7 +358,7 @@ func (s *snapshotter) get() (snapshot, error) {
 	}
 	m := snapshotMsg{Type: "snapshot"}
 	m.Pool, m.Batches = s.c.Snapshot(snapshotBatches)
-	m.Seq = m.Pool.LastSeq
+	m.Seq, m.Run = m.Pool.LastSeq, m.Pool.Run
 	if m.Batches == nil {
 		m.Batches = []cluster.BatchInfo{}
 	}

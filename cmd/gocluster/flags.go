@@ -18,6 +18,8 @@ type serveConfig struct {
 	Workers         int
 	MaxWorkers      int
 	Token           string
+	TokenFile       string
+	AllowedHosts    string
 	ReadOnly        bool
 	MetricsPublic   bool
 	MaxBody         byteSize
@@ -47,10 +49,12 @@ func envName(name string) string {
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are returned and printed once, by main
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one); a non-loopback address needs -token")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one); a non-loopback address needs a -token of 16 characters or more")
 	fs.IntVar(&cfg.Workers, "workers", runtime.NumCPU(), "initial pool size, 0..max-workers (default: CPU count)")
 	fs.IntVar(&cfg.MaxWorkers, "max-workers", max(64, 4*runtime.NumCPU()), "largest pool size scaling accepts, 1..4096")
-	fs.StringVar(&cfg.Token, "token", "", "secret required by the panel, the API and the WebSocket (printable ASCII, no spaces)")
+	fs.StringVar(&cfg.Token, "token", "", fmt.Sprintf("secret required by the panel, the API and the WebSocket (printable ASCII, no spaces; at least %d characters on a non-loopback address); prefer -token-file or GOCLUSTER_TOKEN, -token shows in ps", minExposedToken))
+	fs.StringVar(&cfg.TokenFile, "token-file", "", "read the token from this file (trailing newline dropped), so it stays out of ps; not with -token")
+	fs.StringVar(&cfg.AllowedHosts, "allowed-hosts", "", "more Host names to serve besides loopback, comma-separated, \"name\" or \"name:port\" (a reverse proxy's public name); other names get 421")
 	fs.BoolVar(&cfg.ReadOnly, "read-only", false, "show everything, change nothing")
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
 	cfg.MaxBody = 1 << 20
@@ -85,6 +89,9 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 		return cfg, usageErrorf("serve: unexpected argument %q (serve takes flags only)", fs.Arg(0))
 	}
 	src, err := applyEnv(fs, getenv)
+	if err == nil {
+		err = cfg.loadTokenFile(src)
+	}
 	if err != nil {
 		return cfg, err
 	}

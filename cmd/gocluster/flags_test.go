@@ -35,7 +35,7 @@ func TestParseServeDefaults(t *testing.T) {
 
 func TestParseServeEnvironment(t *testing.T) {
 	cfg, err := parseServe([]string{"-workers", "2", "-read-only=false"}, env(
-		"GOCLUSTER_WORKERS=7", "GOCLUSTER_READ_ONLY=true", "GOCLUSTER_MAX_BODY=2MiB", "GOCLUSTER_TOKEN=abc",
+		"GOCLUSTER_WORKERS=7", "GOCLUSTER_READ_ONLY=true", "GOCLUSTER_MAX_BODY=2MiB", "GOCLUSTER_TOKEN=abcdefghijklmnop",
 		"GOCLUSTER_ADDR=0.0.0.0:9000", "GOCLUSTER_SHUTDOWN_TIMEOUT=5s", "GOCLUSTER_METRICS_PUBLIC=1",
 		"GOCLUSTER_LOG_LEVEL=", // empty counts as unset
 	))
@@ -45,7 +45,7 @@ func TestParseServeEnvironment(t *testing.T) {
 	if cfg.Workers != 2 || cfg.ReadOnly {
 		t.Errorf("flags must win over the environment: %+v", cfg)
 	}
-	if cfg.MaxBody != 2<<20 || cfg.Token != "abc" || cfg.Addr != "0.0.0.0:9000" ||
+	if cfg.MaxBody != 2<<20 || cfg.Token != "abcdefghijklmnop" || cfg.Addr != "0.0.0.0:9000" ||
 		cfg.ShutdownTimeout != 5*time.Second || !cfg.MetricsPublic || cfg.LogLevel != "info" {
 		t.Errorf("environment not applied: %+v", cfg)
 	}

@@ -51,7 +51,10 @@ over its variable, and an empty variable counts as unset.
 	b.WriteString(`
 Security: gocluster refuses to start on a non-loopback address (0.0.0.0, a LAN IP, a
 host name) without -token, because anyone who can reach the panel could run jobs and
-kill workers. Loopback (127.0.0.1, ::1, localhost) needs no token.
+kill workers; there the token must have 16 characters or more. Loopback (127.0.0.1,
+::1, localhost) needs no token, and then serves only requests whose Host names
+loopback (add a proxy's name with -allowed-hosts). Keep the token out of ps with
+-token-file. 10 wrong tokens from one IP within a minute get 429 until it ends.
 
 On SIGINT or SIGTERM gocluster stops accepting connections, cancels queued jobs, lets
 running jobs finish for -shutdown-timeout, then kills what is left and exits 0 with

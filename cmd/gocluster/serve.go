@@ -91,7 +91,8 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 		ln.Close()
 		return nil, fmt.Errorf("start pool: %w", err)
 	}
-	srv := server.New(pool, server.Config{Token: cfg.Token, ReadOnly: cfg.ReadOnly,
+	srv := server.New(pool, server.Config{Token: cfg.Token, Addr: ln.Addr().String(),
+		AllowedHosts: splitHosts(cfg.AllowedHosts), ReadOnly: cfg.ReadOnly,
 		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
 	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log)}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -11,10 +12,14 @@ import (
 
 // Bounds of the serve flags that have no natural limit of their own.
 const (
-	maxMaxWorkers       = 4096
-	maxJobsPerListCap   = 100_000_000
-	maxQueuedCap        = 1_000_000_000
-	maxTokenLen         = 1024
+	maxMaxWorkers     = 4096
+	maxJobsPerListCap = 100_000_000
+	maxQueuedCap      = 1_000_000_000
+	maxTokenLen       = 1024
+	// minExposedToken is the shortest token a non-loopback address takes: 16
+	// characters of `openssl rand -hex 8` are 64 random bits, beyond guessing at
+	// the sign-in rate limit (server/ratelimit.go).
+	minExposedToken     = 16
 	maxShutdownTimeout  = 24 * time.Hour
 	maxDegradedCooldown = 24 * time.Hour
 )
@@ -22,7 +27,7 @@ const (
 // validate checks every setting and says which flag or variable is wrong and why.
 func (c *serveConfig) validate(src sources) error {
 	for _, check := range []func(sources) error{
-		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkLog, c.checkExposure,
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure,
 	} {
 		if err := check(src); err != nil {
 			return err
@@ -101,6 +106,29 @@ func (c *serveConfig) checkToken(src sources) error {
 	return nil
 }
 
+// checkHosts accepts names or name:port, the way a Host header writes them: a URL
+// or a path would never match one, and is surely a mistake.
+func (c *serveConfig) checkHosts(src sources) error {
+	for _, h := range splitHosts(c.AllowedHosts) {
+		if strings.ContainsAny(h, "/ @?#") || strings.Count(h, ":") > 1 && !strings.HasPrefix(h, "[") {
+			return usageErrorf("%s: %q is not a host name or host:port (e.g. panel.example.com or "+
+				"panel.example.com:8443)", src.name("allowed-hosts"), h)
+		}
+	}
+	return nil
+}
+
+// splitHosts splits the comma list of -allowed-hosts, dropping empty items.
+func splitHosts(list string) []string {
+	var out []string
+	for _, h := range strings.Split(list, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 func (c *serveConfig) checkLog(src sources) error {
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -119,7 +147,15 @@ func (c *serveConfig) checkLog(src sources) error {
 // it could run jobs, kill workers and read every result.
 func (c *serveConfig) checkExposure(src sources) error {
 	host, _, _ := net.SplitHostPort(c.Addr)
-	if c.Token != "" || isLoopback(host) {
+	if isLoopback(host) {
+		return nil
+	}
+	if c.Token != "" && len(c.Token) < minExposedToken {
+		return usageErrorf("refusing to listen on %s with a %d-character token: a token that can be "+
+			"guessed protects nothing on a network. Use at least %d characters, e.g. the output of "+
+			"`openssl rand -hex 16`", c.Addr, len(c.Token), minExposedToken)
+	}
+	if c.Token != "" {
 		return nil
 	}
 	return usageErrorf("refusing to listen on %s (%s) without -token: anyone who can reach it could "+

@@ -16,6 +16,7 @@ export function createState() {
   return {
     ready: false,
     seq: 0,
+    run: '', // the primary's run the state is of: a restart is a new run
     pool: {
       size: 0, degraded: false, degradedError: '', restarts: 0, jobs_done: 0,
       queue: { pending: 0, running: 0 },
@@ -31,6 +32,7 @@ export function createState() {
 export function applySnapshot(s, snap) {
   s.ready = true;
   s.seq = snap.seq ?? 0;
+  s.run = snap.run ?? '';
   s.workers.clear();
   applyPool(s, snap.pool || {}, true);
   s.batches = (snap.batches || []).slice(0, MAX_BATCHES).map((b) => ({ ...b, summary: { ...b.summary } }));
@@ -43,9 +45,13 @@ export function applySnapshot(s, snap) {
  * applyPool merges a PoolInfo (from a snapshot or a poll). When the pool is at least
  * as fresh as the events we applied (pool.last_seq >= s.seq) it replaces everything;
  * an older one only brings what events do not carry (memory, CPU, jobs done), else a
- * worker forked or a size set since the poll would flicker back.
+ * worker forked or a size set since the poll would flicker back. A poll of another
+ * run than the state's is ignored.
  */
 export function applyPool(s, pool, replace = false) {
+  // A poll of another run (the primary restarted) merges into nothing: the
+  // WebSocket brings that run's snapshot, which replaces everything.
+  if (!replace && s.run && pool.run && pool.run !== s.run) return;
   const p = s.pool;
   const fresh = replace || (pool.last_seq ?? -1) >= s.seq;
   p.jobs_done = Math.max(pool.jobs_done ?? 0, replace ? 0 : p.jobs_done);

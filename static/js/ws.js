@@ -1,9 +1,11 @@
 // ws.js — a WebSocket client for GET /ws that never gives up.
 //
 // The server sends a {"type":"snapshot","seq":N,...} first, then every event in seq
-// order. We remember the last seq; if an event skips one we reconnect with
-// ?since=lastSeq so the server replays what we missed (or sends a fresh snapshot,
-// which it may also do at any time). When the socket drops we reconnect with
+// order. We remember the last seq and the run it belongs to (a restarted primary is
+// a new run, whose seqs start again at 1); if an event skips one, or comes from
+// another run, we reconnect with ?since=lastSeq&run=run so the server replays what
+// we missed (or sends a fresh snapshot, which it does for another run, and may do at
+// any time). When the socket drops we reconnect with
 // exponential backoff and jitter, capped at about 10 s. Authentication is the page's
 // cookie, which the browser sends with the upgrade request. The backoff resets once
 // a message arrives, not on open, so a server that accepts and drops at once is not
@@ -24,10 +26,14 @@ export function backoff(attempt, random = Math.random) {
   return cap / 2 + random() * (cap / 2);
 }
 
-/** wsURL builds the same-origin WebSocket URL for /ws, with ?since= when resuming. */
-export function wsURL(loc, since) {
+/**
+ * wsURL builds the same-origin WebSocket URL for /ws, with ?since= (and &run=, the
+ * run the seq belongs to) when resuming.
+ */
+export function wsURL(loc, since, run = '') {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${loc.host}/ws` + (since > 0 ? `?since=${since}` : '');
+  if (!(since > 0)) return `${proto}//${loc.host}/ws`;
+  return `${proto}//${loc.host}/ws?since=${since}` + (run ? `&run=${encodeURIComponent(run)}` : '');
 }
 
 /**
@@ -42,6 +48,7 @@ export class LiveConnection {
     setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { onSnapshot, onEvent, onStatus, location, WebSocketImpl, random, setTimer, clearTimer });
     this.seq = 0; // last seq applied
+    this.run = ''; // the run of the primary that seq belongs to
     this.attempt = 0; // failed attempts in a row
     this.ws = null;
     this.timer = null;
@@ -77,7 +84,7 @@ export class LiveConnection {
     this.#drop();
     let ws;
     try {
-      ws = new this.WebSocketImpl(wsURL(this.location, this.seq));
+      ws = new this.WebSocketImpl(wsURL(this.location, this.seq, this.run));
     } catch {
       this.#retry();
       return;
@@ -134,15 +141,19 @@ export class LiveConnection {
     if (!m || typeof m !== 'object') return true;
     if (m.type === 'snapshot') {
       this.seq = m.seq ?? 0;
+      this.run = m.run ?? '';
       this.attempt = 0;
       this.#setStatus('live');
       this.onSnapshot(m);
       return true;
     }
-    if (typeof m.seq !== 'number' || m.seq <= this.seq) return true; // not an event, or a duplicate
-    if (this.seq > 0 && m.seq !== this.seq + 1) {
-      // A gap: reconnect with ?since= so the server sends what we missed. This goes
-      // through the backoff, so a server that keeps skipping cannot make us spin.
+    if (typeof m.seq !== 'number') return true; // not an event
+    const otherRun = this.run && m.run && m.run !== this.run;
+    if (!otherRun && m.seq <= this.seq) return true; // a duplicate
+    if (otherRun || (this.seq > 0 && m.seq !== this.seq + 1)) {
+      // A gap, or the primary restarted: reconnect with ?since=&run= so the server
+      // sends what we missed, or a snapshot of its new run. This goes through the
+      // backoff, so a server that keeps skipping cannot make us spin.
       this.#drop();
       this.#retry();
       return false;

@@ -79,6 +79,20 @@ test('a stale poll only refreshes metrics; a fresh one replaces the workers', ()
   assert.deepEqual([...s.workers.keys()], [3]);
 });
 
+test('a poll of another run changes nothing; its snapshot replaces everything', () => {
+  const s = createState();
+  applySnapshot(s, { ...snapshot(), run: 'r1' });
+  assert.equal(s.run, 'r1');
+  applyPool(s, { run: 'r2', size: 9, last_seq: 99, workers: [], queue: { pending: 0, running: 0 } });
+  assert.equal(s.pool.size, 2);
+  assert.equal(s.workers.size, 2);
+  applySnapshot(s, { type: 'snapshot', run: 'r2', seq: 1, pool: { size: 1, last_seq: 1, workers: [] }, batches: [] });
+  assert.equal(s.run, 'r2');
+  assert.equal(s.seq, 1);
+  assert.equal(s.pool.size, 1);
+  assert.equal(s.batches.length, 0);
+});
+
 test('pool events', () => {
   const s = createState();
   applySnapshot(s, snapshot());

@@ -13,6 +13,28 @@ test('backoff doubles with jitter and stays under the cap', () => {
 test('wsURL follows the page', () => {
   assert.equal(wsURL({ protocol: 'http:', host: 'localhost:8080' }, 0), 'ws://localhost:8080/ws');
   assert.equal(wsURL({ protocol: 'https:', host: 'x.test' }, 42), 'wss://x.test/ws?since=42');
+  assert.equal(wsURL({ protocol: 'http:', host: 'h' }, 42, 'mj3k9x2a-1b2c'), 'ws://h/ws?since=42&run=mj3k9x2a-1b2c');
+  assert.equal(wsURL({ protocol: 'http:', host: 'h' }, 0, 'mj3k9x2a-1b2c'), 'ws://h/ws');
+});
+
+test('a reconnect sends the run with since, and a snapshot of a new run starts over', () => {
+  const h = harness();
+  h.conn.start();
+  h.sockets[0].send({ type: 'snapshot', run: 'r1', seq: 16 });
+  h.sockets[0].onclose(); // the primary went down
+  h.fire();
+  assert.equal(h.sockets[1].url, 'ws://h/ws?since=16&run=r1');
+  // The restarted primary (run r2) answers with its snapshot: seqs start again low.
+  h.sockets[1].send({ type: 'snapshot', run: 'r2', seq: 3 });
+  h.sockets[1].send({ run: 'r2', seq: 4, type: 'x' });
+  assert.deepEqual(h.got.snapshots, [16, 3]);
+  assert.deepEqual(h.got.events, [4]);
+  // An event of another run is never applied as the next one: reconnect instead.
+  h.sockets[1].send({ run: 'r3', seq: 5, type: 'y' });
+  assert.deepEqual(h.got.events, [4]);
+  assert.equal(h.sockets[1].closed, true);
+  h.fire();
+  assert.equal(h.sockets[2].url, 'ws://h/ws?since=4&run=r2');
 });
 
 /** harness fakes WebSocket and timers. */
