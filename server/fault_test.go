@@ -238,15 +238,21 @@ func TestFaultWorkerCrashesOnStart(t *testing.T) {
 	if p.Size != 2 {
 		t.Errorf("size %d, want 2", p.Size)
 	}
-	for _, path := range []string{"/healthz", "/", "/api/batches"} {
+	for _, path := range []string{"/", "/api/batches"} {
 		resp, body := e.do("GET", path, "")
 		wantStatus(t, path, resp, body, http.StatusOK)
+	}
+	// The server is up, and its health check says the pool is not.
+	resp, body := e.do("GET", "/healthz", "")
+	wantStatus(t, "/healthz", resp, body, http.StatusServiceUnavailable)
+	if !strings.HasPrefix(body, "down: ") {
+		t.Errorf("/healthz of a pool with no worker: %q, want down: …", body)
 	}
 	if !strings.Contains(p.DegradedReason, "crashed") {
 		t.Errorf("/api/pool degraded_reason %q does not say why", p.DegradedReason)
 	}
 	// The panel's warning says why too, as the pool does.
-	_, body := e.do("GET", "/", "")
+	_, body = e.do("GET", "/", "")
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
