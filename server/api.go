@@ -33,6 +33,7 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Post("/batches", s.submitBatch)
 	r.Get("/batches", s.listBatches)
 	r.Get("/batches/{id}", s.getBatch)
+	r.Get("/batches/{id}/jobs.ndjson", s.exportJobs)
 	r.Delete("/batches/{id}", s.cancelBatch)
 
 	r.Get("/events", s.getEvents)

@@ -23,6 +23,8 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, fmt.Errorf("%w: the body is larger than %d bytes", errTooLarge, max)
+	case errors.Is(err, errSlowBody):
+		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("%w: cannot read the body: %v", cluster.ErrInvalid, err)
 	}

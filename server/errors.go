@@ -58,6 +58,7 @@ func errorTable() []errorRow {
 		{errCrossOrigin, http.StatusForbidden, "cross_origin"}, // security.go
 		{cluster.ErrNotFound, http.StatusNotFound, "not_found"},
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
+		{errSlowBody, http.StatusRequestTimeout, "request_timeout"}, // deadlines.go
 		{errConflict, http.StatusConflict, "conflict"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},

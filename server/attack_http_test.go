@@ -1,0 +1,185 @@
+package server
+
+// Attacks on the HTTP layer (issue 11, items 2, 3 and 14), each as the client that
+// mounts it, on a real server over loopback: what must stop it is stated in
+// SECURITY.md and docs/limits.md.
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// attackEnv is a Server on a real pool behind a real listener on 127.0.0.1, whose
+// handler counts the requests it finished.
+type attackEnv struct {
+	*apiServer
+	finished atomic.Int64
+	addr     string
+}
+
+func newAttackEnv(t *testing.T, opts cluster.Options, cfg Config) *attackEnv {
+	t.Helper()
+	c := startPool(t, opts)
+	if cfg.Logger == nil {
+		cfg.Logger = testLogger(t)
+	}
+	s := New(c, cfg)
+	e := &attackEnv{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer e.finished.Add(1)
+		s.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(s.Close)
+	e.apiServer = &apiServer{t: t, c: c, s: s, url: ts.URL, client: ts.Client()}
+	e.addr = ts.Listener.Addr().String()
+	return e
+}
+
+// dial opens a raw TCP connection to the server, closed at the end of the test.
+func (e *attackEnv) dial(t *testing.T) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", e.addr)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// sendRequest writes a GET of path on conn, and never reads the answer.
+func sendRequest(t *testing.T, conn net.Conn, path string) {
+	t.Helper()
+	// A small receive buffer, so the answer backs up into the server quickly.
+	conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path); err != nil {
+		t.Fatalf("write request: %v", err)
+	}
+}
+
+// vmRSS is this process's resident memory in bytes, from /proc/self/status.
+func vmRSS(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
+// bigList submits a list of n sleep jobs to a pool without workers, so they stay
+// queued, and returns its id.
+func (e *attackEnv) bigList(t *testing.T, n int) string {
+	t.Helper()
+	body := strings.Repeat("0 ", n)
+	var b batchJSON
+	e.do(http.MethodPost, "/api/batches?kind=sleep", "text/plain", body).want(t, http.StatusCreated, &b)
+	return b.ID
+}
+
+// maxAttackRSS is the most resident memory the server (this test process) may
+// reach while 20 clients hold answers of a 100,000-job list unread. Unpaged, each
+// answer held ~61 MB of heap: 1.2 GB for 20. Under the race detector, whose shadow
+// memory multiplies every figure, the bound is on the growth over the baseline.
+const maxAttackRSS = 300 << 20
+
+// rssLimit is maxAttackRSS, or under -race the baseline plus maxAttackRSS.
+func rssLimit(base int64) int64 {
+	if raceEnabled {
+		return base + maxAttackRSS
+	}
+	return maxAttackRSS
+}
+
+// TestAttackBigListNonReaders: 20 clients ask for a 100,000-job list, a quarter of
+// them for the largest page, and never read. Each answer is one page (500 or 10,000
+// jobs), each write has a deadline, so the server's memory stays bounded and every
+// handler returns.
+func TestAttackBigListNonReaders(t *testing.T) {
+	e := newAttackEnv(t, cluster.Options{Workers: -1}, Config{WriteTimeout: 3 * time.Second})
+	id := e.bigList(t, 100_000)
+	base, before := vmRSS(t), e.finished.Load()
+	limit := rssLimit(base)
+	const clients = 20
+	for i := range clients {
+		path := "/api/batches/" + id
+		if i%4 == 3 {
+			path += "?jobs_limit=10000"
+		}
+		sendRequest(t, e.dial(t), path)
+	}
+	peak := base
+	deadline := time.Now().Add(60 * time.Second)
+	for e.finished.Load()-before < clients && peak < limit && time.Now().Before(deadline) {
+		peak = max(peak, vmRSS(t))
+		time.Sleep(20 * time.Millisecond)
+	}
+	peak = max(peak, vmRSS(t))
+	t.Logf("RSS %d MB before the %d clients, peak %d MB; %d of them finished",
+		base>>20, clients, peak>>20, e.finished.Load()-before)
+	if peak >= limit {
+		t.Fatalf("RSS reached %d MB (limit %d MB) with %d clients not reading", peak>>20, limit>>20, clients)
+	}
+	if n := e.finished.Load() - before; n < clients {
+		t.Fatalf("%d of %d answers to clients that never read are still held after 60s", clients-n, clients)
+	}
+}
+
+// TestAttackExportNonReader: the NDJSON export of a 100,000-job list streams it all
+// to a client that reads, and drops one that stops reading after the write timeout.
+func TestAttackExportNonReader(t *testing.T) {
+	e := newAttackEnv(t, cluster.Options{Workers: -1}, Config{WriteTimeout: 2 * time.Second})
+	id := e.bigList(t, 100_000)
+	resp, err := e.client.Get(e.url + "/api/batches/" + id + "/jobs.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := countLines(t, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || lines != 100_000 {
+		t.Fatalf("export: status %d, %d lines; want 200 and 100000", resp.StatusCode, lines)
+	}
+	before := e.finished.Load()
+	sendRequest(t, e.dial(t), "/api/batches/"+id+"/jobs.ndjson")
+	start := time.Now()
+	waitFor(t, "the export to a client that never reads to be dropped", func() bool {
+		return e.finished.Load() > before
+	})
+	t.Logf("export to a stalled client dropped after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// countLines counts the lines of r, checking each is a JSON object.
+func countLines(t *testing.T, r io.Reader) int {
+	t.Helper()
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		if !strings.HasPrefix(sc.Text(), `{"id":`) {
+			t.Fatalf("line %d is not a job: %q", n+1, sc.Text())
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read export: %v", err)
+	}
+	return n
+}
