@@ -183,3 +183,136 @@ func countLines(t *testing.T, r io.Reader) int {
 	}
 	return n
 }
+
+// slowPost opens a connection and sends the headers of a POST whose body is 1000
+// bytes, then one byte of it: the start of a body sent a byte at a time.
+func (e *attackEnv) slowPost(t *testing.T) net.Conn {
+	t.Helper()
+	conn := e.dial(t)
+	_, err := fmt.Fprintf(conn, "POST /api/batches?kind=fib HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
+		"Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n1")
+	if err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	return conn
+}
+
+// answerThenClose reads the status line of the answer on conn, then expects the
+// server to close the connection; all within 15s.
+func answerThenClose(t *testing.T, conn net.Conn) string {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	br := bufio.NewReader(conn)
+	status, err := br.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no answer within 15s: %v", err)
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		t.Fatalf("the connection stays open after %q: %v", strings.TrimSpace(status), err)
+	}
+	return strings.TrimSpace(status)
+}
+
+// TestAttackSlowBodyWithToken: with a token, 30 connections that send their body a
+// byte at a time and no token are refused from their headers at once, long before
+// the body deadline, and closed.
+func TestAttackSlowBodyWithToken(t *testing.T) {
+	e := newAttackEnv(t, cluster.Options{Workers: 1}, Config{Token: "s3cret-token", BodyTimeout: 5 * time.Minute})
+	conns := make([]net.Conn, 30)
+	for i := range conns {
+		conns[i] = e.slowPost(t)
+	}
+	for _, c := range conns {
+		if status := answerThenClose(t, c); !strings.HasPrefix(status, "HTTP/1.1 401") {
+			t.Fatalf("answer %q; want 401", status)
+		}
+	}
+}
+
+// TestAttackSlowBodyTimesOut: without a token, a body that does not arrive within
+// the body deadline is a 408, and its connection is closed.
+func TestAttackSlowBodyTimesOut(t *testing.T) {
+	e := newAttackEnv(t, cluster.Options{Workers: 1}, Config{BodyTimeout: time.Second})
+	start := time.Now()
+	if status := answerThenClose(t, e.slowPost(t)); !strings.HasPrefix(status, "HTTP/1.1 408") {
+		t.Fatalf("answer %q; want 408", status)
+	}
+	t.Logf("slow body cut after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestAttackConnsPerIP: one address may hold at most its cap of connections; the
+// next is closed at once, another address is still served, and a freed place can
+// be taken again.
+func TestAttackConnsPerIP(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: -1})
+	s := New(c, Config{Logger: testLogger(t)})
+	t.Cleanup(s.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: s.Handler()}
+	go srv.Serve(LimitListener(ln, 8, 0, testLogger(t)))
+	t.Cleanup(func() { srv.Close() })
+	addr := ln.Addr().String()
+	held := make([]net.Conn, 8)
+	for i := range held {
+		held[i] = healthz(t, "127.0.0.1", addr, true)
+	}
+	healthz(t, "127.0.0.1", addr, false)
+	healthz(t, "127.0.0.2", addr, true)
+	held[0].Close()
+	waitFor(t, "a freed place to be taken again", func() bool { return tryHealthz("127.0.0.1", addr) == nil })
+}
+
+// healthz dials addr from the local IP from, asks GET /healthz on a kept-alive
+// connection and checks that it is answered (served) or closed unanswered.
+func healthz(t *testing.T, from, addr string, served bool) net.Conn {
+	t.Helper()
+	conn, err := dialFrom(from, addr)
+	if err != nil {
+		t.Fatalf("dial from %s: %v", from, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	err = askHealthz(conn)
+	if served && err != nil {
+		t.Fatalf("connection from %s not served: %v", from, err)
+	}
+	if !served && err == nil {
+		t.Fatalf("connection from %s served beyond its cap", from)
+	}
+	return conn
+}
+
+func tryHealthz(from, addr string) error {
+	conn, err := dialFrom(from, addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return askHealthz(conn)
+}
+
+func dialFrom(from, addr string) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 10 * time.Second}
+	return d.Dial("tcp", addr)
+}
+
+// askHealthz sends GET /healthz and reads the answer's status line within 15s.
+func askHealthz(conn net.Conn) error {
+	conn.SetDeadline(time.Now().Add(15 * time.Second))
+	defer conn.SetDeadline(time.Time{})
+	if _, err := fmt.Fprint(conn, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); err != nil {
+		return err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -75,9 +75,10 @@ func (b *bodyGuard) Read(p []byte) (int, error) {
 }
 
 // closeUnread marks the answer "Connection: close" when the handler answers without
-// having read the whole body (a refusal decided from the headers, such as a 401).
-// Otherwise net/http would read the rest of the body before sending the answer, and
-// a body sent a byte at a time would hold the refusal back for as long as it lasts.
+// having read the whole body (a refusal decided from the headers, such as a 401),
+// and ends the body's read deadline. Otherwise net/http would read the rest of the
+// body before sending the answer, and again after it, so a body sent a byte at a
+// time would hold the refusal back, then the connection, for as long as it lasts.
 type closeUnread struct {
 	http.ResponseWriter
 	body    *bodyGuard
@@ -91,6 +92,7 @@ func (c *closeUnread) mark() {
 	c.started = true
 	if !c.body.ended.Load() {
 		c.Header().Set("Connection", "close")
+		c.body.rc.SetReadDeadline(time.Now())
 	}
 }
 

@@ -21,6 +21,8 @@ type serveConfig struct {
 	ReadOnly        bool
 	MetricsPublic   bool
 	MaxBody         byteSize
+	MaxConns        int
+	MaxConnsPerIP   int
 	MaxJobsPerList  int
 	MaxQueued       int
 	JobTimeout      time.Duration
@@ -53,6 +55,8 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
 	cfg.MaxBody = 1 << 20
 	fs.Var(&cfg.MaxBody, "max-body", "largest request body: bytes, or a number with KiB, MiB or GiB; 1KiB..1GiB")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "most HTTP connections at once; 0: the open-file limit less what the workers need")
+	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", 64, "most HTTP connections at once from one client address; 0: no cap")
 	fs.IntVar(&cfg.MaxJobsPerList, "max-jobs-per-list", 1_000_000, fmt.Sprintf("most jobs in one list, 1..100000000; "+
 		"a list sent over HTTP holds at most %d inputs whatever this says, so only a lower value changes the API",
 		jobs.DefaultMaxInputs))

@@ -55,6 +55,8 @@ func (c *serveConfig) checkInts(src sources) error {
 		{"max-attempts", c.MaxAttempts, 1, 100},
 		{"prefetch", c.Prefetch, 1, 1000},
 		{"history", c.History, 1, 100_000},
+		{"max-conns", c.MaxConns, 0, maxAutoConns},
+		{"max-conns-per-ip", c.MaxConnsPerIP, 0, maxAutoConns},
 	} {
 		if r.v < r.lo || r.v > r.hi {
 			return usageErrorf("%s %d is out of range: must be between %d and %d", src.name(r.flag), r.v, r.lo, r.hi)
