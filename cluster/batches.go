@@ -9,8 +9,13 @@ import (
 	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
-// MaxJobTimeout bounds the per-list timeout a caller may ask for.
-const MaxJobTimeout = 24 * time.Hour
+// MinJobTimeout and MaxJobTimeout bound the per-list timeout a caller may ask for
+// (0 is the pool's default): a job cannot even be handed to a worker in less than a
+// millisecond.
+const (
+	MinJobTimeout = time.Millisecond
+	MaxJobTimeout = 24 * time.Hour
+)
 
 // BatchOptions are per-list settings.
 type BatchOptions struct {
@@ -28,13 +33,12 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 	}
 	var info BatchInfo
 	cerr := c.call(func() {
-		switch {
-		case c.closing:
+		if c.closing {
 			err = ErrClosed
-		case c.jobs.queued+len(inputs) > c.opts.Jobs.MaxQueued:
-			err = fmt.Errorf("%w: %d jobs are waiting and the limit is %d; try again when some finished",
-				ErrQueueFull, c.jobs.queued, c.opts.Jobs.MaxQueued)
-		default:
+		} else {
+			err = c.queueFull(len(inputs))
+		}
+		if err == nil {
 			b := c.jobs.newBatch(c, k, inputs, opts.Timeout)
 			sum := b.summary(b.created)
 			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: k.Name, Summary: &sum})
@@ -58,8 +62,9 @@ func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (job
 		return k, fmt.Errorf("%w: no inputs given", ErrInvalid)
 	case len(inputs) > c.opts.Jobs.MaxPerBatch:
 		return k, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
-	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout:
-		return k, fmt.Errorf("%w: timeout %s is outside 0..%s", ErrInvalid, opts.Timeout, MaxJobTimeout)
+	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout || opts.Timeout > 0 && opts.Timeout < MinJobTimeout:
+		return k, fmt.Errorf("%w: timeout %s is outside %s..%s (or 0 for the default)", ErrInvalid, opts.Timeout,
+			MinJobTimeout, MaxJobTimeout)
 	}
 	if err := k.ValidateAll(inputs); err != nil {
 		return k, fmt.Errorf("%w: %v", ErrInvalid, err)

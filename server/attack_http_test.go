@@ -316,3 +316,62 @@ func askHealthz(conn net.Conn) error {
 	}
 	return nil
 }
+
+// TestAttackSmallHoles: the smaller ways a request was misread or let through
+// (issue 11, item 14), each now a 4xx that says what is wrong.
+func TestAttackSmallHoles(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1, Jobs: cluster.JobOptions{MaxQueued: 10, MaxPerBatch: 10}}, Config{})
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		code, want               string
+	}{
+		{"duplicate key", "POST", "/api/batches", `{"kind":"fib","inputs":[1],"kind":"sleep"}`,
+			400, "bad_json", `field "kind" is given twice`},
+		{"duplicate size", "PUT", "/api/pool", `{"size":1,"size":64}`, 400, "bad_json", `"size" is given twice`},
+		{"key in another case", "POST", "/api/batches", `{"KIND":"fib","inputs":[1]}`,
+			400, "bad_json", `unknown field "KIND"`},
+		{"bad escape in the query", "GET", "/api/events?since=%zz", "", 400, "invalid_input", "cannot be read"},
+		{"semicolon in the query", "GET", "/api/batches/1?wait=1s;since=0", "", 400, "invalid_input", "semicolon"},
+		{"timeout below 1ms", "POST", "/api/batches?kind=fib&timeout=1ns", "1", 400, "invalid_input", "outside 1ms..24h"},
+		{"> not escaped", "POST", "/api/batches?kind=fib", strings.Repeat("1 ", 100_001),
+			400, "invalid_input", "100001 > 100000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := a.do(tc.method, tc.path, "", tc.body)
+			msg := r.wantError(t, tc.status, tc.code)
+			if !strings.Contains(msg, tc.want) {
+				t.Fatalf("message %q lacks %q", msg, tc.want)
+			}
+			if strings.Contains(string(r.body), `\u003e`) {
+				t.Fatalf("the body escapes > as for HTML: %s", r.body)
+			}
+		})
+	}
+	t.Run("queue_full counts the new list", func(t *testing.T) {
+		a.do("POST", "/api/batches?kind=sleep", "", "1 1 1 1 1 1").want(t, http.StatusCreated, nil)
+		msg := a.do("POST", "/api/batches?kind=sleep", "", "1 1 1 1 1 1").wantError(t, http.StatusTooManyRequests, "queue_full")
+		if !strings.Contains(msg, "6 jobs are waiting, this list adds 6 and the limit is 10") {
+			t.Fatalf("message %q does not count the new list", msg)
+		}
+	})
+}
+
+// TestAttackManySmallLists: one-job lists, each small, are bounded by the memory
+// they hold (JobOptions.MaxQueuedBytes), not only by their count of jobs.
+func TestAttackManySmallLists(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1, Jobs: cluster.JobOptions{MaxQueuedBytes: 64 << 10}}, Config{})
+	for i := range 100 {
+		r := a.do("POST", "/api/batches?kind=sleep", "", "1")
+		if r.status == http.StatusCreated {
+			continue
+		}
+		msg := r.wantError(t, http.StatusTooManyRequests, "queue_full")
+		if !strings.Contains(msg, "the limit is 64.0 KiB") {
+			t.Fatalf("message %q does not give the limit", msg)
+		}
+		t.Logf("list %d refused: %s", i+1, msg)
+		return
+	}
+	t.Fatal("100 one-job lists queued within a 64 KiB bound")
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,10 +130,15 @@ func internalMessage(r *http.Request) string {
 // writeErrorBody writes the JSON error shape without looking at any error: the
 // recoverer uses it after logging a panic itself.
 func writeErrorBody(w http.ResponseWriter, row errorRow, msg string) {
-	b, _ := json.Marshal(apiError{Error: apiErrorBody{Code: row.code, Message: msg}})
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	// As in writeJSON: "100001 > 100000" stays readable, not "\u003e" (the answer is
+	// JSON and says so, with nosniff: no browser runs it as HTML).
+	enc.SetEscapeHTML(false)
+	enc.Encode(apiError{Error: apiErrorBody{Code: row.code, Message: msg}})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(row.status)
-	w.Write(append(b, '\n'))
+	w.Write(b.Bytes())
 }

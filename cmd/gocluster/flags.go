@@ -25,6 +25,7 @@ type serveConfig struct {
 	MaxConnsPerIP   int
 	MaxJobsPerList  int
 	MaxQueued       int
+	MaxQueuedBytes  byteSize
 	JobTimeout      time.Duration
 	MaxAttempts     int
 	Prefetch        int
@@ -61,6 +62,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 		"a list sent over HTTP holds at most %d inputs whatever this says, so only a lower value changes the API",
 		jobs.DefaultMaxInputs))
 	fs.IntVar(&cfg.MaxQueued, "max-queued", 2_000_000, "most jobs waiting across all lists, at least -max-jobs-per-list")
+	cfg.MaxQueuedBytes = 512 << 20
+	fs.Var(&cfg.MaxQueuedBytes, "max-queued-bytes", "most memory the lists not yet done may hold, estimated at about "+
+		"1.5KiB a list and 120B a job; 1MiB..64GiB")
 	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")
 	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")

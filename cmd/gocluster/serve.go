@@ -120,7 +120,8 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
-			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, History: cfg.History},
+			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
+			History: cfg.History},
 	}
 }
 

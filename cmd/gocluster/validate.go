@@ -69,6 +69,10 @@ func (c *serveConfig) checkSizes(src sources) error {
 	if c.MaxBody < 1<<10 || c.MaxBody > 1<<30 {
 		return usageErrorf("%s %s is out of range: must be between 1KiB and 1GiB", src.name("max-body"), &c.MaxBody)
 	}
+	if c.MaxQueuedBytes < 1<<20 || c.MaxQueuedBytes > 64<<30 {
+		return usageErrorf("%s %s is out of range: must be between 1MiB and 64GiB", src.name("max-queued-bytes"),
+			&c.MaxQueuedBytes)
+	}
 	return nil
 }
 
@@ -77,7 +81,7 @@ func (c *serveConfig) checkDurations(src sources) error {
 		flag      string
 		v, lo, hi time.Duration
 	}{
-		{"job-timeout", c.JobTimeout, time.Millisecond, cluster.MaxJobTimeout},
+		{"job-timeout", c.JobTimeout, cluster.MinJobTimeout, cluster.MaxJobTimeout},
 		{"shutdown-timeout", c.ShutdownTimeout, 0, maxShutdownTimeout},
 	} {
 		if r.v < r.lo || r.v > r.hi {
