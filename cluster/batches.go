@@ -3,13 +3,19 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
-// MaxJobTimeout bounds the per-list timeout a caller may ask for.
-const MaxJobTimeout = 24 * time.Hour
+// MinJobTimeout and MaxJobTimeout bound the per-list timeout a caller may ask for
+// (0 is the pool's default): a job cannot even be handed to a worker in less than a
+// millisecond.
+const (
+	MinJobTimeout = time.Millisecond
+	MaxJobTimeout = 24 * time.Hour
+)
 
 // BatchOptions are per-list settings.
 type BatchOptions struct {
@@ -27,13 +33,12 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 	}
 	var info BatchInfo
 	cerr := c.call(func() {
-		switch {
-		case c.closing:
+		if c.closing {
 			err = ErrClosed
-		case c.jobs.queued+len(inputs) > c.opts.Jobs.MaxQueued:
-			err = fmt.Errorf("%w: %d jobs are waiting and the limit is %d; try again when some finished",
-				ErrQueueFull, c.jobs.queued, c.opts.Jobs.MaxQueued)
-		default:
+		} else {
+			err = c.queueFull(len(inputs))
+		}
+		if err == nil {
 			b := c.jobs.newBatch(c, k, inputs, opts.Timeout)
 			sum := b.summary(b.created)
 			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: k.Name, Summary: &sum})
@@ -57,8 +62,9 @@ func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (job
 		return k, fmt.Errorf("%w: no inputs given", ErrInvalid)
 	case len(inputs) > c.opts.Jobs.MaxPerBatch:
 		return k, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
-	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout:
-		return k, fmt.Errorf("%w: timeout %s is outside 0..%s", ErrInvalid, opts.Timeout, MaxJobTimeout)
+	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout || opts.Timeout > 0 && opts.Timeout < MinJobTimeout:
+		return k, fmt.Errorf("%w: timeout %s is outside %s..%s (or 0 for the default)", ErrInvalid, opts.Timeout,
+			MinJobTimeout, MaxJobTimeout)
 	}
 	if err := k.ValidateAll(inputs); err != nil {
 		return k, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -69,14 +75,24 @@ func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (job
 	return k, nil
 }
 
-// Batch returns one list with all its jobs.
+// Batch returns one list with all its jobs. A list can hold a million jobs: code
+// that answers untrusted clients should page them with BatchJobs instead.
 func (c *Cluster) Batch(id string) (BatchInfo, error) {
+	return c.BatchJobs(id, 0, math.MaxInt)
+}
+
+// BatchJobs returns one list with the jobs from offset, at most limit of them
+// (none when offset is past the end); Summary.Total says how many there are. Only
+// that slice is copied, on the pool goroutine, so a caller that pages a big list
+// never holds more than a page of it.
+func (c *Cluster) BatchJobs(id string, offset, limit int) (BatchInfo, error) {
 	var info BatchInfo
 	var found bool
 	if err := c.call(func() {
 		if b := c.jobs.batches[id]; b != nil {
 			found = true
-			info = b.info(c.clock.Now(), true)
+			info = b.info(c.clock.Now(), false)
+			info.Jobs = b.jobInfos(offset, limit)
 		}
 	}); err != nil {
 		return info, err
@@ -131,6 +147,11 @@ func (c *Cluster) Cancel(id string) (BatchInfo, error) {
 // WaitBatch waits until the list ended or ctx ended, then returns it with its jobs.
 // A ctx that ends is not an error: the list is returned as it stands.
 func (c *Cluster) WaitBatch(ctx context.Context, id string) (BatchInfo, error) {
+	return c.WaitBatchJobs(ctx, id, 0, math.MaxInt)
+}
+
+// WaitBatchJobs is WaitBatch answering with a page of the jobs, as BatchJobs.
+func (c *Cluster) WaitBatchJobs(ctx context.Context, id string, offset, limit int) (BatchInfo, error) {
 	var ch chan struct{}
 	var found bool
 	if err := c.call(func() {
@@ -155,7 +176,7 @@ func (c *Cluster) WaitBatch(ctx context.Context, id string) (BatchInfo, error) {
 		case <-ctx.Done():
 		}
 	}
-	return c.Batch(id)
+	return c.BatchJobs(id, offset, limit)
 }
 
 // info snapshots the list; with jobs, every job is included.
@@ -167,12 +188,21 @@ func (b *batch) info(now time.Time, withJobs bool) BatchInfo {
 		info.FinishedAt = &t
 	}
 	if withJobs {
-		info.Jobs = make([]JobInfo, len(b.jobs))
-		for i := range b.jobs {
-			info.Jobs[i] = b.jobs[i].info()
-		}
+		info.Jobs = b.jobInfos(0, len(b.jobs))
 	}
 	return info
+}
+
+// jobInfos copies the jobs [offset, offset+limit) that exist; never nil, so a page
+// past the end is an empty list rather than no list.
+func (b *batch) jobInfos(offset, limit int) []JobInfo {
+	offset = min(max(offset, 0), len(b.jobs))
+	n := min(max(limit, 0), len(b.jobs)-offset)
+	out := make([]JobInfo, n)
+	for i := range out {
+		out[i] = b.jobs[offset+i].info()
+	}
+	return out
 }
 
 func (j *job) info() JobInfo {

@@ -37,6 +37,7 @@ func (c *Cluster) finishBatch(b *batch) {
 	b.progressDue.stop()
 	b.progressDue = nil
 	b.finished = c.clock.Now()
+	c.jobs.liveBytes -= listBytes(len(b.jobs))
 	if b.canceled > 0 && b.state == BatchRunning && b.canceledByUser() {
 		b.state = BatchCanceled
 	} else {

@@ -54,6 +54,7 @@ type jobState struct {
 	nextBatch int64
 	nextJob   int64
 	queued    int
+	liveBytes int64 // listBytes of the lists not yet ended
 	running   int
 	done      int64
 	watchdog  *timer
@@ -77,6 +78,7 @@ func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, timeout 
 		s.queue.pushBack(&b.jobs[i])
 	}
 	s.queued += len(inputs)
+	s.liveBytes += listBytes(len(inputs))
 	s.batches[b.id] = b
 	s.order = append(s.order, b)
 	return b

@@ -92,6 +92,10 @@ type JobOptions struct {
 	MaxPerBatch int
 	// MaxQueued bounds the jobs waiting across all lists. Default 2,000,000.
 	MaxQueued int
+	// MaxQueuedBytes bounds the estimated memory of the lists not yet ended (about
+	// 1.5 KB a list and 120 bytes a job), so that many small lists cannot use more
+	// than MaxQueued alone would suggest. Default 512 MiB.
+	MaxQueuedBytes int64
 	// History is how many finished lists are kept. Default 100.
 	History int
 	// HistoryJobs bounds the jobs kept in finished lists. Default 2,000,000.
@@ -152,6 +156,7 @@ func (j JobOptions) withDefaults() JobOptions {
 	j.MaxAttempts = cmpOr(j.MaxAttempts, 3)
 	j.MaxPerBatch = cmpOr(j.MaxPerBatch, 1_000_000)
 	j.MaxQueued = cmpOr(j.MaxQueued, 2_000_000)
+	j.MaxQueuedBytes = cmpOr(j.MaxQueuedBytes, 512<<20)
 	j.History = cmpOr(j.History, 100)
 	j.HistoryJobs = cmpOr(j.HistoryJobs, 2_000_000)
 	j.PerJobEvents = cmpOr(j.PerJobEvents, 1000)
@@ -160,7 +165,7 @@ func (j JobOptions) withDefaults() JobOptions {
 }
 
 // cmpOr is cmp.Or for values where negative also means "unset".
-func cmpOr[T int | time.Duration](v, def T) T {
+func cmpOr[T int | int64 | time.Duration](v, def T) T {
 	if v <= 0 {
 		return def
 	}

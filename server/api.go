@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -16,7 +17,7 @@ import (
 // mountAPI serves the REST API under /api (docs/api.md). Unknown paths and wrong
 // methods answer in the same JSON error shape as everything else.
 func (s *Server) mountAPI(r chi.Router) {
-	r.Use(middleware.GetHead)
+	r.Use(middleware.GetHead, strictQuery)
 	r.NotFound(apiNotFound)
 	r.MethodNotAllowed(methodNotAllowed)
 
@@ -33,6 +34,7 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Post("/batches", s.submitBatch)
 	r.Get("/batches", s.listBatches)
 	r.Get("/batches/{id}", s.getBatch)
+	r.Get("/batches/{id}/jobs.ndjson", s.exportJobs)
 	r.Delete("/batches/{id}", s.cancelBatch)
 
 	r.Get("/events", s.getEvents)
@@ -58,6 +60,21 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// strictQuery refuses a query string that does not parse. r.URL.Query() drops what
+// it cannot read without a word, so ?since=%zz was "no since" and ?wait=1s;since=0
+// (a semicolon, which Go no longer splits on) was "no wait": the client got an
+// answer to another question than the one it asked.
+func strictQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			writeError(w, r, fmt.Errorf("%w: the query string %q cannot be read: %v (separate parameters with &, "+
+				"escape %% as %%25)", cluster.ErrInvalid, clip(r.URL.RawQuery), err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // apiNotFound is the JSON 404 of unknown /api paths.

@@ -17,35 +17,45 @@ const (
 
 // submitBatch is POST /api/batches (JSON or text body, see decodeBatchRequest). It
 // answers 201 with a Location header. With ?wait= it answers when the list ended or
-// the wait is over, with the jobs as they stand; without, at once and without jobs.
+// the wait is over, with the first page of its jobs as they stand
+// (?jobs_offset=, ?jobs_limit=); without, at once and without jobs.
 func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) {
 	wait, waitGiven, err := parseWait(r, s.cfg.MaxWait)
-	if err != nil {
-		writeError(w, r, err)
-		return
+	var page jobPage
+	if err == nil {
+		page, err = parseJobPage(r)
 	}
-	spec, err := decodeBatchRequest(w, r, s.cfg.MaxBody)
+	var spec batchSpec
+	if err == nil {
+		spec, err = decodeBatchRequest(w, r, s.cfg.MaxBody)
+	}
 	var info cluster.BatchInfo
 	if err == nil {
 		info, err = s.c.Submit(spec.Kind, spec.Inputs, cluster.BatchOptions{Timeout: spec.Timeout})
-	}
-	if err == nil && waitGiven {
-		info, err = s.waitBatch(r, info.ID, wait)
 	}
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/batches/"+url.PathEscape(info.ID))
-	writeJSON(w, r, http.StatusCreated, info)
+	if !waitGiven {
+		writeJSON(w, r, http.StatusCreated, info)
+		return
+	}
+	if info, err = s.waitBatch(r, info.ID, wait, page); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusCreated, pageOf(info, page))
 }
 
 // waitBatch long-polls one list: it returns when the list ended, the wait is over,
-// the client left or the server closes, always with the list as it stands.
-func (s *Server) waitBatch(r *http.Request, id string, wait time.Duration) (cluster.BatchInfo, error) {
+// the client left or the server closes, always with the list as it stands and one
+// page of its jobs.
+func (s *Server) waitBatch(r *http.Request, id string, wait time.Duration, page jobPage) (cluster.BatchInfo, error) {
 	ctx, cancel := s.bg.waitContext(r.Context(), wait)
 	defer cancel()
-	return s.c.WaitBatch(ctx, id)
+	return s.c.WaitBatchJobs(ctx, id, page.offset, page.limit)
 }
 
 // listBatches is GET /api/batches: the kept lists, newest first, without their jobs;
@@ -66,10 +76,15 @@ func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusOK, bs)
 }
 
-// getBatch is GET /api/batches/{id}: one list with its jobs; with ?wait= it answers
-// once the list ended or the wait is over.
+// getBatch is GET /api/batches/{id}: one list with a page of its jobs
+// (?jobs_offset=, ?jobs_limit=); with ?wait= it answers once the list ended or the
+// wait is over.
 func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 	wait, waitGiven, err := parseWait(r, s.cfg.MaxWait)
+	var page jobPage
+	if err == nil {
+		page, err = parseJobPage(r)
+	}
 	var id string
 	if err == nil {
 		id, err = batchID(r)
@@ -78,22 +93,26 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 	case waitGiven:
-		info, err = s.waitBatch(r, id, wait)
+		info, err = s.waitBatch(r, id, wait, page)
 	default:
-		info, err = s.c.Batch(id)
+		info, err = s.c.BatchJobs(id, page.offset, page.limit)
 	}
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, info)
+	writeJSON(w, r, http.StatusOK, pageOf(info, page))
 }
 
 // cancelBatch is DELETE /api/batches/{id}: queued jobs are canceled, running ones
-// stopped (their workers are killed and replaced). It answers with the list and its
-// jobs after the cancel; canceling an ended list changes nothing.
+// stopped (their workers are killed and replaced). It answers with the list and a
+// page of its jobs after the cancel; canceling an ended list changes nothing.
 func (s *Server) cancelBatch(w http.ResponseWriter, r *http.Request) {
-	id, err := batchID(r)
+	page, err := parseJobPage(r)
+	var id string
+	if err == nil {
+		id, err = batchID(r)
+	}
 	var info cluster.BatchInfo
 	if err == nil {
 		info, err = s.c.Cancel(id)
@@ -104,11 +123,11 @@ func (s *Server) cancelBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	// The list may already have left the history (if it was the oldest kept);
 	// then the summary Cancel returned is all there is.
-	if full, err := s.c.Batch(id); err == nil {
+	if full, err := s.c.BatchJobs(id, page.offset, page.limit); err == nil {
 		info = full
 	} else if !errors.Is(err, cluster.ErrNotFound) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, info)
+	writeJSON(w, r, http.StatusOK, pageOf(info, page))
 }

@@ -23,6 +23,8 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 	switch {
 	case errors.As(err, &tooBig):
 		return nil, fmt.Errorf("%w: the body is larger than %d bytes", errTooLarge, max)
+	case errors.Is(err, errSlowBody):
+		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("%w: cannot read the body: %v", cluster.ErrInvalid, err)
 	}
@@ -81,12 +83,16 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, max int64, dst any) 
 	return true, decodeStrict(b, dst)
 }
 
-// decodeStrict decodes one JSON object into dst, refusing unknown fields, values of
-// the wrong type and anything after the object. Its errors match errBadJSON and say
+// decodeStrict decodes one JSON object into dst, refusing unknown fields, keys given
+// twice or in another case than documented (checkKeys), values of the wrong type
+// and anything after the object. Its errors match errBadJSON and say
 // what to fix: the field, the type it takes and the byte offset.
 func decodeStrict(data []byte, dst any) error {
 	if !looksLikeJSON(data) {
 		return fmt.Errorf("%w: the body must be a JSON object: {...}", errBadJSON)
+	}
+	if err := checkKeys(data, dst); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,6 +61,7 @@ func errorTable() []errorRow {
 		{errHostNotAllowed, http.StatusMisdirectedRequest, "host_not_allowed"}, // hosts.go
 		{cluster.ErrNotFound, http.StatusNotFound, "not_found"},
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
+		{errSlowBody, http.StatusRequestTimeout, "request_timeout"}, // deadlines.go
 		{errConflict, http.StatusConflict, "conflict"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
@@ -142,10 +144,15 @@ func writeErrorBody(w http.ResponseWriter, row errorRow, msg string) {
 
 // writeErrorJSON writes the JSON error shape with body.
 func writeErrorJSON(w http.ResponseWriter, status int, body apiErrorBody) {
-	b, _ := json.Marshal(apiError{Error: body})
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	// As in writeJSON: "100001 > 100000" stays readable, not "\u003e" (the answer is
+	// JSON and says so, with nosniff: no browser runs it as HTML).
+	enc.SetEscapeHTML(false)
+	enc.Encode(apiError{Error: body})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(b.Bytes())
 }

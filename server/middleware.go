@@ -15,12 +15,12 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 )
 
-// mountMiddleware installs what every request goes through, outermost first: a
-// request id, the debug request log, the panic recoverer, nosniff, then the security
+// mountMiddleware installs what every request goes through, outermost first: the
+// read and write deadlines (deadlines.go), a request id, the debug request log, the panic recoverer, nosniff, then the security
 // layer (security.go: header policy, token, cross-origin check, read-only), after
 // the recoverer so that its panics too become JSON 500s.
 func (s *Server) mountMiddleware(r chi.Router) {
-	r.Use(s.requestIDs(), s.logRequests, recoverer, noSniff)
+	r.Use(s.deadlines, s.requestIDs(), s.logRequests, recoverer, noSniff)
 	s.mountSecurity(r)
 	// chi answers a method it does not know at all (BREW) at the root, before any
 	// sub-router: make that a JSON 405 with Allow too.

@@ -34,6 +34,14 @@ type Config struct {
 	MaxBody int64
 	// MaxWait bounds ?wait= long polls. Default 5m.
 	MaxWait time.Duration
+	// WriteTimeout bounds the writing of each answer but the WebSocket's (a long
+	// poll gets its wait on top; the NDJSON export, this much per chunk), so a
+	// client that never reads holds a connection and its answer this long at most.
+	// Default 30s.
+	WriteTimeout time.Duration
+	// BodyTimeout bounds the arrival of a request body; a slower one is a 408 and
+	// its connection is closed. Default 30s.
+	BodyTimeout time.Duration
 	// MaxWSClients bounds concurrent WebSocket clients. Default 2000.
 	MaxWSClients int
 	// WSSendQueue is each WebSocket client's queue of unsent events; a client that
@@ -51,6 +59,12 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = 5 * time.Minute
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = 30 * time.Second
 	}
 	if cfg.MaxWSClients <= 0 {
 		cfg.MaxWSClients = 2000

@@ -48,18 +48,25 @@ func (s *Server) renderPanel(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, web.PanelPage(s.layout("Control panel"), v))
 }
 
-// batchPage is GET /batches/{id}: one job list with its results and timeline.
+// batchPage is GET /batches/{id}: one job list with its summary, and a page of its
+// jobs (?jobs_offset=, ?jobs_limit= as in the API) in the results and the timeline.
 func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
-	id, err := batchID(r)
+	page, err := parseJobPage(r)
+	var id string
+	if err == nil {
+		id, err = batchID(r)
+	}
 	var b cluster.BatchInfo
 	if err == nil {
-		b, err = s.c.Batch(id)
+		b, err = s.c.BatchJobs(id, page.offset, page.limit)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), batchPageView(b)))
+	v := batchPageView(b)
+	v.Pager = jobPager(r.URL, page, b.Summary.Total)
+	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), v))
 }
 
 // loginPage is GET /login: the token form. Without a token there is nothing to sign

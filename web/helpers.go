@@ -59,6 +59,15 @@ func timeoutHint(f JobFormView) string {
 	return format + "Empty means the pool's default, " + f.DefaultTimeout + "."
 }
 
+// pagerRange says which jobs a page shows: "jobs 501–1000 of 100000".
+func pagerRange(p JobPager) string {
+	if p.Total == 0 || p.Offset >= p.Total {
+		return fmt.Sprintf("no jobs here (the list has %d)", p.Total)
+	}
+	last := min(p.Offset+p.Limit, p.Total)
+	return fmt.Sprintf("jobs %d–%d of %d", p.Offset+1, last, p.Total)
+}
+
 // timelineEnd is where a list's timeline axis ends: its finish, or now while it runs.
 func timelineEnd(v BatchPageView) time.Time {
 	if !v.Batch.FinishedAt.IsZero() {

@@ -136,9 +136,18 @@ type BatchPageView struct {
 	// Now is the render time; running jobs' bars end there.
 	Now   time.Time
 	Batch BatchRow
+	// Jobs is one page of the list's jobs, as Pager says.
 	Jobs  []JobRow
+	Pager JobPager
 	// ActionError is the message of a failed cancel in the no-JS path.
 	ActionError string
+}
+
+// JobPager says which slice of a list's jobs a page shows, and where the pages
+// before and after it are ("" for none): a big list is shown a page at a time.
+type JobPager struct {
+	Offset, Limit, Total int
+	PrevURL, NextURL     string
 }
 
 // JobRow is one job of a list (JobInfo).

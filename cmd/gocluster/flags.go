@@ -23,8 +23,11 @@ type serveConfig struct {
 	ReadOnly        bool
 	MetricsPublic   bool
 	MaxBody         byteSize
+	MaxConns        int
+	MaxConnsPerIP   int
 	MaxJobsPerList  int
 	MaxQueued       int
+	MaxQueuedBytes  byteSize
 	JobTimeout      time.Duration
 	MaxAttempts     int
 	Prefetch        int
@@ -59,10 +62,15 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.BoolVar(&cfg.MetricsPublic, "metrics-public", false, "serve /metrics without the token")
 	cfg.MaxBody = 1 << 20
 	fs.Var(&cfg.MaxBody, "max-body", "largest request body: bytes, or a number with KiB, MiB or GiB; 1KiB..1GiB")
+	fs.IntVar(&cfg.MaxConns, "max-conns", 0, "most HTTP connections at once; 0: the open-file limit less what the workers need")
+	fs.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", 64, "most HTTP connections at once from one client address; 0: no cap")
 	fs.IntVar(&cfg.MaxJobsPerList, "max-jobs-per-list", 1_000_000, fmt.Sprintf("most jobs in one list, 1..100000000; "+
 		"a list sent over HTTP holds at most %d inputs whatever this says, so only a lower value changes the API",
 		jobs.DefaultMaxInputs))
 	fs.IntVar(&cfg.MaxQueued, "max-queued", 2_000_000, "most jobs waiting across all lists, at least -max-jobs-per-list")
+	cfg.MaxQueuedBytes = 512 << 20
+	fs.Var(&cfg.MaxQueuedBytes, "max-queued-bytes", "most memory the lists not yet done may hold, estimated at about "+
+		"1.5KiB a list and 120B a job; 1MiB..64GiB")
 	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")
 	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")

@@ -43,6 +43,8 @@ type instance struct {
 	pool *cluster.Cluster
 	srv  *server.Server
 	http *http.Server
+	// conns is the cap on HTTP connections held at once (connBudget).
+	conns int
 }
 
 // serve runs the pool and the panel until ctx ends or SIGINT/SIGTERM arrives, then
@@ -60,7 +62,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	go func() { served <- in.http.Serve(in.ln) }()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
-		"token", cfg.Token != "")
+		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP)
 	signals := 0
 	var serveErr error
 	select {
@@ -82,10 +84,15 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 // start opens the listener first, so a busy port fails before any worker is forked,
 // then the pool and the HTTP server.
 func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, error) {
+	conns, err := connBudget(cfg.MaxConns, cfg.MaxWorkers, sources{})
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	ln = server.LimitListener(ln, cfg.MaxConnsPerIP, conns, log)
 	pool, err := cluster.Start(poolOptions(cfg, log, stderr))
 	if err != nil {
 		ln.Close()
@@ -94,7 +101,8 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 	srv := server.New(pool, server.Config{Token: cfg.Token, Addr: ln.Addr().String(),
 		AllowedHosts: splitHosts(cfg.AllowedHosts), ReadOnly: cfg.ReadOnly,
 		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
-	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log)}, nil
+	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log),
+		conns: conns}, nil
 }
 
 // poolOptions turns the flags into the pool's options.
@@ -114,7 +122,8 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},
 		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
-			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, History: cfg.History},
+			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
+			History: cfg.History},
 	}
 }
 
@@ -129,7 +138,9 @@ func degradedCooldown(d time.Duration) time.Duration {
 
 // httpServer has timeouts against slow clients, but no ReadTimeout or WriteTimeout:
 // they would cut ?wait= long polls and WebSocket connections, which outlive any
-// single deadline. Request bodies are bounded by -max-body instead.
+// single deadline. The server sets read deadlines on bodies and write deadlines on
+// answers per request instead (server/deadlines.go), and the listener caps the
+// connections held at once (server.LimitListener).
 func httpServer(h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,

@@ -61,6 +61,8 @@ func (c *serveConfig) checkInts(src sources) error {
 		{"max-attempts", c.MaxAttempts, 1, 100},
 		{"prefetch", c.Prefetch, 1, 1000},
 		{"history", c.History, 1, 100_000},
+		{"max-conns", c.MaxConns, 0, maxAutoConns},
+		{"max-conns-per-ip", c.MaxConnsPerIP, 0, maxAutoConns},
 	} {
 		if r.v < r.lo || r.v > r.hi {
 			return usageErrorf("%s %d is out of range: must be between %d and %d", src.name(r.flag), r.v, r.lo, r.hi)
@@ -73,6 +75,10 @@ func (c *serveConfig) checkSizes(src sources) error {
 	if c.MaxBody < 1<<10 || c.MaxBody > 1<<30 {
 		return usageErrorf("%s %s is out of range: must be between 1KiB and 1GiB", src.name("max-body"), &c.MaxBody)
 	}
+	if c.MaxQueuedBytes < 1<<20 || c.MaxQueuedBytes > 64<<30 {
+		return usageErrorf("%s %s is out of range: must be between 1MiB and 64GiB", src.name("max-queued-bytes"),
+			&c.MaxQueuedBytes)
+	}
 	return nil
 }
 
@@ -81,7 +87,7 @@ func (c *serveConfig) checkDurations(src sources) error {
 		flag      string
 		v, lo, hi time.Duration
 	}{
-		{"job-timeout", c.JobTimeout, time.Millisecond, cluster.MaxJobTimeout},
+		{"job-timeout", c.JobTimeout, cluster.MinJobTimeout, cluster.MaxJobTimeout},
 		{"shutdown-timeout", c.ShutdownTimeout, 0, maxShutdownTimeout},
 		{"degraded-cooldown", c.DegradedCooldown, 0, maxDegradedCooldown},
 	} {

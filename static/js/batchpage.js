@@ -1,7 +1,9 @@
 // batchpage.js — one job list's page at GET /batches/{id}. Events for this list
 // (per job for small lists, coalesced batch.progress for big ones) trigger a refetch
 // of GET /api/batches/{id}, at most every 500 ms, which redraws the summary, the
-// results table and the timeline. While the list runs, the timeline's running bars
+// results table and the timeline. The page shows one page of a big list's jobs
+// (data-jobs-offset, data-jobs-limit, from ?jobs_offset= and ?jobs_limit=), and the
+// refetch asks for that same page. While the list runs, the timeline's running bars
 // grow once a second.
 
 import { api } from './api.js';
@@ -22,6 +24,10 @@ const BIG_LIST = 2000;
 /** startBatchPage brings a job list's page to life. */
 export function startBatchPage(root) {
   const id = root.dataset.batchId;
+  const page = new URLSearchParams({
+    jobs_offset: root.dataset.jobsOffset || '0',
+    jobs_limit: root.dataset.jobsLimit || '500',
+  });
   let batch = null; // BatchInfo with jobs, once fetched
   const sched = createScheduler(draw);
 
@@ -39,7 +45,7 @@ export function startBatchPage(root) {
 
   const refetch = throttle(async () => {
     try {
-      batch = await api('GET', `/api/batches/${encodeURIComponent(id)}`);
+      batch = await api('GET', `/api/batches/${encodeURIComponent(id)}?${page}`);
       sched.mark('data');
     } catch (e) {
       showMessage($('#action-error'), e.message);
