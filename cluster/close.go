@@ -29,9 +29,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 		if c.wakeStop != nil {
 			c.wakeStop()
 		}
-		if c.listen != nil {
-			c.listen.close()
-		}
+		c.closeServers()
 	})
 	c.quitOnce.Do(func() { close(c.quit) })
 	c.bus.close()

@@ -40,7 +40,8 @@ type Cluster struct {
 	nextSlot int
 	size     int
 	restarts int
-	listen   *sharedListener
+	listen   *server // the pool's own server (Options.Listen, Cluster.Listen): inherited on fd 4 in os mode
+	srv      servers
 	jobs     jobState
 }
 
@@ -56,6 +57,8 @@ type slot struct {
 	degradedWhy string
 	retryAt     time.Time // when a degraded slot's cool-down ends (zero: no retry set)
 	stable      *timer    // a retried degraded slot's worker counts as recovered at this
+	// env is added to the environment of this slot's workers (Fork).
+	env []string
 	// waiting: the slot has no worker because MaxWorkers processes are alive (some
 	// of them retiring); it forks as soon as one of them exits.
 	waiting bool
@@ -69,6 +72,9 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, ErrWorkerRole
 	}
 	opts = opts.withDefaults()
+	if _, err := ParseBalance(string(opts.Balance)); err != nil {
+		return nil, err
+	}
 	c := &Cluster{
 		opts:  opts,
 		clock: opts.Clock,
@@ -84,11 +90,11 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	if opts.Listen != "" {
-		sl, err := listenShared("tcp", opts.Listen)
+		s, err := c.openServerLocked("tcp", opts.Listen) // the loop has not started: ours alone
 		if err != nil {
 			return nil, err
 		}
-		c.listen = sl
+		c.listen = s
 	}
 	go c.loop()
 	if err := c.Scale(opts.Workers); err != nil {

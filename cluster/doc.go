@@ -40,6 +40,10 @@
 //	{"t":"result","job":7,"out":55,"ms":1.25}     a job's result, in the order jobs were sent
 //	{"t":"result","job":7,"err":"reason"}          a job that failed
 //	{"t":"listening","addr":"127.0.0.1:8000"}      the worker serves on the shared socket
+//	{"t":"listen","req":1,"net":"tcp","addr":":8000"}  share the server on this address with me
+//	{"t":"listening","addr":"[::]:8000","net":"tcp","srv":2,"mode":"rr"}  now serving it
+//	{"t":"listening","addr":"127.0.0.1:9000","net":"tcp","exclusive":true}  serving a socket of my own
+//	{"t":"unlisten","srv":2}                       my listener closed: pass me no more connections
 //
 // Primary to worker:
 //
@@ -47,12 +51,46 @@
 //	{"t":"job","job":7,"kind":"fib","in":10}       run a job; answer with a result frame
 //	{"t":"disconnect"}                             finish the running job, close the socket, exit 0
 //	{"t":"exit","code":1}                          exit now with this code (the "crash" button)
+//	{"t":"server","req":1,"srv":2,"net":"tcp","addr":"[::]:8000","mode":"os","fds":1}  the answer to listen (os mode: the socket comes with it)
+//	{"t":"server","req":1,"srv":2,"net":"tcp","addr":"[::]:8000","mode":"rr"}  (rr, sticky: connections follow in conn frames)
+//	{"t":"server","req":1,"err":"listen tcp :80: permission denied"}  it could not be opened
+//	{"t":"conn","srv":2,"fds":1}                   a connection the primary accepted for server 2
+//
+// Either way:
+//
+//	{"t":"msg","fds":1,"h":"conn","d":<any JSON>}  a message with a handle: "file", "conn" or "listener"
+//
+// # Servers and balancing
+//
+// The primary keeps one server per distinct address (network and address as asked,
+// and as bound): every worker that sends listen for it shares it, and a port of 0
+// opens one random port that later requests for port 0 share too. Options.Balance
+// decides how its connections are spread. In os mode the server frame carries the
+// listening socket and the worker accepts on it itself (the kernel picks the
+// worker). In rr and sticky mode the primary accepts, and passes each connection in
+// a conn frame to one of the workers that listen, in turn (rr) or by client IP
+// (sticky); the worker wraps it and serves it as if it had accepted it. A worker
+// leaves the rotation when it closes its listener (unlisten), is asked to leave, or
+// exits. In os mode the pool's own server (Options.Listen) is also inherited on fd
+// 4, for workers that do not send listen.
+//
+// # Passing descriptors
+//
+// A frame with "fds":n carries n descriptors (at most 4) as SCM_RIGHTS ancillary
+// data on the sendmsg that writes the frame's first byte. On a stream socket the
+// kernel delivers them with the read that returns that byte, never merged with
+// another sendmsg's: a reader that reads with recvmsg (Python: socket.recvmsg or
+// socket.recv_fds; Node: a libuv pipe with ipc) and queues every descriptor it gets,
+// in order, finds a frame's n descriptors at the head of its queue once it has the
+// frame's whole line. The receiver owns them and must close them; descriptors left
+// over when the channel closes are closed. A frame that announces more descriptors
+// than arrived is a protocol error.
 //
 // A worker runs its jobs one at a time, in the order received; the primary sends at
 // most JobOptions.Prefetch of them before it has results. When the socket reaches
-// EOF the primary is gone and the worker must exit. A shared listening socket, if
-// the pool has one, is on the descriptor named by GOCLUSTER_LISTEN_FD (4), bound to
-// GOCLUSTER_LISTEN_ADDR.
+// EOF the primary is gone and the worker must exit. The pool's own server, if it
+// has one, is bound to GOCLUSTER_LISTEN_ADDR; in os mode its socket is also on the
+// descriptor named by GOCLUSTER_LISTEN_FD (4).
 //
 // # Events
 //

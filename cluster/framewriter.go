@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -31,6 +33,7 @@ var ErrClosed = errors.New("closed")
 // At most one of them writes at a time (writing), so bytes keep their order.
 type frameWriter struct {
 	w     io.Writer
+	uc    *net.UnixConn   // nil when w is no Unix socket: no descriptors can be passed
 	raw   syscall.RawConn // nil when w has no file descriptor: every frame queues
 	limit int
 	// maxFrame is the largest frame the peer reads (0: no check). A larger one is
@@ -40,6 +43,7 @@ type frameWriter struct {
 
 	mu      sync.Mutex
 	pending []byte
+	marks   []fdMark // frames in pending that carry descriptors, in order
 	spare   []byte
 	writing bool      // the goroutine or a caller is writing; the others queue
 	last    time.Time // the last send, to tell a burst from a lone frame
@@ -60,6 +64,7 @@ func newFrameWriter(w io.Writer, limit int) *frameWriter {
 	if sc, ok := w.(syscall.Conn); ok {
 		fw.raw, _ = sc.SyscallConn()
 	}
+	fw.uc, _ = w.(*net.UnixConn)
 	go fw.loop()
 	return fw
 }
@@ -71,6 +76,20 @@ func (fw *frameWriter) send(f *frame) error { return fw.put(f, true) }
 // likely to send more in a moment (the pool goroutine dispatching jobs), where
 // waiting for company beats a syscall per frame.
 func (fw *frameWriter) queue(f *frame) error { return fw.put(f, false) }
+
+// sendFiles queues a frame that carries descriptors (f.files). On success the
+// writer owns them and closes them once sent (or when the channel breaks); on an
+// error they stay the caller's, so it may try another worker.
+func (fw *frameWriter) sendFiles(f *frame) error {
+	if fw.uc == nil {
+		return fmt.Errorf("%w: this channel cannot pass descriptors", ErrInvalid)
+	}
+	if len(f.files) == 0 || len(f.files) > maxFDsPerFrame {
+		return fmt.Errorf("%w: %d descriptors in one frame (1..%d)", ErrInvalid, len(f.files), maxFDsPerFrame)
+	}
+	f.FDs = len(f.files)
+	return fw.put(f, false)
+}
 
 func (fw *frameWriter) put(f *frame, mayWriteThrough bool) error {
 	fw.mu.Lock()
@@ -96,6 +115,10 @@ func (fw *frameWriter) put(f *frame, mayWriteThrough bool) error {
 	if err != nil {
 		fw.mu.Unlock()
 		return err
+	}
+	if len(f.files) > 0 {
+		fw.marks = append(fw.marks, fdMark{off: queued, files: f.files})
+		mayWriteThrough = false
 	}
 	now := time.Now()
 	lone := mayWriteThrough && queued == 0 && !fw.writing && fw.raw != nil && now.Sub(fw.last) > burstGap
@@ -140,6 +163,9 @@ func (fw *frameWriter) writeThrough() {
 		// The rest goes first, before what others queued meanwhile.
 		rest := append(make([]byte, 0, len(buf)-n+len(fw.pending)), buf[n:]...)
 		fw.pending = append(rest, fw.pending...)
+		for i := range fw.marks { // frames queued meanwhile moved back
+			fw.marks[i].off += len(rest)
+		}
 	} else {
 		fw.spare = buf[:0]
 	}
@@ -190,8 +216,8 @@ func (fw *frameWriter) loop() {
 				fw.mu.Unlock()
 				break
 			}
-			buf := fw.pending
-			fw.pending = fw.spare[:0]
+			buf, marks := fw.pending, fw.marks
+			fw.pending, fw.marks = fw.spare[:0], nil
 			closed := fw.closed
 			if len(buf) == 0 {
 				fw.spare = buf
@@ -203,12 +229,16 @@ func (fw *frameWriter) loop() {
 			}
 			fw.writing = true
 			fw.mu.Unlock()
-			_, err := fw.w.Write(buf)
+			err := fw.write(buf, marks)
 			fw.mu.Lock()
 			fw.writing = false
 			fw.spare = buf[:0]
 			if err != nil && fw.err == nil {
 				fw.err = err
+			}
+			if err != nil { // nothing more is sent: close what waited to be
+				closeMarks(fw.marks)
+				fw.marks, fw.pending = nil, nil
 			}
 			fw.mu.Unlock()
 			if err != nil {
@@ -216,6 +246,58 @@ func (fw *frameWriter) loop() {
 			}
 		}
 	}
+}
+
+// fdMark is a frame at offset off of the pending bytes that carries files.
+type fdMark struct {
+	off   int
+	files []*os.File
+}
+
+func closeMarks(marks []fdMark) {
+	for _, m := range marks {
+		closeFiles(m.files)
+	}
+}
+
+// write sends buf, each marked frame with one sendmsg that carries its
+// descriptors on its first byte; the writer's copies are closed once sent.
+func (fw *frameWriter) write(buf []byte, marks []fdMark) error {
+	pos := 0
+	for i, m := range marks {
+		end := len(buf)
+		if i+1 < len(marks) {
+			end = marks[i+1].off
+		}
+		if _, err := fw.w.Write(buf[pos:m.off]); err != nil {
+			closeMarks(marks[i:])
+			return err
+		}
+		n, _, err := fw.uc.WriteMsgUnix(buf[m.off:end], syscall.UnixRights(fileFDs(m.files)...), nil)
+		closeFiles(m.files)
+		if err == nil && m.off+n < end {
+			_, err = fw.w.Write(buf[m.off+n : end])
+		}
+		if err != nil {
+			closeMarks(marks[i+1:])
+			return err
+		}
+		pos = end
+	}
+	_, err := fw.w.Write(buf[pos:])
+	return err
+}
+
+// fileFDs reads the descriptor numbers through SyscallConn: File.Fd would switch
+// the open file, which a passed socket shares with its owner, to blocking mode.
+func fileFDs(files []*os.File) []int {
+	fds := make([]int, len(files))
+	for i, f := range files {
+		if rc, err := f.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) { fds[i] = int(fd) })
+		}
+	}
+	return fds
 }
 
 // close flushes what is queued, stops the writer goroutine and waits for it.

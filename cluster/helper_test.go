@@ -25,10 +25,11 @@ func TestMain(m *testing.M) {
 
 // helpers are the worker behaviours tests ask for.
 var helpers = map[string]func() int{
-	"":      jobsWorker,
-	"echo":  echoWorker,
-	"http":  httpWorker,
-	"exit3": func() int { return 3 },
+	"":          jobsWorker,
+	"echo":      echoWorker,
+	"http":      httpWorker,
+	"listenenv": listenEnvWorker,
+	"exit3":     func() int { return 3 },
 	"badframe": func() int {
 		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\nthis is not json\n"))
 		time.Sleep(time.Minute)
@@ -153,4 +154,25 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// listenEnvWorker serves HTTP on the address in TEST_LISTEN (exclusively when
+// TEST_EXCLUSIVE is set), answering which worker served.
+func listenEnvWorker() int {
+	m, err := cluster.Join()
+	if err != nil {
+		return 1
+	}
+	ln, err := cluster.ListenWith("tcp", os.Getenv("TEST_LISTEN"),
+		cluster.ListenOptions{Exclusive: os.Getenv("TEST_EXCLUSIVE") != ""})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello from worker %d\n", m.ID())
+	})}
+	srv.Serve(ln)
+	m.Close()
+	return 0
 }

@@ -40,6 +40,9 @@ func (c *Cluster) forkInto(s *slot) *proc {
 func (c *Cluster) onFrames(p *proc, frames []frame) {
 	for i := range frames {
 		if p.state == StateDead || p.errReason != "" {
+			for j := i; j < len(frames); j++ {
+				closeFiles(frames[j].files)
+			}
 			return
 		}
 		c.onFrame(p, &frames[i])
@@ -60,8 +63,11 @@ func (c *Cluster) onFrame(p *proc, f *frame) {
 	case frameMsg:
 		c.onMessage(p, f)
 	case frameListening:
-		p.listening = f.Addr
-		c.publish(Event{Type: EventListening, Worker: p.id, PID: p.pid, Addr: f.Addr})
+		c.onListening(p, f)
+	case frameListen:
+		c.onListen(p, f)
+	case frameUnlisten:
+		c.onUnlisten(p, f)
 	default:
 		c.protocolError(p, fmt.Errorf("%w: unknown frame kind %q", ErrProtocol, f.T))
 	}
@@ -115,6 +121,7 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, syscall.ECONNRESET) {
 		c.protocolError(p, fmt.Errorf("%w: %v", ErrProtocol, err))
 	}
+	c.leaveServers(p)
 	c.publish(Event{Type: EventDisconnect, Worker: p.id, PID: p.pid})
 }
 
@@ -123,6 +130,7 @@ func (c *Cluster) onExit(p *proc) {
 	p.conn.Close()
 	p.out.close()
 	p.stopTimer.stop()
+	c.leaveServers(p)
 	p.state = StateDead
 	delete(c.procs, p.id)
 	code, sig := exitStatus(p)

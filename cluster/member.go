@@ -29,6 +29,9 @@ type Member struct {
 
 	mu        sync.Mutex
 	listeners []net.Listener
+	passed    map[int]*passedListener // by server number: where conn frames go
+	reqs      map[int]chan listenReply
+	nextReq   int
 	closed    bool // Close was called: the end of IPC is ours, not the primary's
 }
 
@@ -103,7 +106,9 @@ func (m *Member) Disconnected() <-chan struct{} { return m.disconnected }
 // readLoop reads the primary's frames. EOF means the primary is gone: the worker
 // exits at once, so no worker outlives its primary.
 func (m *Member) readLoop() {
-	fr := newFrameReader(m.conn, m.maxFrame)
+	fdr := newFDReader(m.conn)
+	defer fdr.close()
+	fr := newFrameReader(fdr, m.maxFrame)
 	for {
 		line, err := fr.next()
 		if err != nil {
@@ -116,6 +121,9 @@ func (m *Member) readLoop() {
 			return
 		}
 		f, err := decodeFrame(line)
+		if err == nil && f.FDs != 0 {
+			f.files, err = fdr.take(f.FDs)
+		}
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "gocluster worker %d: %v\n", m.id, err)
 			exitWorker(70)
@@ -133,6 +141,10 @@ func (m *Member) onFrame(f frame) {
 		m.jobs <- f
 	case frameDisconnect:
 		m.disconnect()
+	case frameServer:
+		m.onServer(&f)
+	case frameConn:
+		m.onConn(&f)
 	case frameExit:
 		m.out.close()
 		exitWorker(f.Code)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster/jobs"
@@ -27,6 +28,15 @@ type Options struct {
 	// Listen, if set, is a TCP address the primary opens before forking and shares
 	// with every worker (see Cluster.Listen).
 	Listen string
+	// Balance is how shared servers spread connections over workers: BalanceOS,
+	// BalanceRR or BalanceSticky. Default DefaultBalance (rr, as Node on Linux).
+	Balance Balance
+	// Dir is the workers' working directory (Node's settings.cwd). Default: the
+	// primary's.
+	Dir string
+	// Credential runs workers as another user and group (Node's settings.uid and
+	// gid); the primary needs the privilege to do so. Default: the primary's.
+	Credential *syscall.Credential
 	// Env is added to the worker's environment (which otherwise is this process's).
 	Env []string
 	// GOMAXPROCS for workers. Default 1: one worker per core, like a Node process.
@@ -117,6 +127,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxWorkers <= 0 {
 		o.MaxWorkers = max(64, 4*runtime.NumCPU())
+	}
+	if o.Balance == "" {
+		o.Balance = DefaultBalance
 	}
 	if o.GOMAXPROCS == 0 {
 		o.GOMAXPROCS = 1

@@ -107,6 +107,7 @@ func (c *Cluster) retire(p *proc) {
 		return
 	}
 	p.intentional = true
+	c.leaveServers(p) // like Node, a leaving worker's servers take no new connections
 	if p.state != StateStarting {
 		p.state = StateStopping
 	}

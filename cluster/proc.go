@@ -23,7 +23,8 @@ type proc struct {
 	restarts  int
 	jobsDone  int64
 	listening string
-	inflight  []*job // jobs sent to the worker, in order; the first one is running
+	inflight  []*job    // jobs sent to the worker, in order; the first one is running
+	servers   []*server // servers that pass it connections (rr, sticky)
 
 	intentional bool   // retired on purpose: not replaced
 	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash
@@ -62,7 +63,11 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ipc conn: %w", err)
 	}
-	cmd := c.command(id, child)
+	var slotEnv []string
+	if s := c.slots[slotN]; s != nil {
+		slotEnv = s.env
+	}
+	cmd := c.command(id, child, slotEnv)
 	if err := cmd.Start(); err != nil {
 		fc.Close()
 		return nil, fmt.Errorf("start worker %d: %w", id, err)
@@ -78,7 +83,7 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 	return p, nil
 }
 
-func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
+func (c *Cluster) command(id int, ipc *os.File, slotEnv []string) *exec.Cmd {
 	cmd := exec.Command(c.exe, c.args...)
 	env := append(os.Environ(),
 		EnvWorkerID+"="+strconv.Itoa(id),
@@ -89,10 +94,16 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	}
 	cmd.ExtraFiles = []*os.File{ipc}
 	if c.listen != nil {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, c.listen.file)
-		env = append(env, EnvListenFD+"="+strconv.Itoa(listenFD), EnvListenAddr+"="+c.listen.addr)
+		env = append(env, EnvListenAddr+"="+c.listen.addr)
+		// Only in os mode do workers accept on the socket themselves; a worker in
+		// another language that reads fd 4 keeps working there.
+		if c.listen.mode == BalanceOS {
+			cmd.ExtraFiles = append(cmd.ExtraFiles, c.listen.file)
+			env = append(env, EnvListenFD+"="+strconv.Itoa(listenFD))
+		}
 	}
-	cmd.Env = append(env, c.opts.Env...)
+	cmd.Env = append(append(env, c.opts.Env...), slotEnv...)
+	cmd.Dir = c.opts.Dir
 	if !c.opts.Silent {
 		cmd.Stdout = newPrefixWriter(c.opts.Output, id, streamStdout)
 		cmd.Stderr = newPrefixWriter(c.opts.Output, id, streamStderr)
@@ -100,7 +111,8 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
 	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
 	// decides how workers stop.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true,
+		Credential: c.opts.Credential}
 	cmd.WaitDelay = time.Second
 	return cmd
 }
@@ -109,7 +121,9 @@ func (c *Cluster) command(id int, ipc *os.File) *exec.Cmd {
 // EOF or at the first bad frame.
 func (c *Cluster) readLoop(p *proc) {
 	defer close(p.readDone)
-	fr := newFrameReader(p.conn, c.opts.MaxFrame)
+	fdr := newFDReader(p.conn)
+	defer fdr.close()
+	fr := newFrameReader(fdr, c.opts.MaxFrame)
 	var batch []frame
 	flush := func() {
 		if len(batch) > 0 {
@@ -123,6 +137,9 @@ func (c *Cluster) readLoop(p *proc) {
 		if err == nil {
 			var f frame
 			f, err = decodeFrame(line)
+			if err == nil && f.FDs != 0 {
+				f.files, err = fdr.take(f.FDs)
+			}
 			if err == nil {
 				batch = append(batch, f)
 				if !fr.buffered() || len(batch) >= 512 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 )
 
@@ -25,6 +26,11 @@ const (
 	frameListening  = "listening"
 	frameDisconnect = "disconnect"
 	frameExit       = "exit"
+	// Servers and passed connections (see the package documentation).
+	frameListen   = "listen"   // worker: share this address with me
+	frameServer   = "server"   // primary: the answer to a listen frame
+	frameConn     = "conn"     // primary: a connection accepted for a server (rr, sticky)
+	frameUnlisten = "unlisten" // worker: my listener for this server closed
 )
 
 // ErrFrameTooLarge is returned by Worker.Send and Member.Send for a message whose
@@ -40,19 +46,31 @@ var ErrBadFrame = errors.New("malformed frame")
 // frame is one line on the IPC channel. One struct for every kind keeps decoding to a
 // single json.Unmarshal; fields a kind does not use stay zero and are omitted.
 type frame struct {
-	T    string          `json:"t"`
-	V    int             `json:"v,omitempty"`
-	ID   int             `json:"id,omitempty"`
-	PID  int             `json:"pid,omitempty"`
-	Job  int64           `json:"job,omitempty"`
-	Kind string          `json:"kind,omitempty"`
-	In   int64           `json:"in,omitempty"`
-	Out  int64           `json:"out,omitempty"`
-	Err  string          `json:"err,omitempty"`
-	Code int             `json:"code,omitempty"`
-	MS   float64         `json:"ms,omitempty"`
-	Addr string          `json:"addr,omitempty"`
-	D    json.RawMessage `json:"d,omitempty"`
+	T    string  `json:"t"`
+	V    int     `json:"v,omitempty"`
+	ID   int     `json:"id,omitempty"`
+	PID  int     `json:"pid,omitempty"`
+	Job  int64   `json:"job,omitempty"`
+	Kind string  `json:"kind,omitempty"`
+	In   int64   `json:"in,omitempty"`
+	Out  int64   `json:"out,omitempty"`
+	Err  string  `json:"err,omitempty"`
+	Code int     `json:"code,omitempty"`
+	MS   float64 `json:"ms,omitempty"`
+	Addr string  `json:"addr,omitempty"`
+	// Servers and descriptors. They come before D so that a msg frame with a
+	// handle never starts like the fast-path msg frame.
+	Req  int    `json:"req,omitempty"`       // a listen request's number, echoed by its answer
+	Srv  int    `json:"srv,omitempty"`       // a server's number in the primary
+	Net  string `json:"net,omitempty"`       // a listen request's network: tcp, tcp4, tcp6, unix
+	Mode string `json:"mode,omitempty"`      // how a server balances: os, rr, sticky, exclusive
+	Excl bool   `json:"exclusive,omitempty"` // a listening frame for the worker's own socket
+	FDs  int    `json:"fds,omitempty"`       // descriptors that came with this frame (SCM_RIGHTS)
+	H    string `json:"h,omitempty"`         // what a msg's descriptor is: file, conn, listener
+
+	D json.RawMessage `json:"d,omitempty"`
+
+	files []*os.File // the descriptors themselves, received or to send
 }
 
 // decodeFrame parses one line. Unknown fields are ignored so newer workers can add
@@ -79,7 +97,7 @@ func appendFrame(buf []byte, f *frame) ([]byte, error) {
 	switch {
 	case f.T == frameJob:
 		return appendJobFrame(buf, f), nil
-	case f.T == frameMsg && len(f.D) > 0 && bytes.IndexByte(f.D, '\n') < 0:
+	case f.T == frameMsg && f.FDs == 0 && len(f.D) > 0 && bytes.IndexByte(f.D, '\n') < 0:
 		buf = append(buf, msgPrefix...)
 		buf = append(buf, f.D...)
 		return append(buf, "}\n"...), nil

@@ -222,29 +222,36 @@ const (
 type Event struct {
 	// Run names the run of the primary that published the event: seqs start
 	// again at 1 with every run.
-	Run         string          `json:"run"`
-	Seq         uint64          `json:"seq"`
-	Time        time.Time       `json:"time"`
-	Type        string          `json:"type"`
-	Worker      int             `json:"worker,omitempty"`
-	PID         int             `json:"pid,omitempty"`
-	Slot        int             `json:"slot,omitempty"`
-	Restarts    int             `json:"restarts,omitempty"`
-	Code        *int            `json:"code,omitempty"`
-	Signal      string          `json:"signal,omitempty"`
-	Intentional *bool           `json:"intentional,omitempty"`
-	Restarting  *bool           `json:"restarting,omitempty"`
-	Addr        string          `json:"addr,omitempty"`
-	Message     json.RawMessage `json:"message,omitempty"`
-	Error       string          `json:"error,omitempty"`
-	Size        *int            `json:"size,omitempty"`
-	Batch       string          `json:"batch,omitempty"`
-	Kind        string          `json:"kind,omitempty"`
-	Job         int64           `json:"job,omitempty"`
-	Input       *int64          `json:"input,omitempty"`
-	Result      *int64          `json:"result,omitempty"`
-	Attempts    int             `json:"attempts,omitempty"`
-	DurationMS  float64         `json:"duration_ms,omitempty"`
-	Summary     *BatchSummary   `json:"summary,omitempty"`
-	State       string          `json:"state,omitempty"`
+	Run         string    `json:"run"`
+	Seq         uint64    `json:"seq"`
+	Time        time.Time `json:"time"`
+	Type        string    `json:"type"`
+	Worker      int       `json:"worker,omitempty"`
+	PID         int       `json:"pid,omitempty"`
+	Slot        int       `json:"slot,omitempty"`
+	Restarts    int       `json:"restarts,omitempty"`
+	Code        *int      `json:"code,omitempty"`
+	Signal      string    `json:"signal,omitempty"`
+	Intentional *bool     `json:"intentional,omitempty"`
+	Restarting  *bool     `json:"restarting,omitempty"`
+	Addr        string    `json:"addr,omitempty"`
+	// Address, Port, Family and Mode describe a listening worker's server as Node's
+	// listening event does ({address, port, addressType}); Family is "IPv4", "IPv6"
+	// or "unix", Mode the server's balancing (os, rr, sticky) or "exclusive".
+	Address    string          `json:"address,omitempty"`
+	Port       int             `json:"port,omitempty"`
+	Family     string          `json:"family,omitempty"`
+	Mode       string          `json:"mode,omitempty"`
+	Message    json.RawMessage `json:"message,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Size       *int            `json:"size,omitempty"`
+	Batch      string          `json:"batch,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	Job        int64           `json:"job,omitempty"`
+	Input      *int64          `json:"input,omitempty"`
+	Result     *int64          `json:"result,omitempty"`
+	Attempts   int             `json:"attempts,omitempty"`
+	DurationMS float64         `json:"duration_ms,omitempty"`
+	Summary    *BatchSummary   `json:"summary,omitempty"`
+	State      string          `json:"state,omitempty"`
 }

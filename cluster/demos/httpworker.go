@@ -20,7 +20,7 @@ func httpWorker(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv(cluster.EnvListenFD) == "" {
+	if os.Getenv(cluster.EnvListenAddr) == "" {
 		return errors.New("http demo worker: the primary shared no socket")
 	}
 	ln, err := cluster.Listen("tcp", os.Getenv(cluster.EnvListenAddr))
