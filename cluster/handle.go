@@ -71,15 +71,24 @@ func (w *Worker) do(f func(*proc) error) error {
 // Send delivers v, marshalled as JSON, to the worker; messages arrive in order. A
 // message over Options.MaxFrame is not sent: the error wraps both ErrInvalid and
 // ErrFrameTooLarge, and the worker is left alone.
-func (w *Worker) Send(v any) error {
+//
+// With a handle (Node's worker.send(msg, sendHandle)): an *os.File, net.Conn or
+// net.Listener, a copy of whose descriptor travels with the message (SCM_RIGHTS).
+// The worker gets the pair from Member.HandleMessages. The caller's handle stays
+// open: close it when this process no longer needs it.
+func (w *Worker) Send(v any, handle ...any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%w: message is not JSON-serialisable: %v", ErrInvalid, err)
 	}
+	f, err := handleFrame(b, handle)
+	if err != nil {
+		return err
+	}
 	// The frame writer is safe to use from any goroutine and is closed before the
 	// worker is marked dead, so Send skips the trip through the pool goroutine:
 	// that trip was most of the cost of a pipelined message.
-	if err := w.p.out.send(&frame{T: frameMsg, D: b}); err != nil {
+	if err := sendMsg(w.p.out, f); err != nil {
 		switch {
 		case errors.Is(err, ErrClosed):
 			return fmt.Errorf("%w: worker %d has exited", ErrNotFound, w.p.id)

@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"testing"
@@ -29,6 +31,7 @@ var helpers = map[string]func() int{
 	"echo":      echoWorker,
 	"http":      httpWorker,
 	"listenenv": listenEnvWorker,
+	"handles":   handlesWorker,
 	"exit3":     func() int { return 3 },
 	"badframe": func() int {
 		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\nthis is not json\n"))
@@ -175,4 +178,40 @@ func listenEnvWorker() int {
 	srv.Serve(ln)
 	m.Close()
 	return 0
+}
+
+// handlesWorker answers each handle the primary passes: a file is read and its
+// text sent back, a connection greeted and closed. On the message "pipe" it passes
+// the primary the read end of a pipe it wrote to.
+func handlesWorker() int {
+	m, err := cluster.Join()
+	if err != nil {
+		return 1
+	}
+	for {
+		select {
+		case hm := <-m.HandleMessages():
+			switch h := hm.Handle.(type) {
+			case *os.File:
+				b, _ := io.ReadAll(h)
+				h.Close()
+				m.Send(map[string]string{"read": string(b)})
+			case net.Conn:
+				fmt.Fprintf(h, "hello from worker %d\n", m.ID())
+				h.Close()
+				m.Send(map[string]string{"greeted": string(hm.Data)})
+			}
+		case msg := <-m.Messages():
+			if string(msg) == `"pipe"` {
+				r, w, _ := os.Pipe()
+				w.WriteString("written by the worker")
+				w.Close()
+				m.Send("here is a pipe", r)
+				r.Close() // the primary has its own copy
+			}
+		case <-m.Disconnected():
+			m.Close()
+			return 0
+		}
+	}
 }

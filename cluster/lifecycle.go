@@ -63,6 +63,7 @@ func (c *Cluster) onFrame(p *proc, f *frame) {
 	case frameMsg:
 		c.onMessage(p, f)
 	case frameListening:
+		closeFiles(f.files) // no descriptors belong with these
 		c.onListening(p, f)
 	case frameListen:
 		c.onListen(p, f)
@@ -94,11 +95,32 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 }
 
 func (c *Cluster) onMessage(p *proc, f *frame) {
+	if f.FDs != 0 {
+		c.onHandleMessage(p, f)
+		return
+	}
 	if c.opts.OnMessage != nil {
 		c.opts.OnMessage(p.info(), f.D)
 	}
 	if !c.opts.QuietMessages {
 		c.publish(Event{Type: EventMessage, Worker: p.id, PID: p.pid, Message: f.D})
+	}
+}
+
+// onHandleMessage gives a message's handle to Options.OnHandle, or closes it.
+func (c *Cluster) onHandleMessage(p *proc, f *frame) {
+	h, err := receivedHandle(f)
+	if err != nil {
+		c.protocolError(p, err)
+		return
+	}
+	if c.opts.OnHandle != nil {
+		c.opts.OnHandle(p.info(), f.D, h)
+	} else {
+		closeHandle(h)
+	}
+	if !c.opts.QuietMessages {
+		c.publish(Event{Type: EventMessage, Worker: p.id, PID: p.pid, Message: f.D, Handle: f.H})
 	}
 }
 

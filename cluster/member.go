@@ -23,6 +23,7 @@ type Member struct {
 	maxFrame int // both ways: the primary's Options.MaxFrame, from GOCLUSTER_MAX_FRAME
 
 	msgs         chan json.RawMessage
+	handles      chan HandleMessage
 	jobs         chan frame
 	disconnected chan struct{}
 	discOnce     sync.Once
@@ -70,7 +71,7 @@ func join() (*Member, error) {
 		return nil, fmt.Errorf("IPC fd %d is not a unix socket", fd)
 	}
 	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0), maxFrame: maxFrameFromEnv(),
-		msgs: make(chan json.RawMessage, 4096), jobs: make(chan frame, 4096),
+		msgs: make(chan json.RawMessage, 4096), handles: make(chan HandleMessage, 256), jobs: make(chan frame, 4096),
 		disconnected: make(chan struct{})}
 	m.out.maxFrame = m.maxFrame
 	if err := m.out.send(&frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid()}); err != nil {
@@ -86,13 +87,26 @@ func (m *Member) ID() int { return m.id }
 // Send delivers v, marshalled as JSON, to the primary; messages arrive in order. A
 // message too large for the primary's frame limit is not sent: the error wraps
 // ErrFrameTooLarge, and the worker carries on.
-func (m *Member) Send(v any) error {
+//
+// With a handle (Node's process.send(msg, sendHandle)): an *os.File, net.Conn or
+// net.Listener whose descriptor is copied to the primary with the message, for
+// Options.OnHandle. The worker's own handle stays open.
+func (m *Member) Send(v any, handle ...any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("message is not JSON-serialisable: %w", err)
 	}
-	return m.out.send(&frame{T: frameMsg, D: b})
+	f, err := handleFrame(b, handle)
+	if err != nil {
+		return err
+	}
+	return sendMsg(m.out, f)
 }
+
+// HandleMessages delivers the messages the primary sent with a handle, in their
+// order (plain messages come on Messages). The receiver owns each handle. Up to
+// 256 are buffered; beyond that the worker stops reading IPC until they are taken.
+func (m *Member) HandleMessages() <-chan HandleMessage { return m.handles }
 
 // Messages delivers what the primary sends with Worker.Send, in order. Up to 4096
 // unread messages are buffered; beyond that the worker stops reading IPC until
@@ -136,7 +150,16 @@ func (m *Member) readLoop() {
 func (m *Member) onFrame(f frame) {
 	switch f.T {
 	case frameMsg:
-		m.msgs <- f.D
+		if f.FDs == 0 {
+			m.msgs <- f.D
+			return
+		}
+		h, err := receivedHandle(&f)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gocluster worker %d: %v\n", m.id, err)
+			return
+		}
+		m.handles <- HandleMessage{Data: f.D, Handle: h}
 	case frameJob:
 		m.jobs <- f
 	case frameDisconnect:

@@ -76,6 +76,10 @@ type Options struct {
 	// pool's goroutine: it must return quickly. Messages are also worker.message
 	// events unless QuietMessages is set.
 	OnMessage func(from WorkerInfo, msg json.RawMessage)
+	// OnHandle, if set, is called for each message a worker sends with a handle
+	// (Member.Send's handle: an *os.File, net.Conn or net.Listener), on the pool's
+	// goroutine; it owns h and must close it. Unset, such handles are closed.
+	OnHandle func(from WorkerInfo, msg json.RawMessage, h any)
 	// QuietMessages stops worker.message events (for chatty workers, e.g. one
 	// message per HTTP request); OnMessage still sees every message.
 	QuietMessages bool

@@ -238,20 +238,22 @@ type Event struct {
 	// Address, Port, Family and Mode describe a listening worker's server as Node's
 	// listening event does ({address, port, addressType}); Family is "IPv4", "IPv6"
 	// or "unix", Mode the server's balancing (os, rr, sticky) or "exclusive".
-	Address    string          `json:"address,omitempty"`
-	Port       int             `json:"port,omitempty"`
-	Family     string          `json:"family,omitempty"`
-	Mode       string          `json:"mode,omitempty"`
-	Message    json.RawMessage `json:"message,omitempty"`
-	Error      string          `json:"error,omitempty"`
-	Size       *int            `json:"size,omitempty"`
-	Batch      string          `json:"batch,omitempty"`
-	Kind       string          `json:"kind,omitempty"`
-	Job        int64           `json:"job,omitempty"`
-	Input      *int64          `json:"input,omitempty"`
-	Result     *int64          `json:"result,omitempty"`
-	Attempts   int             `json:"attempts,omitempty"`
-	DurationMS float64         `json:"duration_ms,omitempty"`
-	Summary    *BatchSummary   `json:"summary,omitempty"`
-	State      string          `json:"state,omitempty"`
+	Address string          `json:"address,omitempty"`
+	Port    int             `json:"port,omitempty"`
+	Family  string          `json:"family,omitempty"`
+	Mode    string          `json:"mode,omitempty"`
+	Message json.RawMessage `json:"message,omitempty"`
+	// Handle names what came with a message: "file", "conn" or "listener".
+	Handle     string        `json:"handle,omitempty"`
+	Error      string        `json:"error,omitempty"`
+	Size       *int          `json:"size,omitempty"`
+	Batch      string        `json:"batch,omitempty"`
+	Kind       string        `json:"kind,omitempty"`
+	Job        int64         `json:"job,omitempty"`
+	Input      *int64        `json:"input,omitempty"`
+	Result     *int64        `json:"result,omitempty"`
+	Attempts   int           `json:"attempts,omitempty"`
+	DurationMS float64       `json:"duration_ms,omitempty"`
+	Summary    *BatchSummary `json:"summary,omitempty"`
+	State      string        `json:"state,omitempty"`
 }
