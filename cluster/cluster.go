@@ -96,6 +96,9 @@ func Start(opts Options) (*Cluster, error) {
 		}
 		c.listen = s
 	}
+	if opts.OnSetup != nil {
+		opts.OnSetup(opts)
+	}
 	go c.loop()
 	if err := c.Scale(opts.Workers); err != nil {
 		c.Close(context.Background())

@@ -134,13 +134,7 @@ func (w *Worker) Crash(code int) error {
 func (w *Worker) Disconnect(timeout time.Duration) error {
 	return w.do(func(p *proc) error {
 		c := w.c
-		if s := c.slots[p.slot]; s != nil && s.worker == p {
-			delete(c.slots, s.n)
-			s.pending.stop()
-			c.size = len(c.slots)
-			size := c.size
-			c.publish(Event{Type: EventScale, Size: &size})
-		}
+		c.dropSlotOf(p)
 		c.retire(p)
 		if timeout > 0 {
 			p.stopTimer.stop()

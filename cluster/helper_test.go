@@ -32,6 +32,17 @@ var helpers = map[string]func() int{
 	"http":      httpWorker,
 	"listenenv": listenEnvWorker,
 	"handles":   handlesWorker,
+	"cwd": func() int {
+		m, err := cluster.Join()
+		if err != nil {
+			return 1
+		}
+		dir, _ := os.Getwd()
+		m.Send(map[string]string{"cwd": dir, "env": os.Getenv("TEST_FORK_ENV")})
+		<-m.Disconnected()
+		m.Close()
+		return 0
+	},
 	"exit3":     func() int { return 3 },
 	"badframe": func() int {
 		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\nthis is not json\n"))

@@ -156,6 +156,7 @@ func (c *Cluster) onExit(p *proc) {
 	p.state = StateDead
 	delete(c.procs, p.id)
 	code, sig := exitStatus(p)
+	p.exitCode, p.exitSignal = code, sig
 	s := c.slots[p.slot]
 	restart := s != nil && (s.worker == p || s.worker == nil) && !p.intentional && !c.closing
 	ev := Event{Type: EventExit, Worker: p.id, PID: p.pid, Slot: p.slot, Signal: sig,

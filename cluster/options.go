@@ -80,6 +80,9 @@ type Options struct {
 	// (Member.Send's handle: an *os.File, net.Conn or net.Listener), on the pool's
 	// goroutine; it owns h and must close it. Unset, such handles are closed.
 	OnHandle func(from WorkerInfo, msg json.RawMessage, h any)
+	// OnSetup, if set, is called once by Start with the settings the pool runs
+	// with (defaults filled in), before the first fork: Node's 'setup' event.
+	OnSetup func(settings Options)
 	// QuietMessages stops worker.message events (for chatty workers, e.g. one
 	// message per HTTP request); OnMessage still sees every message.
 	QuietMessages bool

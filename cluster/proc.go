@@ -30,6 +30,8 @@ type proc struct {
 	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash
 	errReason   string // a protocol error that got it killed
 	stopTimer   *timer
+	exitCode    int    // set before exited is closed
+	exitSignal  string // likewise
 
 	online   chan struct{} // closed at the handshake
 	exited   chan struct{} // closed once its exit was handled
