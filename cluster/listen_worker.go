@@ -72,6 +72,13 @@ func (m *Member) listenShared(network, addr string) (net.Listener, error) {
 	select {
 	case r = <-ch:
 	case <-m.disconnected:
+		select { // an answer that crossed the request to leave is closed, not leaked
+		case r = <-ch:
+			if r.ln != nil {
+				r.ln.Close()
+			}
+		default:
+		}
 		return nil, fmt.Errorf("listen %s: %w: the primary asked this worker to leave", addr, net.ErrClosed)
 	}
 	if r.err != nil {

@@ -28,6 +28,7 @@ const httpDemoStop = 5 * time.Second
 type httpDemo struct {
 	c       *cluster.Cluster
 	addr    string
+	balance cluster.Balance
 	ends    time.Time
 	counter demos.RequestCounter
 
@@ -37,7 +38,11 @@ type httpDemo struct {
 
 // startHTTP starts the http demo, unless one runs (errConflict). Its pool is closed
 // after t.httpFor, or at close.
-func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
+func (d *demoRunner) startHTTP(balance string) (httpDemoStatus, error) {
+	mode, err := cluster.ParseBalance(balance)
+	if err != nil {
+		return httpDemoStatus{}, err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {
@@ -47,7 +52,7 @@ func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
 		return httpDemoStatus{}, fmt.Errorf("%w: the http demo is already running at http://%s/; wait for it to end",
 			errConflict, d.http.addr)
 	}
-	h, err := launchHTTPDemo(d.t, d.log.With("demo", "http"))
+	h, err := launchHTTPDemo(d.t, d.log.With("demo", "http"), mode)
 	if err != nil {
 		return httpDemoStatus{}, err
 	}
@@ -58,10 +63,10 @@ func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
 
 // launchHTTPDemo starts the demo's pool: empty at first, so that the shared socket
 // is opened (and its free port known) before the workers are forked with it.
-func launchHTTPDemo(t demoTimings, log *slog.Logger) (*httpDemo, error) {
-	h := &httpDemo{running: true}
+func launchHTTPDemo(t demoTimings, log *slog.Logger, balance cluster.Balance) (*httpDemo, error) {
+	h := &httpDemo{running: true, balance: balance}
 	c, err := cluster.Start(cluster.Options{
-		Workers: -1, Env: []string{demos.EnvDemo + "=http"},
+		Workers: -1, Env: []string{demos.EnvDemo + "=http"}, Balance: balance,
 		QuietMessages: true, OnMessage: h.counter.OnMessage,
 		Output: logLines{log}, Logger: log,
 	})
@@ -116,6 +121,7 @@ func (h *httpDemo) isRunning() bool {
 type httpDemoStatus struct {
 	Running     bool              `json:"running"`
 	Addr        string            `json:"addr,omitempty"`
+	Balance     cluster.Balance   `json:"balance,omitempty"` // os, rr or sticky: how the port's connections are spread
 	URL         string            `json:"url,omitempty"`
 	LoadCommand string            `json:"load_command,omitempty"`
 	EndsAt      *time.Time        `json:"ends_at,omitempty"`
@@ -141,7 +147,7 @@ func (h *httpDemo) status() httpDemoStatus {
 	}
 	total, shares := h.counter.Shares()
 	ends := h.ends
-	st := httpDemoStatus{Running: running, Addr: h.addr, URL: "http://" + h.addr + "/",
+	st := httpDemoStatus{Running: running, Addr: h.addr, Balance: h.balance, URL: "http://" + h.addr + "/",
 		LoadCommand: demos.LoadCommand(h.addr, 200), EndsAt: &ends, Total: total, Workers: []demoWorkerCount{}}
 	if running {
 		st.SecondsLeft = int(math.Ceil(max(time.Until(h.ends), 0).Seconds()))

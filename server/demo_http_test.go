@@ -102,3 +102,40 @@ func TestDemoHTTPEnds(t *testing.T) {
 		t.Fatalf("second run starts from %+v", run.HTTP)
 	}
 }
+
+// TestDemoHTTPBalance: the http demo takes its balancing mode and reports it; in
+// rr mode the primary hands connections out in turn, so 40 requests on new
+// connections split 20/20. An unknown mode is a 400.
+func TestDemoHTTPBalance(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
+	a.do(http.MethodPost, "/api/demos/http/run", "application/json", `{"balance":"fair"}`).
+		wantError(t, http.StatusBadRequest, "invalid_input")
+	var run demoRun
+	a.do(http.MethodPost, "/api/demos/http/run", "application/json", `{"balance":"rr"}`).
+		want(t, http.StatusAccepted, &run)
+	if run.HTTP == nil || run.HTTP.Balance != cluster.BalanceRR {
+		t.Fatalf("answer %+v", run.HTTP)
+	}
+	a.s.demos.mu.Lock()
+	pool := a.s.demos.http.c
+	a.s.demos.mu.Unlock()
+	waitFor(t, "both workers listening", func() bool { // then both are in the rotation
+		n := 0
+		for _, w := range pool.Workers() {
+			if w.Listening != "" {
+				n++
+			}
+		}
+		return n == 2
+	})
+	var now httpDemoStatus
+	sendHellos(t, run.HTTP.URL, 40)
+	waitFor(t, "40 requests counted", func() bool {
+		a.get("/api/demos/http").want(t, http.StatusOK, &now)
+		return now.Total == 40
+	})
+	if now.Balance != cluster.BalanceRR || len(now.Workers) != 2 ||
+		now.Workers[0].Requests != 20 || now.Workers[1].Requests != 20 {
+		t.Fatalf("status %+v: want balance rr and a 20/20 split", now)
+	}
+}

@@ -33,12 +33,15 @@ type demoRun struct {
 }
 
 // runDemo starts demo id; inputs (nil for the defaults) are the fib demo's.
-func (s *Server) runDemo(id string, inputs []int64) (demoRun, error) {
+func (s *Server) runDemo(id string, inputs []int64, balance string) (demoRun, error) {
 	if !knownDemo(id) {
 		return demoRun{}, unknownDemo(id)
 	}
 	if inputs != nil && id != "fib" {
 		return demoRun{}, fmt.Errorf("%w: the %s demo takes no inputs", cluster.ErrInvalid, id)
+	}
+	if balance != "" && id != "http" {
+		return demoRun{}, fmt.Errorf("%w: only the http demo takes a balance", cluster.ErrInvalid)
 	}
 	switch id {
 	case "fib":
@@ -48,7 +51,7 @@ func (s *Server) runDemo(id string, inputs []int64) (demoRun, error) {
 		t, err := s.demos.startKiller()
 		return demoRun{Demo: id, Page: "/", Kills: t.kills, Every: cluster.Duration(t.killEvery)}, err
 	case "http":
-		st, err := s.demos.startHTTP()
+		st, err := s.demos.startHTTP(balance)
 		return demoRun{Demo: id, Page: "/demos#demo-http", HTTP: &st}, err
 	}
 	return demoRun{}, unknownDemo(id)
@@ -68,13 +71,14 @@ func knownDemo(id string) bool {
 }
 
 // apiRunDemo is POST /api/demos/{id}/run. The fib demo takes an optional body of
-// inputs, {"inputs":[44,42]} or the text "44 42"; the others none. It answers 202
-// with what started, 409 if that demo already runs.
+// inputs, {"inputs":[44,42]} or the text "44 42"; the http demo an optional
+// {"balance":"rr"} (os, rr or sticky); restart none. It answers 202 with what
+// started, 409 if that demo already runs.
 func (s *Server) apiRunDemo(w http.ResponseWriter, r *http.Request) {
-	inputs, err := decodeDemoInputs(w, r, s.cfg.MaxBody)
+	inputs, balance, err := decodeDemoInputs(w, r, s.cfg.MaxBody)
 	var run demoRun
 	if err == nil {
-		run, err = s.runDemo(chi.URLParam(r, "id"), inputs)
+		run, err = s.runDemo(chi.URLParam(r, "id"), inputs, balance)
 	}
 	if err != nil {
 		writeError(w, r, err)
@@ -83,29 +87,32 @@ func (s *Server) apiRunDemo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, r, http.StatusAccepted, run)
 }
 
-// decodeDemoInputs reads the optional inputs of a demo run: nil for an empty body or
-// one without "inputs".
-func decodeDemoInputs(w http.ResponseWriter, r *http.Request, maxBody int64) ([]int64, error) {
+// decodeDemoInputs reads the optional inputs of a demo run (nil for an empty body or
+// one without "inputs") and its optional balance.
+func decodeDemoInputs(w http.ResponseWriter, r *http.Request, maxBody int64) ([]int64, string, error) {
 	typ, err := bodyTypeOf(r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	body, err := readBody(w, r, maxBody)
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, "", err
 	case isBlank(body):
-		return nil, nil
+		return nil, "", nil
 	case typ != bodyJSON && !looksLikeJSON(body):
-		return parseBatchText(body)
+		in, err := parseBatchText(body)
+		return in, "", err
 	}
 	var req struct {
-		Inputs []json.RawMessage `json:"inputs"`
+		Inputs  []json.RawMessage `json:"inputs"`
+		Balance string            `json:"balance"`
 	}
 	if err := decodeStrict(body, &req); err != nil || req.Inputs == nil {
-		return nil, err
+		return nil, req.Balance, err
 	}
-	return jsonInputs(req.Inputs)
+	in, err := jsonInputs(req.Inputs)
+	return in, req.Balance, err
 }
 
 // apiHTTPDemo is GET /api/demos/http: the running or the last http demo.
@@ -130,7 +137,7 @@ func (s *Server) uiRunDemo(w http.ResponseWriter, r *http.Request) {
 	}
 	var run demoRun
 	if err == nil {
-		run, err = s.runDemo(id, inputs)
+		run, err = s.runDemo(id, inputs, r.PostFormValue("balance"))
 	}
 	if err == nil {
 		http.Redirect(w, r, run.Page, http.StatusSeeOther)

@@ -28,6 +28,10 @@ type HTTPOptions struct {
 	Duration time.Duration
 	// Interval is the time between two numReqs lines. Default 1s.
 	Interval time.Duration
+	// Balance is how the port's connections are spread: cluster.BalanceOS (the
+	// kernel's accept, often uneven), BalanceRR (round-robin, even) or
+	// BalanceSticky. Default cluster.DefaultBalance.
+	Balance cluster.Balance
 }
 
 func (o HTTPOptions) withDefaults() (HTTPOptions, error) {
@@ -44,6 +48,9 @@ func (o HTTPOptions) withDefaults() (HTTPOptions, error) {
 	}
 	if o.Duration < 0 {
 		return o, fmt.Errorf("%w: duration %s is negative (0 runs until interrupted)", cluster.ErrInvalid, o.Duration)
+	}
+	if o.Balance, err = cluster.ParseBalance(string(o.Balance)); err != nil {
+		return o, err
 	}
 	if o.Interval == 0 {
 		o.Interval = time.Second
@@ -68,6 +75,7 @@ func HTTP(ctx context.Context, out io.Writer, opts HTTPOptions) error {
 	counts := &RequestCounter{}
 	popts := poolOptions(opts.Workers, "http", tr)
 	popts.Listen = opts.Addr
+	popts.Balance = opts.Balance
 	popts.QuietMessages = true
 	popts.OnMessage = counts.OnMessage
 	c, err := cluster.Start(popts)
@@ -157,8 +165,16 @@ func (h *httpRun) on(ev cluster.Event) {
 // ready prints where to send requests, with a load command ready to copy.
 func (h *httpRun) ready(addr string) {
 	h.tr.printf("[master] %d workers share one socket: http://%s/", h.opts.Workers, addr)
+	h.tr.printf("[master] balance %s: %s", h.opts.Balance, balanceWords[h.opts.Balance])
 	h.tr.printf("[master] send it requests from another terminal:")
 	h.tr.printf("  %s", LoadCommand(addr, 100))
+}
+
+// balanceWords says in the lesson's words who picks the worker of a connection.
+var balanceWords = map[cluster.Balance]string{
+	cluster.BalanceOS:     "every worker accepts on the socket; the kernel picks (often unevenly)",
+	cluster.BalanceRR:     "the primary accepts and hands each connection to the next worker in turn",
+	cluster.BalanceSticky: "the primary accepts and sends each client IP to the same worker",
 }
 
 // ignoreCancel turns the end of ctx into a normal end: the http demo runs until

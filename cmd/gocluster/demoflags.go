@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/demos"
 	"github.com/gocluster/gocluster/cluster/jobs"
 )
@@ -66,6 +67,7 @@ func parseDemoHTTP(args []string, getenv func(string) string) (demos.HTTPOptions
 	fs := demoFlags("http", &opts.Workers)
 	fs.StringVar(&opts.Addr, "addr", demos.DefaultHTTPAddr, "address the workers share")
 	fs.DurationVar(&opts.Duration, "duration", 0, "how long to run; 0 runs until Ctrl-C")
+	balance := fs.String("balance", string(cluster.DefaultBalance), "how connections are spread: os (the kernel), rr (round-robin) or sticky (by client IP)")
 	src, err := parseDemo(fs, args, getenv, &opts.Workers)
 	if err == nil {
 		err = noArgs(fs)
@@ -79,6 +81,9 @@ func parseDemoHTTP(args []string, getenv func(string) string) (demos.HTTPOptions
 	}
 	if opts.Duration < 0 {
 		return opts, usageErrorf("demo http: %s %s is negative (0 runs until interrupted)", src.name("duration"), opts.Duration)
+	}
+	if opts.Balance, err = cluster.ParseBalance(*balance); err != nil {
+		return opts, usageErrorf("demo http: %s: %v", src.name("balance"), err)
 	}
 	return opts, nil
 }
