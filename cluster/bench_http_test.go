@@ -103,10 +103,12 @@ func startPlain(b *testing.B) string {
 	return strings.TrimSpace(addr)
 }
 
-// startShared starts two workers serving the pool's shared port and returns its
-// address; with notified set, OnMessage counts their notifyRequest messages.
+// startShared starts two workers serving the pool's shared port in os mode (the
+// figures of issue 8 were taken so; BenchmarkHTTPBalance compares the modes) and
+// returns its address; with notified set, OnMessage counts their notifyRequest
+// messages.
 func startShared(b *testing.B, helper string, notified *atomic.Int64) string {
-	opts := cluster.Options{Workers: 2, Env: helperEnv(helper), Listen: "127.0.0.1:0"}
+	opts := cluster.Options{Workers: 2, Env: helperEnv(helper), Listen: "127.0.0.1:0", Balance: cluster.BalanceOS}
 	if notified != nil {
 		opts.QuietMessages = true
 		opts.OnMessage = func(_ cluster.WorkerInfo, msg json.RawMessage) {

@@ -22,6 +22,7 @@ func init() {
 	helpers["hello"] = helloWorker
 	helpers["hellonotify"] = helloNotifyWorker
 	helpers["plainhttp"] = plainHTTPChild
+	helpers["whoami"] = whoamiWorker
 	helpers["primaryrss"] = primaryRSSChild
 	helpers["idle"] = idleWorker
 }

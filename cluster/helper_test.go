@@ -43,7 +43,7 @@ var helpers = map[string]func() int{
 		m.Close()
 		return 0
 	},
-	"exit3":     func() int { return 3 },
+	"exit3": func() int { return 3 },
 	"badframe": func() int {
 		os.NewFile(3, "ipc").Write([]byte("{\"t\":\"hello\",\"v\":1,\"id\":" + os.Getenv(cluster.EnvWorkerID) + "}\nthis is not json\n"))
 		time.Sleep(time.Minute)

@@ -1,0 +1,189 @@
+package cluster_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// balanceModes are the modes BenchmarkHTTPBalance loads side by side.
+var balanceModes = []cluster.Balance{cluster.BalanceOS, cluster.BalanceRR, cluster.BalanceSticky}
+
+// splitConns is how many new connections measure each mode's split.
+const splitConns = 10000
+
+// BenchmarkHTTPBalance serves hello on 2 workers in each balancing mode, and a plain
+// net/http process, loaded in turn like BenchmarkHTTPHello: keep-alive clients,
+// each from one of eight loopback addresses (127.0.0.1-8) so that sticky has
+// clients to spread. Then splitConns new connections per mode (from the same eight
+// addresses) say how evenly each mode splits connections: split-% is the busier
+// worker's share.
+func BenchmarkHTTPBalance(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		addrs := []string{startPlain(b)}
+		for _, m := range balanceModes {
+			addrs = append(addrs, waitListening(b, readyPool(b, cluster.Options{Workers: 2,
+				Env: helperEnv("whoami"), Listen: "127.0.0.1:0", Balance: m}), 2))
+		}
+		res := loadInTurnFrom(b, addrs)
+		b.ReportMetric(res[0].rps, "plain-req/s")
+		for k, m := range balanceModes {
+			b.ReportMetric(res[k+1].rps, string(m)+"-req/s")
+			if m != cluster.BalanceOS {
+				b.ReportMetric(res[k+1].rps/res[1].rps, string(m)+"-vs-os")
+			}
+			b.ReportMetric(splitOf(b, addrs[k+1]), string(m)+"-split-%")
+		}
+	}
+}
+
+// loadInTurnFrom is loadInTurn with clients spread over eight source addresses.
+func loadInTurnFrom(b *testing.B, addrs []string) []loadResult {
+	lats := make([][]time.Duration, len(addrs))
+	for _, a := range addrs {
+		if _, err := hammerFrom(a, httpConns, httpWarmup); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for r := 0; r < httpRounds; r++ {
+		for i, a := range addrs {
+			lat, err := hammerFrom(a, httpConns, httpRound)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lats[i] = append(lats[i], lat...)
+		}
+	}
+	res := make([]loadResult, len(addrs))
+	total := (httpRound * httpRounds).Seconds()
+	for i, lat := range lats {
+		res[i] = loadResult{rps: float64(len(lat)) / total, p99ms: ms(quantile(lat, 0.99)), requests: int64(len(lat))}
+	}
+	return res
+}
+
+// hammerFrom is hammer with connection i from 127.0.0.(i%8+1).
+func hammerFrom(addr string, conns int, d time.Duration) ([]time.Duration, error) {
+	type out struct {
+		lat []time.Duration
+		err error
+	}
+	results := make(chan out, conns)
+	stop := time.Now().Add(d)
+	for i := 0; i < conns; i++ {
+		go func() {
+			lat, err := clientFrom(addr, sourceIP(i), stop)
+			results <- out{lat, err}
+		}()
+	}
+	var all []time.Duration
+	var firstErr error
+	for i := 0; i < conns; i++ {
+		r := <-results
+		all = append(all, r.lat...)
+		if firstErr == nil {
+			firstErr = r.err
+		}
+	}
+	return all, firstErr
+}
+
+func sourceIP(i int) net.IP { return net.IPv4(127, 0, 0, byte(i%8+1)) }
+
+func clientFrom(addr string, from net.IP, stop time.Time) ([]time.Duration, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from}, Timeout: 10 * time.Second}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(stop.Add(10 * time.Second))
+	r := bufio.NewReader(conn)
+	req := []byte(helloRequest)
+	lat := make([]time.Duration, 0, 4096)
+	for now := time.Now(); now.Before(stop); {
+		if _, err := conn.Write(req); err != nil {
+			return lat, err
+		}
+		if err := readResponse(r); err != nil {
+			return lat, err
+		}
+		t := time.Now()
+		lat = append(lat, t.Sub(now))
+		now = t
+	}
+	return lat, nil
+}
+
+// splitOf makes splitConns new connections, 8 at a time, one request each, and
+// returns the share in percent of the worker that served the most.
+func splitOf(b *testing.B, addr string) float64 {
+	counts := make(chan map[string]int, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			seen := map[string]int{}
+			for i := g; i < splitConns; i += 8 {
+				w, err := whoServes(addr, sourceIP(i))
+				if err != nil {
+					b.Error(err)
+					break
+				}
+				seen[w]++
+			}
+			counts <- seen
+		}()
+	}
+	total := map[string]int{}
+	for g := 0; g < 8; g++ {
+		for w, n := range <-counts {
+			total[w] += n
+		}
+	}
+	most, sum := 0, 0
+	for _, n := range total {
+		most = max(most, n)
+		sum += n
+	}
+	if sum == 0 {
+		b.Fatal("no connection was served")
+	}
+	return 100 * float64(most) / float64(sum)
+}
+
+// whoServes makes one request on a new connection and returns the answer.
+func whoServes(addr string, from net.IP) (string, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from}, Timeout: 10 * time.Second}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "GET /who HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return strings.TrimSpace(string(body)), err
+}
+
+// whoamiWorker answers hello on / and its id on /who.
+func whoamiWorker() int {
+	id := cluster.WorkerID()
+	return serveShared(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/who" {
+			fmt.Fprintf(w, "worker %d\n", id)
+			return
+		}
+		hello(w, r)
+	})
+}
