@@ -78,6 +78,7 @@ func defaultPlan() []group {
 	return []group{
 		{pkg: "cluster", bench: "BenchmarkForkOnline", benchtime: "10x"},
 		{pkg: "cluster", bench: "BenchmarkKillReplace", benchtime: "10x"},
+		{pkg: "cmd/gocluster", bench: "BenchmarkScaleBinary", benchtime: "5x", maxRuns: 3},
 		{pkg: "cluster", bench: "BenchmarkRoundTrip", benchtime: "5000x"},
 		{pkg: "cluster", bench: "BenchmarkPipelined", benchtime: "500000x"},
 		{pkg: "cluster", bench: "BenchmarkTinyJobs", benchtime: "200000x"},
@@ -96,6 +97,8 @@ func rows() []row {
 		{"BenchmarkForkOnline/workers=1", "fork-online-ms", "fork to online, 1 worker (ms)", below(5)},
 		{"BenchmarkForkOnline/workers=8", "all8-online-ms", "fork to online, 8 at once, last one (ms)", below(25)},
 		{"BenchmarkKillReplace", "kill-online-ms", "SIGKILL to replacement online (ms)", below(10)},
+		{"BenchmarkScaleBinary", "put-to-last-online-ms", "real binary: PUT /api/pool 2 → 10, request to last online (ms)", below(25)},
+		{"BenchmarkScaleBinary", "fork-to-last-online-ms", "… first fork to last online (ms)", target{}},
 		{"BenchmarkRoundTrip", "rtt-p50-us", "IPC round trip, 1 in flight, p50 (µs)", target{}},
 		{"BenchmarkRoundTrip", "rtt-p99-us", "IPC round trip, 1 in flight, p99 (µs)", target{}},
 		{"BenchmarkRoundTrip", "bare-p50-us", "bare socketpair ping-pong, p50 (µs)", target{}},
