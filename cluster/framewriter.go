@@ -269,9 +269,11 @@ func (fw *frameWriter) write(buf []byte, marks []fdMark) error {
 		if i+1 < len(marks) {
 			end = marks[i+1].off
 		}
-		if _, err := fw.w.Write(buf[pos:m.off]); err != nil {
-			closeMarks(marks[i:])
-			return err
+		if m.off > pos {
+			if _, err := fw.w.Write(buf[pos:m.off]); err != nil {
+				closeMarks(marks[i:])
+				return err
+			}
 		}
 		n, _, err := fw.uc.WriteMsgUnix(buf[m.off:end], syscall.UnixRights(fileFDs(m.files)...), nil)
 		closeFiles(m.files)
@@ -283,6 +285,9 @@ func (fw *frameWriter) write(buf []byte, marks []fdMark) error {
 			return err
 		}
 		pos = end
+	}
+	if pos == len(buf) {
+		return nil
 	}
 	_, err := fw.w.Write(buf[pos:])
 	return err
