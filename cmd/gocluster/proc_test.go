@@ -38,7 +38,7 @@ func (o *output) String() string {
 func (o *output) lines() []string { return strings.Split(strings.TrimRight(o.String(), "\n"), "\n") }
 
 // waitMatch polls for re in the output and returns its submatches.
-func (o *output) waitMatch(t testing.TB, re *regexp.Regexp) []string {
+func (o *output) waitMatch(t *testing.T, re *regexp.Regexp) []string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -61,7 +61,7 @@ type proc struct {
 
 // startBin starts the binary with extra environment; the test's cleanup kills it if
 // it is still running.
-func startBin(t testing.TB, env []string, args ...string) *proc {
+func startBin(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(binPath, args...), done: make(chan struct{})}
 	p.cmd.Env = append(cleanEnv(), env...)
@@ -93,7 +93,7 @@ func cleanEnv() []string {
 }
 
 // wait waits for the process to exit and returns its exit code.
-func (p *proc) wait(t testing.TB, timeout time.Duration) int {
+func (p *proc) wait(t *testing.T, timeout time.Duration) int {
 	t.Helper()
 	select {
 	case <-p.done:
@@ -111,7 +111,7 @@ func (p *proc) wait(t testing.TB, timeout time.Duration) int {
 }
 
 // runBin runs the binary to completion and returns its output and exit code.
-func runBin(t testing.TB, env []string, args ...string) (string, int) {
+func runBin(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	p := startBin(t, env, args...)
 	code := p.wait(t, 60*time.Second)
@@ -121,7 +121,7 @@ func runBin(t testing.TB, env []string, args ...string) (string, int) {
 var rePanel = regexp.MustCompile(`gocluster panel: http://(\S+)/\n`)
 
 // serveBin starts `gocluster serve` and returns it with its base URL.
-func serveBin(t testing.TB, env []string, args ...string) (*proc, string) {
+func serveBin(t *testing.T, env []string, args ...string) (*proc, string) {
 	t.Helper()
 	p := startBin(t, env, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
 	return p, "http://" + p.out.waitMatch(t, rePanel)[1]
@@ -149,7 +149,7 @@ type pool struct {
 	} `json:"queue"`
 }
 
-func getPool(t testing.TB, base string) pool {
+func getPool(t *testing.T, base string) pool {
 	t.Helper()
 	var p pool
 	body, code := request(t, "GET", base+"/api/pool", "")
@@ -163,7 +163,7 @@ func getPool(t testing.TB, base string) pool {
 }
 
 // waitPool polls GET /api/pool until cond holds.
-func waitPool(t testing.TB, base, what string, cond func(pool) bool) pool {
+func waitPool(t *testing.T, base, what string, cond func(pool) bool) pool {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -179,7 +179,7 @@ func waitPool(t testing.TB, base, what string, cond func(pool) bool) pool {
 }
 
 // request sends a request with a JSON body (if any) and returns the body and status.
-func request(t testing.TB, method, url, body string) (string, int) {
+func request(t *testing.T, method, url, body string) (string, int) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
