@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,8 +21,9 @@ var balanceModes = []cluster.Balance{cluster.BalanceOS, cluster.BalanceRR, clust
 // splitConns is how many new connections measure each mode's split.
 const splitConns = 10000
 
-// BenchmarkHTTPBalance serves hello on 2 workers in each balancing mode, and a plain
-// net/http process, loaded in turn like BenchmarkHTTPHello: keep-alive clients,
+// BenchmarkHTTPBalance serves hello on 2 workers in each balancing mode, a plain
+// net/http process and, if node is installed, Node's own 2-worker cluster
+// (testdata/node_cluster.js), loaded in turn like BenchmarkHTTPHello: keep-alive clients,
 // each from one of eight loopback addresses (127.0.0.1-8) so that sticky has
 // clients to spread. Then splitConns new connections per mode (from the same eight
 // addresses) say how evenly each mode splits connections: split-% is the busier
@@ -32,6 +35,10 @@ func BenchmarkHTTPBalance(b *testing.B) {
 			addrs = append(addrs, waitListening(b, readyPool(b, cluster.Options{Workers: 2,
 				Env: helperEnv("whoami"), Listen: "127.0.0.1:0", Balance: m}), 2))
 		}
+		nodeAddr := startNodeCluster(b) // "" without node
+		if nodeAddr != "" {
+			addrs = append(addrs, nodeAddr)
+		}
 		res := loadInTurnFrom(b, addrs)
 		b.ReportMetric(res[0].rps, "plain-req/s")
 		for k, m := range balanceModes {
@@ -40,6 +47,11 @@ func BenchmarkHTTPBalance(b *testing.B) {
 				b.ReportMetric(res[k+1].rps/res[1].rps, string(m)+"-vs-os")
 			}
 			b.ReportMetric(splitOf(b, addrs[k+1]), string(m)+"-split-%")
+		}
+		if nodeAddr != "" {
+			node := res[len(res)-1].rps
+			b.ReportMetric(node, "node-req/s")
+			b.ReportMetric(res[2].rps/node, "rr-vs-node")
 		}
 	}
 }
@@ -174,6 +186,29 @@ func whoServes(addr string, from net.IP) (string, error) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return strings.TrimSpace(string(body)), err
+}
+
+// startNodeCluster runs testdata/node_cluster.js, Node's own 2-worker cluster, and
+// returns its address; "" when node is not installed. Closing its stdin at the end
+// makes it stop its workers and exit.
+func startNodeCluster(b *testing.B) string {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return ""
+	}
+	cmd := exec.Command(nodeBin, "testdata/node_cluster.js")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
+	addr, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("node cluster: %v", err)
+	}
+	return strings.TrimSpace(addr)
 }
 
 // whoamiWorker answers hello on / and its id on /who.

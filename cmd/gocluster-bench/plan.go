@@ -128,6 +128,8 @@ func rows() []row {
 		{"BenchmarkHTTPBalance", "os-req/s", "… 2 workers, balance os (kernel accept), req/s", target{}},
 		{"BenchmarkHTTPBalance", "rr-req/s", "… 2 workers, balance rr (primary accepts, passes fds), req/s", target{}},
 		{"BenchmarkHTTPBalance", "sticky-req/s", "… 2 workers, balance sticky (by client IP), req/s", target{}},
+		{"BenchmarkHTTPBalance", "node-req/s", "… Node's own 2-worker cluster (round-robin), req/s, if node is installed", target{}},
+		{"BenchmarkHTTPBalance", "rr-vs-node", "… gocluster rr ÷ Node's cluster", target{}},
 		{"BenchmarkHTTPBalance", "rr-vs-os", "… rr ÷ os", atLeast(0.9)},
 		{"BenchmarkHTTPBalance", "sticky-vs-os", "… sticky ÷ os", atLeast(0.85)},
 		{"BenchmarkHTTPBalance", "os-split-%", "10k new connections, busier worker's share, os (%)", target{}},
