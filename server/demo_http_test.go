@@ -82,7 +82,9 @@ func sendHellos(t *testing.T, url string, n int) {
 // counts for the page, and can then run again.
 func TestDemoHTTPEnds(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
-	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: 300 * time.Millisecond, httpWorkers: 1})
+	// 3 s, not less: the three requests must land while it serves, and on a loaded
+	// machine 300 ms ran out first (EOF from a demo already stopped).
+	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: 3 * time.Second, httpWorkers: 1})
 	var run demoRun
 	a.do(http.MethodPost, "/api/demos/http/run", "", "").want(t, http.StatusAccepted, &run)
 	sendHellos(t, run.HTTP.URL, 3)
