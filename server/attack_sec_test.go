@@ -15,7 +15,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -180,6 +183,14 @@ func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
 	}
 	for _, sig := range []string{"SIGHUP", "SIGQUIT", "SIGINT", "SIGABRT", "SIGTERM", "9"} {
 		id := e.c.Workers()[0].ID
+		if n, _ := cluster.ParseSignal(sig); inheritedIgnore(t, n) {
+			// Run under nohup (SIGHUP) or in the background of a shell (SIGINT):
+			// the workers inherit the ignored signal, and the kill is refused.
+			resp, body := e.do("POST", fmt.Sprintf("/api/workers/%d/kill", id), `{"signal":"`+sig+`"}`,
+				"Content-Type: application/json")
+			wantJSONError(t, "kill with ignored "+sig, resp, body, http.StatusBadRequest, "invalid_input", "ignores "+sig)
+			continue
+		}
 		resp, body := e.do("POST", fmt.Sprintf("/api/workers/%d/kill", id), `{"signal":"`+sig+`"}`,
 			"Content-Type: application/json")
 		wantStatus(t, "kill with "+sig, resp, body, http.StatusAccepted)
@@ -326,4 +337,21 @@ func errMessage(t *testing.T, body string) string {
 		t.Fatalf("not the JSON error shape: %v: %.200s", err, body)
 	}
 	return e.Error.Message
+}
+
+// inheritedIgnore reports whether this test process ignores sig (SIG_IGN from its
+// parent), which the workers it forks inherit.
+func inheritedIgnore(t *testing.T, sig syscall.Signal) bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if hex, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			mask, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+			return err == nil && mask&(1<<(uint(sig)-1)) != 0
+		}
+	}
+	return false
 }
