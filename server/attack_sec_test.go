@@ -203,12 +203,27 @@ func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
 }
 
 // TestAttackTokenGuessing: nothing limited guessing. Ten wrong tokens a minute from
-// one IP, in any mix of bearer header, ?token on a page, the login form and the
-// cookie, and that IP gets 429 with Retry-After, even for the right token, whose
-// check it no longer gets. Public paths stay open.
+// one IP, in any mix of bearer header, ?token on a page and the login form, and
+// that IP gets 429 with Retry-After, even for the right token, whose check it no
+// longer gets. Public paths stay open. What must not spend the tries, or someone
+// else could lock the operator out: another site's page opening /?token=x (its
+// browser says Sec-Fetch-Site: cross-site), and a stale cookie (after a token
+// change); a browser already signed in keeps working from the limited address.
 func TestAttackTokenGuessing(t *testing.T) {
 	const token = "the-right-token-0123456789"
 	e := startAttackEnv(t, Config{Token: token}, cluster.Options{})
+	cookie := signedInCookie(t, e, token)
+	for i := range 12 {
+		for _, try := range []string{
+			fmt.Sprintf("GET /?token=img-%d HTTP/1.1|Sec-Fetch-Site: cross-site", i),
+			fmt.Sprintf("GET /api/pool HTTP/1.1|Cookie: gocluster_token=stale-%d", i),
+		} {
+			lines := append(strings.Split(try, "|"), "Host: "+e.addr(), "Connection: close")
+			if st, body := raw(t, e.addr(), lines...); st == http.StatusTooManyRequests || st == http.StatusOK {
+				t.Fatalf("%q: %d %.200s, want a refusal that spends no try", try, st, body)
+			}
+		}
+	}
 	tries := []string{
 		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-1",
 		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-2",
@@ -216,8 +231,8 @@ func TestAttackTokenGuessing(t *testing.T) {
 		"GET /?token=guess-4 HTTP/1.1",
 		"GET /login?token=guess-5 HTTP/1.1",
 		"GET /login?token=guess-6 HTTP/1.1",
-		"GET /api/pool HTTP/1.1|Cookie: gocluster_token=guess-7",
-		"GET / HTTP/1.1|Cookie: gocluster_token=guess-8",
+		"GET /api/workers HTTP/1.1|Authorization: Bearer guess-7",
+		"GET /?token=guess-8 HTTP/1.1|Sec-Fetch-Site: none",
 		"GET /api/batches HTTP/1.1|Authorization: bearer guess-9",
 		"POST /api/pool/restart HTTP/1.1|Authorization: Bearer guess-10|Content-Length: 0",
 	}
@@ -242,6 +257,8 @@ func TestAttackTokenGuessing(t *testing.T) {
 		t.Errorf("Retry-After %q, want the seconds left of the minute", ra)
 	}
 	checkLimitsDoc(t, []limitCase{{"failed sign-ins", errMessage(t, body)}})
+	resp, body = e.do("GET", "/api/pool", "", "Cookie: "+cookie)
+	wantStatus(t, "the signed-in browser's cookie from the limited address", resp, body, http.StatusOK)
 	for _, p := range []string{"/healthz", "/login", "/static/css/app.css"} {
 		resp, body := e.do("GET", p, "")
 		wantStatus(t, "GET "+p+" while limited", resp, body, http.StatusOK)
@@ -354,4 +371,26 @@ func inheritedIgnore(t *testing.T, sig syscall.Signal) bool {
 		}
 	}
 	return false
+}
+
+// signedInCookie signs in with ?token= and returns the cookie the server set, as
+// "name=value".
+func signedInCookie(t *testing.T, e *secEnv, token string) string {
+	t.Helper()
+	req, err := http.NewRequest("GET", e.url+"/login?token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req) // no redirect followed
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == tokenCookie {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("sign-in answered %s without the cookie", resp.Status)
+	return ""
 }
