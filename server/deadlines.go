@@ -25,7 +25,10 @@ var errSlowBody = errors.New("request timeout")
 // (ws.go).
 func (s *Server) deadlines(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/ws" {
+		if r.URL.Path == "/ws" && r.ContentLength == 0 {
+			// A handshake: the stream keeps its own per-write timeout. One that
+			// comes with a body (a length, or chunked: -1) is no handshake, and
+			// gets the body deadline like any other request.
 			next.ServeHTTP(w, r)
 			return
 		}
