@@ -118,17 +118,20 @@ func TestAttackDNSRebinding(t *testing.T) {
 	if st, _ := raw(t, e.addr(), "GET / HTTP/1.1", "Host: "+evil, "Connection: close"); st != http.StatusMisdirectedRequest {
 		t.Errorf("GET / with Host %s: %d, want 421", evil, st)
 	}
-	if st, _ := raw(t, e.addr(), "GET /api/pool HTTP/1.1", "Host: localhost:1", "Connection: close"); st != http.StatusMisdirectedRequest {
-		t.Errorf("GET /api/pool with Host localhost:1 (another port): %d, want 421", st)
-	}
+	// Loopback names at any port (ssh -L 9000:127.0.0.1:8080 sends localhost:9000),
+	// *.localhost (browsers resolve it to loopback themselves) and no Host at all
+	// (HTTP/1.0; a browser always sends one) cannot be a rebound page.
 	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
-		"LOCALHOST:" + port, "panel.example:443"} {
+		"LOCALHOST:" + port, "panel.example:443", "localhost:9000", "panel.localhost:" + port} {
 		if st, body := rawPut(t, e.addr(), host); st != http.StatusOK {
 			t.Errorf("PUT /api/pool with Host %s: %d %s, want 200", host, st, body)
 		}
 		if st, body := rawWS(t, e.addr(), host); st != http.StatusSwitchingProtocols {
 			t.Errorf("WebSocket upgrade with Host %s: %d %s, want 101", host, st, body)
 		}
+	}
+	if st, body := raw(t, e.addr(), "GET /api/pool HTTP/1.0"); st != http.StatusOK {
+		t.Errorf("GET /api/pool over HTTP/1.0 without Host: %d %s, want 200", st, body)
 	}
 	if st, body := raw(t, e.addr(), "GET /healthz HTTP/1.1", "Host: lb.internal", "Connection: close"); st != http.StatusOK {
 		t.Errorf("GET /healthz with Host lb.internal: %d %s, want 200 (load balancers)", st, body)
