@@ -46,6 +46,11 @@ func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
 	case d.http != nil && d.http.isRunning():
 		return httpDemoStatus{}, fmt.Errorf("%w: the http demo is already running at http://%s/; wait for it to end",
 			errConflict, d.http.addr)
+	case len(d.c.Workers())+d.t.httpWorkers > d.c.MaxWorkers():
+		// Its workers are processes too: -max-workers bounds them with the pool's.
+		return httpDemoStatus{}, fmt.Errorf("%w: the http demo forks %d workers beside the pool's %d, "+
+			"more than -max-workers %d allows; scale the pool down first",
+			errConflict, d.t.httpWorkers, len(d.c.Workers()), d.c.MaxWorkers())
 	}
 	h, err := launchHTTPDemo(d.t, d.log.With("demo", "http"))
 	if err != nil {
@@ -61,7 +66,7 @@ func (d *demoRunner) startHTTP() (httpDemoStatus, error) {
 func launchHTTPDemo(t demoTimings, log *slog.Logger) (*httpDemo, error) {
 	h := &httpDemo{running: true}
 	c, err := cluster.Start(cluster.Options{
-		Workers: -1, Env: []string{demos.EnvDemo + "=http"},
+		Workers: -1, MaxWorkers: t.httpWorkers, Env: []string{demos.EnvDemo + "=http"},
 		QuietMessages: true, OnMessage: h.counter.OnMessage,
 		Output: logLines{log}, Logger: log,
 	})

@@ -104,3 +104,15 @@ func TestDemoHTTPEnds(t *testing.T) {
 		t.Fatalf("second run starts from %+v", run.HTTP)
 	}
 }
+
+// TestDemoHTTPRespectsMaxWorkers: the http demo's workers are processes beside the
+// pool's; a demo that would pass -max-workers is refused (it forked 2 more beside a
+// pool at its cap; found by review).
+func TestDemoHTTPRespectsMaxWorkers(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: 1, MaxWorkers: 2}, Config{})
+	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: time.Minute, httpWorkers: 2})
+	msg := a.do(http.MethodPost, "/api/demos/http/run", "", "").wantError(t, http.StatusConflict, "conflict")
+	if !strings.Contains(msg, "-max-workers 2") {
+		t.Fatalf("refusal %q does not name the limit", msg)
+	}
+}
