@@ -190,7 +190,9 @@ func countLines(t *testing.T, r io.Reader) int {
 
 // slowPost opens a connection and sends the headers of a POST whose body is 1000
 // bytes, then one byte of it: the start of a body sent a byte at a time.
-func (e *attackEnv) slowPost(t *testing.T) net.Conn { return e.slowBody(t, "POST", "/api/batches?kind=fib") }
+func (e *attackEnv) slowPost(t *testing.T) net.Conn {
+	return e.slowBody(t, "POST", "/api/batches?kind=fib")
+}
 
 // slowBody sends method path with the first byte of a 1000-byte body.
 func (e *attackEnv) slowBody(t *testing.T, method, path string) net.Conn {
