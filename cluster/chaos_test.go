@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"syscall"
 	"testing"
@@ -27,7 +28,9 @@ func TestChaosEveryJobEndsOnce(t *testing.T) {
 	}
 	kills := make(chan int)
 	go func() { kills <- killRandomly(c, b.ID, 250*time.Millisecond) }()
-	got, err := c.WaitBatch(ctxT(t), b.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a loaded machine restarts slowly
+	defer cancel()
+	got, err := c.WaitBatch(ctx, b.ID)
 	killed := <-kills
 	if err != nil || got.State != cluster.BatchDone {
 		t.Fatalf("list: %v %s", err, got.State)
@@ -59,7 +62,7 @@ func TestChaosEveryJobEndsOnce(t *testing.T) {
 	}
 }
 
-// killRandomly SIGKILLs a random live worker every period until the list ends, and
+// killRandomly SIGKILLs a random busy worker every period until the list ends, and
 // says how many it killed.
 func killRandomly(c *cluster.Cluster, batch string, period time.Duration) int {
 	tick := time.NewTicker(period)
@@ -69,11 +72,21 @@ func killRandomly(c *cluster.Cluster, batch string, period time.Duration) int {
 		if info, _ := c.Batch(batch); info.State != cluster.BatchRunning {
 			return kills
 		}
-		ws := c.Workers()
-		if len(ws) == 0 {
+		// Only busy workers, and only while none is starting: on a loaded machine a
+		// worker can take longer than the period to start, and killing starting ones
+		// kept the pool from running anything (the list then outlived the deadline).
+		var busy []cluster.WorkerInfo
+		starting := false
+		for _, w := range c.Workers() {
+			starting = starting || w.State == cluster.StateStarting
+			if w.State == cluster.StateBusy {
+				busy = append(busy, w)
+			}
+		}
+		if starting || len(busy) == 0 {
 			continue
 		}
-		if w, err := c.Worker(ws[rand.IntN(len(ws))].ID); err == nil && w.Kill(syscall.SIGKILL) == nil {
+		if w, err := c.Worker(busy[rand.IntN(len(busy))].ID); err == nil && w.Kill(syscall.SIGKILL) == nil {
 			kills++
 		}
 	}

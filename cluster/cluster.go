@@ -25,7 +25,8 @@ type Cluster struct {
 
 	inbox    chan func()
 	wake     chan struct{}
-	quit     chan struct{} // closed when the loop has stopped
+	quit     chan struct{} // closed by Close: the loop is to stop
+	loopDone chan struct{} // closed by the loop when it returned
 	quitOnce sync.Once
 	closeMu  sync.Mutex
 
@@ -76,13 +77,14 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{
-		opts:  opts,
-		clock: opts.Clock,
-		inbox: make(chan func(), 1024),
-		wake:  make(chan struct{}, 1),
-		quit:  make(chan struct{}),
-		procs: map[int]*proc{},
-		slots: map[int]*slot{},
+		opts:     opts,
+		clock:    opts.Clock,
+		inbox:    make(chan func(), 1024),
+		wake:     make(chan struct{}, 1),
+		quit:     make(chan struct{}),
+		loopDone: make(chan struct{}),
+		procs:    map[int]*proc{},
+		slots:    map[int]*slot{},
 	}
 	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
 	c.jobs.init()
@@ -125,6 +127,7 @@ func (c *Cluster) resolveExec() error {
 
 // loop is the pool goroutine.
 func (c *Cluster) loop() {
+	defer close(c.loopDone)
 	for {
 		select {
 		case f := <-c.inbox:
@@ -137,8 +140,16 @@ func (c *Cluster) loop() {
 	}
 }
 
-// call runs f on the pool goroutine and waits for it.
+// call runs f on the pool goroutine and waits for it. Once f is handed over it
+// waits for f to finish, or for the loop to have stopped without running it: giving
+// up at quit, as it once did, let a caller read what f was still writing (a race
+// seen after Close, whose quit the loop notices a moment later).
 func (c *Cluster) call(f func()) error {
+	select {
+	case <-c.quit:
+		return ErrClosed
+	default:
+	}
 	done := make(chan struct{})
 	select {
 	case c.inbox <- func() { defer close(done); f() }:
@@ -148,8 +159,13 @@ func (c *Cluster) call(f func()) error {
 	select {
 	case <-done:
 		return nil
-	case <-c.quit:
-		return ErrClosed
+	case <-c.loopDone:
+		select {
+		case <-done: // it ran before the loop stopped
+			return nil
+		default:
+			return ErrClosed
+		}
 	}
 }
 

@@ -102,7 +102,9 @@ func (w *Worker) Send(v any, handle ...any) error {
 
 // Kill sends sig (0 means SIGTERM) to the worker. A killed worker is not retired: the
 // pool replaces it at once, and the kill does not count as a crash of its slot. Only
-// signals that end a worker are sent (see ParseSignal); others are ErrInvalid.
+// signals that end a worker are sent (see ParseSignal); others are ErrInvalid, and
+// so is one the worker ignores (inherited SIG_IGN: a primary run under nohup passes
+// an ignored SIGHUP on to its workers), so Kill never claims a kill that won't happen.
 func (w *Worker) Kill(sig syscall.Signal) error {
 	if sig == 0 {
 		sig = syscall.SIGTERM
@@ -112,6 +114,10 @@ func (w *Worker) Kill(sig syscall.Signal) error {
 			signalName(sig), EndingSignalNames())
 	}
 	return w.do(func(p *proc) error {
+		if ignoresSignal(p.pid, sig) {
+			return fmt.Errorf("%w: worker %d ignores %s (inherited from the primary, e.g. one started "+
+				"under nohup), so it would not end: send SIGTERM or SIGKILL", ErrInvalid, p.id, signalName(sig))
+		}
 		p.deliberate = true
 		p.signal(sig)
 		return nil

@@ -26,7 +26,11 @@ func (c *Cluster) queueFull(n int) error {
 		return fmt.Errorf("%w: %d jobs are waiting, this list adds %d and the limit is %d; try again when some finished",
 			ErrQueueFull, c.jobs.queued, n, o.MaxQueued)
 	}
-	if need := listBytes(n); c.jobs.liveBytes+need > o.MaxQueuedBytes {
+	if need := listBytes(n); need > o.MaxQueuedBytes {
+		// Never fits, however empty the queue: a 429 would have a script retry forever.
+		return fmt.Errorf("%w: this list alone needs about %s, more than the limit of %s on the lists not yet done; "+
+			"split it, or raise -max-queued-bytes", ErrInvalid, humanBytes(need), humanBytes(o.MaxQueuedBytes))
+	} else if c.jobs.liveBytes+need > o.MaxQueuedBytes {
 		return fmt.Errorf("%w: the lists not yet done hold about %s, this list needs %s more and the limit is %s; "+
 			"try again when some finished", ErrQueueFull, humanBytes(c.jobs.liveBytes), humanBytes(need),
 			humanBytes(o.MaxQueuedBytes))

@@ -35,3 +35,17 @@ func TestMaxQueuedBytes(t *testing.T) {
 	}
 	t.Fatal("100 lists queued within 16 KiB")
 }
+
+// TestListOverMaxQueuedBytesIsInvalid: a list that alone needs more than
+// MaxQueuedBytes can never be queued, so it is ErrInvalid (400), not ErrQueueFull
+// (429 "try again"), which had a script retry it forever on an empty queue.
+func TestListOverMaxQueuedBytesIsInvalid(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: -1, Jobs: cluster.JobOptions{MaxQueuedBytes: 16 << 10}})
+	_, err := c.Submit("sleep", make([]int64, 1000), cluster.BatchOptions{})
+	if !errors.Is(err, cluster.ErrInvalid) || errors.Is(err, cluster.ErrQueueFull) {
+		t.Fatalf("a list over the limit on an empty queue: %v, want ErrInvalid and not ErrQueueFull", err)
+	}
+	if _, err := c.Submit("sleep", []int64{1}, cluster.BatchOptions{}); err != nil {
+		t.Fatalf("a small list after it: %v", err)
+	}
+}

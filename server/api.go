@@ -43,6 +43,19 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Get("/demos/http", s.apiHTTPDemo)
 }
 
+// marshalText is json.Marshal without HTML escaping, for the WebSocket's messages:
+// like the HTTP answers, a message or result with "a > b" stays readable instead of
+// "\u003e" (the stream is JSON, never HTML). No trailing newline.
+func marshalText(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // writeJSON answers with v as JSON. API answers describe a live pool, so no cache
 // may keep them.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {

@@ -111,7 +111,8 @@ func rssLimit(base int64) int64 {
 }
 
 // TestAttackBigListNonReaders: 20 clients ask for a 100,000-job list, a quarter of
-// them for the largest page, and never read. Each answer is one page (500 or 10,000
+// them for the largest page of the API and a quarter for the panel's largest page
+// of it, and never read. Each answer is one page (500 or 2,000
 // jobs), each write has a deadline, so the server's memory stays bounded and every
 // handler returns.
 func TestAttackBigListNonReaders(t *testing.T) {
@@ -122,8 +123,11 @@ func TestAttackBigListNonReaders(t *testing.T) {
 	const clients = 20
 	for i := range clients {
 		path := "/api/batches/" + id
-		if i%4 == 3 {
-			path += "?jobs_limit=10000"
+		switch i % 4 {
+		case 2: // the panel's page of the list, at its largest
+			path = "/batches/" + id + "?jobs_limit=2000"
+		case 3:
+			path += "?jobs_limit=2000"
 		}
 		sendRequest(t, e.dial(t), path)
 	}
@@ -187,10 +191,15 @@ func countLines(t *testing.T, r io.Reader) int {
 // slowPost opens a connection and sends the headers of a POST whose body is 1000
 // bytes, then one byte of it: the start of a body sent a byte at a time.
 func (e *attackEnv) slowPost(t *testing.T) net.Conn {
+	return e.slowBody(t, "POST", "/api/batches?kind=fib")
+}
+
+// slowBody sends method path with the first byte of a 1000-byte body.
+func (e *attackEnv) slowBody(t *testing.T, method, path string) net.Conn {
 	t.Helper()
 	conn := e.dial(t)
-	_, err := fmt.Fprintf(conn, "POST /api/batches?kind=fib HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
-		"Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n1")
+	_, err := fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
+		"Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n1", method, path)
 	if err != nil {
 		t.Fatalf("write: %v", err)
 	}
@@ -227,6 +236,13 @@ func TestAttackSlowBodyWithToken(t *testing.T) {
 			t.Fatalf("answer %q; want 401", status)
 		}
 	}
+	// The WebSocket path too: it has no write deadline of its own, and a body sent
+	// to it was waited for with none (found by review).
+	for _, method := range []string{"POST", "GET"} {
+		if status := answerThenClose(t, e.slowBody(t, method, "/ws")); !strings.HasPrefix(status, "HTTP/1.1 401") {
+			t.Fatalf("%s /ws with a slow body: answer %q; want 401", method, status)
+		}
+	}
 }
 
 // TestAttackSlowBodyTimesOut: without a token, a body that does not arrive within
@@ -236,6 +252,11 @@ func TestAttackSlowBodyTimesOut(t *testing.T) {
 	start := time.Now()
 	if status := answerThenClose(t, e.slowPost(t)); !strings.HasPrefix(status, "HTTP/1.1 408") {
 		t.Fatalf("answer %q; want 408", status)
+	}
+	// A WebSocket handshake has no body: one that comes with a slow body is refused,
+	// not held.
+	if status := answerThenClose(t, e.slowBody(t, "GET", "/ws")); !strings.HasPrefix(status, "HTTP/1.1 4") {
+		t.Fatalf("GET /ws with a slow body: answer %q; want a 4xx", status)
 	}
 	t.Logf("slow body cut after %v", time.Since(start).Round(time.Millisecond))
 }

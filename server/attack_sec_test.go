@@ -15,7 +15,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -115,17 +118,20 @@ func TestAttackDNSRebinding(t *testing.T) {
 	if st, _ := raw(t, e.addr(), "GET / HTTP/1.1", "Host: "+evil, "Connection: close"); st != http.StatusMisdirectedRequest {
 		t.Errorf("GET / with Host %s: %d, want 421", evil, st)
 	}
-	if st, _ := raw(t, e.addr(), "GET /api/pool HTTP/1.1", "Host: localhost:1", "Connection: close"); st != http.StatusMisdirectedRequest {
-		t.Errorf("GET /api/pool with Host localhost:1 (another port): %d, want 421", st)
-	}
+	// Loopback names at any port (ssh -L 9000:127.0.0.1:8080 sends localhost:9000),
+	// *.localhost (browsers resolve it to loopback themselves) and no Host at all
+	// (HTTP/1.0; a browser always sends one) cannot be a rebound page.
 	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
-		"LOCALHOST:" + port, "panel.example:443"} {
+		"LOCALHOST:" + port, "panel.example:443", "localhost:9000", "panel.localhost:" + port} {
 		if st, body := rawPut(t, e.addr(), host); st != http.StatusOK {
 			t.Errorf("PUT /api/pool with Host %s: %d %s, want 200", host, st, body)
 		}
 		if st, body := rawWS(t, e.addr(), host); st != http.StatusSwitchingProtocols {
 			t.Errorf("WebSocket upgrade with Host %s: %d %s, want 101", host, st, body)
 		}
+	}
+	if st, body := raw(t, e.addr(), "GET /api/pool HTTP/1.0"); st != http.StatusOK {
+		t.Errorf("GET /api/pool over HTTP/1.0 without Host: %d %s, want 200", st, body)
 	}
 	if st, body := raw(t, e.addr(), "GET /healthz HTTP/1.1", "Host: lb.internal", "Connection: close"); st != http.StatusOK {
 		t.Errorf("GET /healthz with Host lb.internal: %d %s, want 200 (load balancers)", st, body)
@@ -180,6 +186,14 @@ func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
 	}
 	for _, sig := range []string{"SIGHUP", "SIGQUIT", "SIGINT", "SIGABRT", "SIGTERM", "9"} {
 		id := e.c.Workers()[0].ID
+		if n, _ := cluster.ParseSignal(sig); inheritedIgnore(t, n) {
+			// Run under nohup (SIGHUP) or in the background of a shell (SIGINT):
+			// the workers inherit the ignored signal, and the kill is refused.
+			resp, body := e.do("POST", fmt.Sprintf("/api/workers/%d/kill", id), `{"signal":"`+sig+`"}`,
+				"Content-Type: application/json")
+			wantJSONError(t, "kill with ignored "+sig, resp, body, http.StatusBadRequest, "invalid_input", "ignores "+sig)
+			continue
+		}
 		resp, body := e.do("POST", fmt.Sprintf("/api/workers/%d/kill", id), `{"signal":"`+sig+`"}`,
 			"Content-Type: application/json")
 		wantStatus(t, "kill with "+sig, resp, body, http.StatusAccepted)
@@ -192,12 +206,27 @@ func TestAttackKillSignalThatDoesNotKill(t *testing.T) {
 }
 
 // TestAttackTokenGuessing: nothing limited guessing. Ten wrong tokens a minute from
-// one IP, in any mix of bearer header, ?token on a page, the login form and the
-// cookie, and that IP gets 429 with Retry-After, even for the right token, whose
-// check it no longer gets. Public paths stay open.
+// one IP, in any mix of bearer header, ?token on a page and the login form, and
+// that IP gets 429 with Retry-After, even for the right token, whose check it no
+// longer gets. Public paths stay open. What must not spend the tries, or someone
+// else could lock the operator out: another site's page opening /?token=x (its
+// browser says Sec-Fetch-Site: cross-site), and a stale cookie (after a token
+// change); a browser already signed in keeps working from the limited address.
 func TestAttackTokenGuessing(t *testing.T) {
 	const token = "the-right-token-0123456789"
 	e := startAttackEnv(t, Config{Token: token}, cluster.Options{})
+	cookie := signedInCookie(t, e, token)
+	for i := range 12 {
+		for _, try := range []string{
+			fmt.Sprintf("GET /?token=img-%d HTTP/1.1|Sec-Fetch-Site: cross-site", i),
+			fmt.Sprintf("GET /api/pool HTTP/1.1|Cookie: gocluster_token=stale-%d", i),
+		} {
+			lines := append(strings.Split(try, "|"), "Host: "+e.addr(), "Connection: close")
+			if st, body := raw(t, e.addr(), lines...); st == http.StatusTooManyRequests || st == http.StatusOK {
+				t.Fatalf("%q: %d %.200s, want a refusal that spends no try", try, st, body)
+			}
+		}
+	}
 	tries := []string{
 		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-1",
 		"GET /api/pool HTTP/1.1|Authorization: Bearer guess-2",
@@ -205,8 +234,8 @@ func TestAttackTokenGuessing(t *testing.T) {
 		"GET /?token=guess-4 HTTP/1.1",
 		"GET /login?token=guess-5 HTTP/1.1",
 		"GET /login?token=guess-6 HTTP/1.1",
-		"GET /api/pool HTTP/1.1|Cookie: gocluster_token=guess-7",
-		"GET / HTTP/1.1|Cookie: gocluster_token=guess-8",
+		"GET /api/workers HTTP/1.1|Authorization: Bearer guess-7",
+		"GET /?token=guess-8 HTTP/1.1|Sec-Fetch-Site: none",
 		"GET /api/batches HTTP/1.1|Authorization: bearer guess-9",
 		"POST /api/pool/restart HTTP/1.1|Authorization: Bearer guess-10|Content-Length: 0",
 	}
@@ -231,6 +260,8 @@ func TestAttackTokenGuessing(t *testing.T) {
 		t.Errorf("Retry-After %q, want the seconds left of the minute", ra)
 	}
 	checkLimitsDoc(t, []limitCase{{"failed sign-ins", errMessage(t, body)}})
+	resp, body = e.do("GET", "/api/pool", "", "Cookie: "+cookie)
+	wantStatus(t, "the signed-in browser's cookie from the limited address", resp, body, http.StatusOK)
 	for _, p := range []string{"/healthz", "/login", "/static/css/app.css"} {
 		resp, body := e.do("GET", p, "")
 		wantStatus(t, "GET "+p+" while limited", resp, body, http.StatusOK)
@@ -326,4 +357,43 @@ func errMessage(t *testing.T, body string) string {
 		t.Fatalf("not the JSON error shape: %v: %.200s", err, body)
 	}
 	return e.Error.Message
+}
+
+// inheritedIgnore reports whether this test process ignores sig (SIG_IGN from its
+// parent), which the workers it forks inherit.
+func inheritedIgnore(t *testing.T, sig syscall.Signal) bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if hex, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+			mask, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+			return err == nil && mask&(1<<(uint(sig)-1)) != 0
+		}
+	}
+	return false
+}
+
+// signedInCookie signs in with ?token= and returns the cookie the server set, as
+// "name=value".
+func signedInCookie(t *testing.T, e *secEnv, token string) string {
+	t.Helper()
+	req, err := http.NewRequest("GET", e.url+"/login?token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req) // no redirect followed
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == tokenCookie {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("sign-in answered %s without the cookie", resp.Status)
+	return ""
 }

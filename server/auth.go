@@ -75,6 +75,12 @@ func (a *tokenAuth) check(r *http.Request) credential {
 	return cred
 }
 
+// cookieOK reports whether r carries the right cookie.
+func (a *tokenAuth) cookieOK(r *http.Request) bool {
+	c, err := r.Cookie(tokenCookie)
+	return err == nil && sameSum(c.Value, a.cookieSum)
+}
+
 // bearerToken is the token of an "Authorization: Bearer T" header (scheme in any
 // case, RFC 6750).
 func bearerToken(r *http.Request) (string, bool) {
@@ -101,6 +107,11 @@ func (s *Server) requireToken(a *tokenAuth) func(http.Handler) http.Handler {
 			switch {
 			case !signIn && s.publicPath(r.URL.Path):
 				next.ServeHTTP(w, r)
+			case !signIn && a.cookieOK(r):
+				// A signed-in browser passes even from a limited IP: its cookie is
+				// 256 bits, not worth guessing, so someone else's failed guesses
+				// from a shared address must not lock the operator out.
+				next.ServeHTTP(w, r)
 			case s.limited(w, r, lim):
 			case signIn:
 				s.signIn(w, r, a, lim, t)
@@ -112,15 +123,18 @@ func (s *Server) requireToken(a *tokenAuth) func(http.Handler) http.Handler {
 }
 
 // authorize serves r when its bearer token or cookie is right, and otherwise
-// answers 401, counting a wrong one as a failed sign-in of its IP.
+// answers 401, counting a wrong bearer token as a failed sign-in of its IP. A wrong
+// cookie is not counted: it is an HMAC of the token (256 bits, guessing it is
+// hopeless), and a browser left with an old one after a token change would
+// otherwise lock its own address out with its reconnects.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, a *tokenAuth, lim *failureLimiter, next http.Handler) {
 	cred := a.check(r)
 	if cred == credOK {
 		next.ServeHTTP(w, r)
 		return
 	}
-	if cred == credWrong || hasTokenCookie(r) {
-		lim.fail(clientIP(r))
+	if cred == credWrong {
+		lim.fail(limiterKey(r))
 	}
 	s.unauthorized(w, r, cred == credWrong)
 }
@@ -133,28 +147,24 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, lim *failureLim
 	if !showsCredentials(r) {
 		return false
 	}
-	left, blocked := lim.blocked(clientIP(r))
+	left, blocked := lim.blocked(limiterKey(r))
 	if !blocked {
 		return false
 	}
 	secs := int(math.Ceil(left.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	s.refuse(w, r, "Too many failed sign-ins", fmt.Errorf("%w: %d wrong tokens from %s within %s; "+
-		"try again in %d s", errSignInLimited, signInMaxFailures, clientIP(r), signInWindow, secs))
+		"try again in %d s", errSignInLimited, signInMaxFailures, limiterKey(r), signInWindow, secs))
 	return true
 }
 
-// showsCredentials reports whether r carries a token or the cookie in any form.
+// showsCredentials reports whether r carries a token to check. A cookie is not
+// one: it is never guessed (see authorize), and a stale one, left by a token
+// change, is no failed sign-in.
 func showsCredentials(r *http.Request) bool {
 	_, bearer := bearerToken(r)
 	_, signIn := signInToken(r)
-	return bearer || signIn || hasTokenCookie(r)
-}
-
-// hasTokenCookie reports whether r carries our cookie, right or not.
-func hasTokenCookie(r *http.Request) bool {
-	_, err := r.Cookie(tokenCookie)
-	return err == nil
+	return bearer || signIn
 }
 
 // publicPath reports whether path is served without the token: the health checks,
@@ -177,6 +187,14 @@ func signInToken(r *http.Request) (string, bool) {
 	if !safeMethod(r.Method) || r.Method == http.MethodOptions || machinePath(r.URL.Path) {
 		return "", false
 	}
+	// Another site's page can make a browser open /?token=x (an <img>, a link):
+	// such a sign-in is neither checked nor counted, so ten image tags cannot spend
+	// the operator's failed sign-ins, nor guess by watching load and error events.
+	// A link typed, pasted or opened from a terminal comes with "none" (or, from a
+	// program, no header at all).
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return "", false
+	}
 	q := r.URL.Query()
 	if !q.Has("token") {
 		return "", false
@@ -189,7 +207,7 @@ func signInToken(r *http.Request) (string, bool) {
 // message.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request, a *tokenAuth, lim *failureLimiter, token string) {
 	if !sameSum(token, a.tokenSum) {
-		lim.fail(clientIP(r))
+		lim.fail(limiterKey(r))
 		s.unauthorized(w, r, true)
 		return
 	}

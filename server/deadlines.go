@@ -17,38 +17,30 @@ var errSlowBody = errors.New("request timeout")
 // request body a read deadline, so that a client that stops reading an answer, or
 // sends a body a byte at a time, ties up a connection and its memory for a bounded
 // time only. The http.Server has no ReadTimeout or WriteTimeout: they would cut long
-// polls and the WebSocket, so the deadlines are set here, per request. A long poll
-// (?wait=) gets its wait on top of Config.WriteTimeout; the NDJSON export extends
-// its deadline per chunk; the WebSocket keeps its own per-write timeout (ws.go).
+// polls and the WebSocket, so the deadlines are set here, per request. The write
+// deadline (Config.WriteTimeout) starts when the answer does, not with the request:
+// a long poll's wait, or a big list built on a busy machine, is not time the client
+// spends reading, and counting it cut honest answers short. The NDJSON export
+// extends its deadline per chunk; the WebSocket keeps its own per-write timeout
+// (ws.go).
 func (s *Server) deadlines(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/ws" {
+		if r.URL.Path == "/ws" && r.ContentLength == 0 {
+			// A handshake: the stream keeps its own per-write timeout. One that
+			// comes with a body (a length, or chunked: -1) is no handshake, and
+			// gets the body deadline like any other request.
 			next.ServeHTTP(w, r)
 			return
 		}
-		rc := http.NewResponseController(w)
-		rc.SetWriteDeadline(time.Now().Add(s.writeBudget(r))) // ErrNotSupported in tests' recorders
-		if r.ContentLength == 0 {
-			next.ServeHTTP(w, r)
-			return
+		rc := http.NewResponseController(w) // ErrNotSupported in tests' recorders
+		aw := &answerWriter{ResponseWriter: w, rc: rc, timeout: s.cfg.WriteTimeout}
+		if r.ContentLength != 0 {
+			rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
+			aw.body = &bodyGuard{ReadCloser: r.Body, rc: rc, timeout: s.cfg.BodyTimeout}
+			r.Body = aw.body
 		}
-		rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
-		body := &bodyGuard{ReadCloser: r.Body, rc: rc, timeout: s.cfg.BodyTimeout}
-		r = r.WithContext(r.Context())
-		r.Body = body
-		next.ServeHTTP(&closeUnread{ResponseWriter: w, body: body}, r)
+		next.ServeHTTP(aw, r)
 	})
-}
-
-// writeBudget is how long the answer to r may take to write: Config.WriteTimeout,
-// plus the ?wait= of a long poll. A ?wait= that does not parse is refused by its
-// handler; it gets no extra time.
-func (s *Server) writeBudget(r *http.Request) time.Duration {
-	d := s.cfg.WriteTimeout
-	if wait, given, err := parseWait(r, s.cfg.MaxWait); given && err == nil {
-		d += wait
-	}
-	return d
 }
 
 // bodyGuard is a request body under a read deadline. At its end it lifts the
@@ -74,37 +66,41 @@ func (b *bodyGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// closeUnread marks the answer "Connection: close" when the handler answers without
-// having read the whole body (a refusal decided from the headers, such as a 401),
-// and ends the body's read deadline. Otherwise net/http would read the rest of the
-// body before sending the answer, and again after it, so a body sent a byte at a
-// time would hold the refusal back, then the connection, for as long as it lasts.
-type closeUnread struct {
+// answerWriter starts the write deadline when the answer starts. When the handler
+// answers without having read the whole body (a refusal decided from the headers,
+// such as a 401), it also marks the answer "Connection: close" and ends the body's
+// read deadline: otherwise net/http would read the rest of the body before sending
+// the answer, and again after it, so a body sent a byte at a time would hold the
+// refusal back, then the connection, for as long as it lasts.
+type answerWriter struct {
 	http.ResponseWriter
-	body    *bodyGuard
+	rc      *http.ResponseController
+	timeout time.Duration
+	body    *bodyGuard // nil without a body
 	started bool
 }
 
-func (c *closeUnread) mark() {
-	if c.started {
+func (a *answerWriter) start() {
+	if a.started {
 		return
 	}
-	c.started = true
-	if !c.body.ended.Load() {
-		c.Header().Set("Connection", "close")
-		c.body.rc.SetReadDeadline(time.Now())
+	a.started = true
+	a.rc.SetWriteDeadline(time.Now().Add(a.timeout))
+	if a.body != nil && !a.body.ended.Load() {
+		a.Header().Set("Connection", "close")
+		a.body.rc.SetReadDeadline(time.Now())
 	}
 }
 
-func (c *closeUnread) WriteHeader(code int) {
-	c.mark()
-	c.ResponseWriter.WriteHeader(code)
+func (a *answerWriter) WriteHeader(code int) {
+	a.start()
+	a.ResponseWriter.WriteHeader(code)
 }
 
-func (c *closeUnread) Write(b []byte) (int, error) {
-	c.mark()
-	return c.ResponseWriter.Write(b)
+func (a *answerWriter) Write(b []byte) (int, error) {
+	a.start()
+	return a.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the connection.
-func (c *closeUnread) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+func (a *answerWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }

@@ -51,6 +51,11 @@ func (d *demoRunner) startHTTP(balance string) (httpDemoStatus, error) {
 	case d.http != nil && d.http.isRunning():
 		return httpDemoStatus{}, fmt.Errorf("%w: the http demo is already running at http://%s/; wait for it to end",
 			errConflict, d.http.addr)
+	case len(d.c.Workers())+d.t.httpWorkers > d.c.MaxWorkers():
+		// Its workers are processes too: -max-workers bounds them with the pool's.
+		return httpDemoStatus{}, fmt.Errorf("%w: the http demo forks %d workers beside the pool's %d, "+
+			"more than -max-workers %d allows; scale the pool down first",
+			errConflict, d.t.httpWorkers, len(d.c.Workers()), d.c.MaxWorkers())
 	}
 	h, err := launchHTTPDemo(d.t, d.log.With("demo", "http"), mode)
 	if err != nil {
@@ -66,7 +71,7 @@ func (d *demoRunner) startHTTP(balance string) (httpDemoStatus, error) {
 func launchHTTPDemo(t demoTimings, log *slog.Logger, balance cluster.Balance) (*httpDemo, error) {
 	h := &httpDemo{running: true, balance: balance}
 	c, err := cluster.Start(cluster.Options{
-		Workers: -1, Env: []string{demos.EnvDemo + "=http"}, Balance: balance,
+		Workers: -1, MaxWorkers: t.httpWorkers, Env: []string{demos.EnvDemo + "=http"}, Balance: balance,
 		QuietMessages: true, OnMessage: h.counter.OnMessage,
 		Output: logLines{log}, Logger: log,
 	})

@@ -82,7 +82,9 @@ func sendHellos(t *testing.T, url string, n int) {
 // counts for the page, and can then run again.
 func TestDemoHTTPEnds(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
-	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: 300 * time.Millisecond, httpWorkers: 1})
+	// 3 s, not less: the three requests must land while it serves, and on a loaded
+	// machine 300 ms ran out first (EOF from a demo already stopped).
+	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: 3 * time.Second, httpWorkers: 1})
 	var run demoRun
 	a.do(http.MethodPost, "/api/demos/http/run", "", "").want(t, http.StatusAccepted, &run)
 	sendHellos(t, run.HTTP.URL, 3)
@@ -137,5 +139,17 @@ func TestDemoHTTPBalance(t *testing.T) {
 	if now.Balance != cluster.BalanceRR || len(now.Workers) != 2 ||
 		now.Workers[0].Requests != 20 || now.Workers[1].Requests != 20 {
 		t.Fatalf("status %+v: want balance rr and a 20/20 split", now)
+	}
+}
+
+// TestDemoHTTPRespectsMaxWorkers: the http demo's workers are processes beside the
+// pool's; a demo that would pass -max-workers is refused (it forked 2 more beside a
+// pool at its cap; found by review).
+func TestDemoHTTPRespectsMaxWorkers(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: 1, MaxWorkers: 2}, Config{})
+	a.s.demos.setTimings(demoTimings{killEvery: time.Second, kills: 1, httpFor: time.Minute, httpWorkers: 2})
+	msg := a.do(http.MethodPost, "/api/demos/http/run", "", "").wantError(t, http.StatusConflict, "conflict")
+	if !strings.Contains(msg, "-max-workers 2") {
+		t.Fatalf("refusal %q does not name the limit", msg)
 	}
 }

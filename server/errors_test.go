@@ -96,3 +96,15 @@ func TestErrorTableCodesUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestMarshalTextKeepsAngleBrackets: the WebSocket's messages, like the HTTP
+// answers, write "a > b" as it is, not "a \u003e b" (json.Marshal escapes HTML).
+func TestMarshalTextKeepsAngleBrackets(t *testing.T) {
+	b, err := marshalText(map[string]any{"error": "100001 > 100000 & <x>", "message": json.RawMessage(`"a>b"`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"error":"100001 > 100000 & <x>","message":"a>b"}`; string(b) != want {
+		t.Fatalf("got %s, want %s", b, want)
+	}
+}

@@ -13,8 +13,10 @@ import (
 // Host and Origin both evil.example, so neither the cross-origin check nor the
 // WebSocket's Origin check notices. The Host header is the one thing the attacker
 // cannot choose: it is the name in the address bar. So on a loopback bind without a
-// token only Host values naming loopback at the bound port are served, plus the names
-// of Config.AllowedHosts (a reverse proxy's public name).
+// token only Host values naming loopback are served, plus the names of
+// Config.AllowedHosts (a reverse proxy's public name). Any port: a rebound page's
+// Host is its own name whatever the port, and a forwarded port (ssh -L 9000:…)
+// sends localhost:9000.
 type hostGuard struct {
 	port  string          // the bound port, as the Host header writes it
 	names map[string]bool // allowed "host" (any port) and "host:port", lower case
@@ -41,26 +43,28 @@ func newHostGuard(cfg Config) *hostGuard {
 }
 
 // allows reports whether the Host header hostport may be served: a loopback name or
-// address at the bound port (no port means 80), or a name of AllowedHosts.
+// address, a name of AllowedHosts, or none at all (an HTTP/1.0 request: browsers
+// always send a Host).
 func (g *hostGuard) allows(hostport string) bool {
 	hostport = strings.ToLower(hostport)
-	if g.names[hostport] {
+	if hostport == "" || g.names[hostport] {
 		return true
 	}
-	host, port, err := net.SplitHostPort(hostport)
+	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
-		host, port = strings.Trim(hostport, "[]"), "80"
+		host = strings.Trim(hostport, "[]")
 	}
 	if g.names[host] {
 		return true
 	}
-	return port == g.port && loopbackHost(host)
+	return loopbackHost(host)
 }
 
 // loopbackHost reports whether host names only this machine: localhost or a
 // loopback address. An IP literal cannot be rebound, so any loopback one is fine.
 func loopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	// Browsers resolve *.localhost to loopback themselves (RFC 6761), without DNS.
+	if h := strings.ToLower(host); h == "localhost" || strings.HasSuffix(h, ".localhost") {
 		return true
 	}
 	ip, err := netip.ParseAddr(host)

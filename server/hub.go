@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -167,7 +166,7 @@ func (h *hub) fanout(st *hubState, ev cluster.Event) {
 	if len(st.clients) == 0 {
 		return
 	}
-	data, err := json.Marshal(ev)
+	data, err := marshalText(ev)
 	if err != nil {
 		h.log.Error("websocket hub: marshal event", "seq", ev.Seq, "err", err)
 		return

@@ -16,15 +16,19 @@ import (
 // streams them all.
 const (
 	defaultJobsLimit = 500
-	maxJobsLimit     = 10_000
-	maxJobsOffset    = 1_000_000_000 // past any list; only keeps the number sane
+	// maxJobsLimit keeps a page small enough that the clients one address may hold
+	// (-max-conns-per-ip) cannot, by asking for the largest page and never reading,
+	// make the answers they hold weigh much: at 10,000 rows, 64 such clients of
+	// the HTML page held ~1 GB (found by review); at 2,000, a fifth of that.
+	maxJobsLimit  = 2_000
+	maxJobsOffset = 1_000_000_000 // past any list; only keeps the number sane
 )
 
 // jobPage is the slice of a list's jobs an answer holds.
 type jobPage struct{ offset, limit int }
 
 // parseJobPage reads ?jobs_offset= (default 0) and ?jobs_limit= (default 500, at
-// most 10,000; 0 gives the counts only).
+// most 2,000; 0 gives the counts only).
 func parseJobPage(r *http.Request) (jobPage, error) {
 	p := jobPage{limit: defaultJobsLimit}
 	var err error

@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -102,4 +103,16 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// limiterKey is what failed sign-ins are counted by: the client's IPv4 address, or
+// the /64 of an IPv6 one, since one IPv6 host commonly holds a whole /64 and would
+// otherwise get a fresh set of tries from each of its addresses.
+func limiterKey(r *http.Request) string {
+	ip, err := netip.ParseAddr(clientIP(r))
+	if err != nil || ip.Unmap().Is4() {
+		return clientIP(r)
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
 }

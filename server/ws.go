@@ -22,7 +22,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -247,7 +246,7 @@ func (h *hub) attach(cl *client, since *uint64) error {
 // writeEvents writes replayed events, one message each.
 func (h *hub) writeEvents(cl *client, evs []cluster.Event) error {
 	for _, ev := range evs {
-		msg, err := json.Marshal(ev)
+		msg, err := marshalText(ev)
 		if err != nil {
 			return fmt.Errorf("marshal event %d: %w", ev.Seq, err)
 		}
@@ -362,7 +361,7 @@ func (s *snapshotter) get() (snapshot, error) {
 	if m.Batches == nil {
 		m.Batches = []cluster.BatchInfo{}
 	}
-	msg, err := json.Marshal(m)
+	msg, err := marshalText(m)
 	if err != nil {
 		return snapshot{}, fmt.Errorf("marshal snapshot: %w", err)
 	}

@@ -40,20 +40,9 @@ func serveLimited(t *testing.T, files int, args ...string) (*proc, string) {
 	t.Helper()
 	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, files)
 	all := append([]string{"-c", script, binPath, "serve", "-addr", "127.0.0.1:0"}, args...)
-	p := &proc{cmd: exec.Command("sh", all...), done: make(chan struct{})}
-	p.cmd.Env = cleanEnv()
-	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.done
-		if t.Failed() {
-			t.Logf("output:\n%s", &p.out)
-		}
-	})
+	cmd := exec.Command("sh", all...)
+	cmd.Env = cleanEnv()
+	p := startCmd(t, cmd, fmt.Sprintf("gocluster serve under ulimit -n %d", files))
 	return p, "http://" + p.out.waitMatch(t, rePanel)[1]
 }
 

@@ -63,8 +63,16 @@ type proc struct {
 // it is still running.
 func startBin(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(binPath, args...), done: make(chan struct{})}
-	p.cmd.Env = append(cleanEnv(), env...)
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = append(cleanEnv(), env...)
+	return startCmd(t, cmd, "gocluster "+strings.Join(args, " "))
+}
+
+// startCmd starts cmd with its output captured; the test's cleanup kills it if it is
+// still running, and shows its output (under label) if the test failed.
+func startCmd(t *testing.T, cmd *exec.Cmd, label string) *proc {
+	t.Helper()
+	p := &proc{cmd: cmd, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -74,7 +82,7 @@ func startBin(t *testing.T, env []string, args ...string) *proc {
 		p.cmd.Process.Kill()
 		<-p.done
 		if t.Failed() {
-			t.Logf("output of gocluster %s:\n%s", strings.Join(args, " "), &p.out)
+			t.Logf("output of %s:\n%s", label, &p.out)
 		}
 	})
 	return p
