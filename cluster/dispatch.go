@@ -94,6 +94,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	j.started = b.since(now)
 	b.queued--
 	b.running++
+	b.peak = max(b.peak, b.running)
 	c.jobs.queued--
 	c.jobs.running++
 	p.state = StateBusy
@@ -170,6 +171,8 @@ func (c *Cluster) finishJob(j *job, state JobState, result int64, reason string)
 		b.canceled++
 	}
 	b.workMS += j.durMS
+	b.maxJobMS = max(b.maxJobMS, j.durMS)
+	c.jobs.ended(j)
 	if b.perJob && state != JobCanceled {
 		c.publishJobEnd(j)
 	}

@@ -147,17 +147,32 @@ type JobInfo struct {
 }
 
 // BatchSummary holds the numbers a teacher points at: how many jobs ended how, the wall
-// time of the list, the summed time of its jobs, and their ratio (the speedup).
+// time of the list, the summed time of its jobs, and the speedup.
+//
+// Speedup is measured, never estimated: the wall time of the same list (same kind,
+// same inputs) run on one worker divided by this list's wall time; nil while the list
+// runs or until such a baseline exists (see BatchOptions.Workers). Summed job time ÷
+// wall is Parallelism: it counts overlap, which on an oversubscribed machine (more
+// busy workers than CPUs) grows while the list gets no faster.
 type BatchSummary struct {
-	Total    int     `json:"total"`
-	Queued   int     `json:"queued"`
-	Running  int     `json:"running"`
-	Done     int     `json:"done"`
-	Failed   int     `json:"failed"`
-	Canceled int     `json:"canceled"`
-	WallMS   float64 `json:"wall_ms"`
-	WorkMS   float64 `json:"work_ms"`
-	Speedup  float64 `json:"speedup"`
+	Total       int      `json:"total"`
+	Queued      int      `json:"queued"`
+	Running     int      `json:"running"`
+	Done        int      `json:"done"`
+	Failed      int      `json:"failed"`
+	Canceled    int      `json:"canceled"`
+	WallMS      float64  `json:"wall_ms"`
+	WorkMS      float64  `json:"work_ms"`
+	Speedup     *float64 `json:"speedup"`
+	Parallelism float64  `json:"parallelism"`
+	// BaselineMS is the wall time of the one-worker run Speedup divides by.
+	BaselineMS *float64 `json:"baseline_ms"`
+	// Workers is how many jobs of the list could run at once (the pool size when it
+	// was created, or BatchOptions.Workers if smaller); CPUs the primary's CPU count.
+	Workers int `json:"workers"`
+	CPUs    int `json:"cpus"`
+	// MaxJobMS is the longest job: no number of workers ends the list sooner.
+	MaxJobMS float64 `json:"max_job_ms"`
 }
 
 // BatchInfo is a snapshot of one job list. Jobs is nil in list views.

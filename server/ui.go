@@ -27,6 +27,7 @@ func (s *Server) mountUI(r chi.Router) {
 		r.Post("/pool/restart", s.uiRestart)
 		r.Post("/batches", s.uiSubmit)
 		r.Post("/batches/{id}/cancel", s.uiCancel)
+		r.Post("/batches/{id}/baseline", s.uiBaseline)
 		r.Post("/workers/{id}/{action}", s.uiWorker)
 		r.Post("/demos/{id}/run", s.uiRunDemo)
 	})

@@ -82,7 +82,7 @@
 // Job list (GET /batches/{id}):
 //
 //	#batch-page[data-batch-id][data-state]
-//	#batch-summary [data-field="state|wall|work|speedup|counts|total|done|failed|canceled"]
+//	#batch-summary [data-field="state|wall|work|parallelism|speedup|ideal|best|ran-with|counts|total|done|failed|canceled"]
 //	#batch-cancel-form                 form POST /ui/batches/{id}/cancel (running lists only)
 //	#batch-results                     the results table
 //	#batch-results tr[data-job-id]     one job; data-state; cells .job-id .input .state

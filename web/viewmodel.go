@@ -1,6 +1,10 @@
 package web
 
-import "time"
+import (
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
 
 // The view models below are plain structs. The server fills them from cluster's
 // snapshots; the components only read them. Their field names follow the JSON the
@@ -118,18 +122,9 @@ type BatchRow struct {
 	Summary    SummaryView
 }
 
-// SummaryView holds a job list's counts and times (BatchSummary).
-type SummaryView struct {
-	Total    int
-	Queued   int
-	Running  int
-	Done     int
-	Failed   int
-	Canceled int
-	WallMS   float64 // wall time of the list
-	WorkMS   float64 // summed time of its jobs
-	Speedup  float64 // WorkMS / WallMS
-}
+// SummaryView holds a job list's counts and times: cluster's own value, not a copy,
+// so a figure added there (parallelism, measured speedup) cannot be lost on the way.
+type SummaryView = cluster.BatchSummary
 
 // BatchPageView is one job list at GET /batches/{id}.
 type BatchPageView struct {

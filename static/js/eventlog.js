@@ -61,7 +61,7 @@ export function describe(ev, kindOf = () => '') {
       return `job list ${ev.batch}: ${s.done ?? 0}/${s.total ?? 0} done, ${s.failed ?? 0} failed`;
     case 'batch.done':
       return `job list ${ev.batch} ${ev.state || 'done'} in ${humanMs(s.wall_ms)}: ${s.done ?? 0} done, ` +
-        `${s.failed ?? 0} failed, ${s.canceled ?? 0} canceled (speedup ${speedup(s.speedup)})`;
+        `${s.failed ?? 0} failed, ${s.canceled ?? 0} canceled (parallelism ${speedup(s.parallelism)})`;
     default:
       return ev.type;
   }

@@ -151,7 +151,8 @@ export function renderBatchSummary(root, b, now) {
   setAttr(root, 'data-state', b.state);
   setPill(field(root, 'state'), b.state);
   const fields = {
-    wall: humanMs(wallMs(b, now)), work: humanMs(s.work_ms), speedup: speedup(s.speedup),
+    wall: humanMs(wallMs(b, now)), work: humanMs(s.work_ms), parallelism: speedup(s.parallelism),
+    speedup: s.speedup == null ? 'not measured' : speedup(s.speedup),
     total: String(s.total ?? 0), done: String(s.done ?? 0), failed: String(s.failed ?? 0),
     canceled: String(s.canceled ?? 0), counts: progressLabel(s),
   };

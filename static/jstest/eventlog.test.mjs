@@ -30,8 +30,8 @@ test('the sentences a learner reads', () => {
     [{ type: 'job.done', batch: 'b1', job: 10, input: 1, worker: 2, result: 1, duration_ms: 0 }, 'job 10 fib(1) = 1 on worker 2 in 0 ms'],
     [{ type: 'job.failed', batch: 'b1', job: 7, input: 42, worker: 2, error: 'worker died' }, 'job 7 fib(42) failed on worker 2: worker died'],
     [{ type: 'batch.progress', batch: 'b1', summary: { total: 100, done: 12 } }, 'job list b1: 12/100 done, 0 failed'],
-    [{ type: 'batch.done', batch: 'b1', state: 'done', summary: { done: 4, wall_ms: 3200, speedup: 3.8 } },
-      'job list b1 done in 3.2 s: 4 done, 0 failed, 0 canceled (speedup 3.80×)'],
+    [{ type: 'batch.done', batch: 'b1', state: 'done', summary: { done: 4, wall_ms: 3200, parallelism: 3.8 } },
+      'job list b1 done in 3.2 s: 4 done, 0 failed, 0 canceled (parallelism 3.80×)'],
     [{ type: 'something.new' }, 'something.new'],
   ];
   for (const [ev, want] of cases) assert.equal(describe(ev, kindOf), want);
