@@ -105,7 +105,7 @@ func (c *Cluster) cancelBatch(b *batch, reason string) {
 		j := &b.jobs[i]
 		if j.state == JobRunning {
 			if p := c.procs[int(j.worker)]; p != nil {
-				c.killDeliberately(p)
+				c.killDeliberately(p, ReasonCanceled)
 			}
 		}
 		c.finishJob(j, JobCanceled, 0, reason)

@@ -103,7 +103,7 @@ func (w *Worker) Kill(sig syscall.Signal) error {
 			signalName(sig), EndingSignalNames())
 	}
 	return w.do(func(p *proc) error {
-		p.deliberate = true
+		p.deliberate, p.killedFor = true, ReasonKilled
 		p.signal(sig)
 		return nil
 	})

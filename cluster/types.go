@@ -21,17 +21,20 @@ const (
 
 // WorkerInfo is a snapshot of one worker, safe to keep and to marshal.
 type WorkerInfo struct {
-	ID         int         `json:"id"`
-	PID        int         `json:"pid"`
-	Slot       int         `json:"slot"`
-	State      WorkerState `json:"state"`
-	StartedAt  time.Time   `json:"started_at"`
-	JobsDone   int64       `json:"jobs_done"`
-	Restarts   int         `json:"restarts"`
-	CurrentJob *JobRef     `json:"current_job"`
-	Listening  string      `json:"listening,omitempty"`
-	RSSBytes   int64       `json:"rss_bytes"`
-	CPUPercent float64     `json:"cpu_percent"`
+	ID        int         `json:"id"`
+	PID       int         `json:"pid"`
+	Slot      int         `json:"slot"`
+	State     WorkerState `json:"state"`
+	StartedAt time.Time   `json:"started_at"`
+	JobsDone  int64       `json:"jobs_done"`
+	Restarts  int         `json:"restarts"`
+	// Replaces is the id of the worker this one took over from in its slot (0 for
+	// the slot's first): a died worker's replacement says which one it replaced.
+	Replaces   int     `json:"replaces,omitempty"`
+	CurrentJob *JobRef `json:"current_job"`
+	Listening  string  `json:"listening,omitempty"`
+	RSSBytes   int64   `json:"rss_bytes"`
+	CPUPercent float64 `json:"cpu_percent"`
 }
 
 // JobRef names the job a worker is running.
@@ -237,29 +240,40 @@ const (
 type Event struct {
 	// Run names the run of the primary that published the event: seqs start
 	// again at 1 with every run.
-	Run         string          `json:"run"`
-	Seq         uint64          `json:"seq"`
-	Time        time.Time       `json:"time"`
-	Type        string          `json:"type"`
-	Worker      int             `json:"worker,omitempty"`
-	PID         int             `json:"pid,omitempty"`
-	Slot        int             `json:"slot,omitempty"`
-	Restarts    int             `json:"restarts,omitempty"`
-	Code        *int            `json:"code,omitempty"`
-	Signal      string          `json:"signal,omitempty"`
-	Intentional *bool           `json:"intentional,omitempty"`
-	Restarting  *bool           `json:"restarting,omitempty"`
-	Addr        string          `json:"addr,omitempty"`
-	Message     json.RawMessage `json:"message,omitempty"`
-	Error       string          `json:"error,omitempty"`
-	Size        *int            `json:"size,omitempty"`
-	Batch       string          `json:"batch,omitempty"`
-	Kind        string          `json:"kind,omitempty"`
-	Job         int64           `json:"job,omitempty"`
-	Input       *int64          `json:"input,omitempty"`
-	Result      *int64          `json:"result,omitempty"`
-	Attempts    int             `json:"attempts,omitempty"`
-	DurationMS  float64         `json:"duration_ms,omitempty"`
-	Summary     *BatchSummary   `json:"summary,omitempty"`
-	State       string          `json:"state,omitempty"`
+	Run         string    `json:"run"`
+	Seq         uint64    `json:"seq"`
+	Time        time.Time `json:"time"`
+	Type        string    `json:"type"`
+	Worker      int       `json:"worker,omitempty"`
+	PID         int       `json:"pid,omitempty"`
+	Slot        int       `json:"slot,omitempty"`
+	Restarts    int       `json:"restarts,omitempty"`
+	Replaces    int       `json:"replaces,omitempty"`
+	Code        *int      `json:"code,omitempty"`
+	Signal      string    `json:"signal,omitempty"`
+	Intentional *bool     `json:"intentional,omitempty"`
+	Restarting  *bool     `json:"restarting,omitempty"`
+	// Reason says why the pool killed the worker on purpose: ReasonCanceled,
+	// ReasonTimeout or ReasonKilled; empty for a worker that died by itself.
+	Reason     string          `json:"reason,omitempty"`
+	Addr       string          `json:"addr,omitempty"`
+	Message    json.RawMessage `json:"message,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Size       *int            `json:"size,omitempty"`
+	Batch      string          `json:"batch,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	Job        int64           `json:"job,omitempty"`
+	Input      *int64          `json:"input,omitempty"`
+	Result     *int64          `json:"result,omitempty"`
+	Attempts   int             `json:"attempts,omitempty"`
+	DurationMS float64         `json:"duration_ms,omitempty"`
+	Summary    *BatchSummary   `json:"summary,omitempty"`
+	State      string          `json:"state,omitempty"`
 }
+
+// Reasons of a worker.exit for a worker the pool killed on purpose.
+const (
+	ReasonCanceled = "canceled" // its job's list was canceled
+	ReasonTimeout  = "timeout"  // its job ran past the list's timeout
+	ReasonKilled   = "killed"   // someone asked (Worker.Kill, the panel's Kill button)
+)
