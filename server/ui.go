@@ -42,11 +42,13 @@ func (s *Server) panelPage(w http.ResponseWriter, r *http.Request) {
 // renderPanel renders the panel with status; edit, when set, adds what a failed
 // form post needs (its message and the user's input).
 func (s *Server) renderPanel(w http.ResponseWriter, r *http.Request, status int, edit func(*web.PanelView)) {
-	v := s.panelView()
+	v := s.livePanel()
 	if edit != nil {
 		edit(&v)
 	}
-	s.render(w, r, status, web.PanelPage(s.layout("Control panel"), v))
+	l := s.layout("Control panel")
+	l.Refresh = anyRunning(v.Batches)
+	s.render(w, r, status, web.PanelPage(l, v))
 }
 
 // batchPage is GET /batches/{id}: one job list with its summary, and a page of its
@@ -67,7 +69,9 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := batchPageView(b)
 	v.Pager = jobPager(r.URL, page, b.Summary.Total)
-	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), v))
+	l := s.layout("Job list " + b.ID)
+	l.Refresh = b.State == cluster.BatchRunning
+	s.render(w, r, http.StatusOK, web.BatchPage(l, v))
 }
 
 // loginPage is GET /login: the token form. Without a token there is nothing to sign
@@ -150,4 +154,14 @@ func backPath(r *http.Request) string {
 		return "/"
 	}
 	return u.EscapedPath()
+}
+
+// anyRunning says whether a list still runs: then a no-JS page refreshes itself.
+func anyRunning(bs []web.BatchRow) bool {
+	for _, b := range bs {
+		if b.State == string(cluster.BatchRunning) {
+			return true
+		}
+	}
+	return false
 }

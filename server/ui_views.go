@@ -67,6 +67,7 @@ func workerViews(ws []cluster.WorkerInfo) []web.WorkerView {
 			Listening:  w.Listening,
 			RSSBytes:   w.RSSBytes,
 			CPUPercent: w.CPUPercent,
+			Replaces:   w.Replaces,
 		}
 	}
 	return out

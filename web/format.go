@@ -216,3 +216,14 @@ func ShortDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// Rate writes jobs per second: "12.3", "340", or "–" when none finished lately.
+func Rate(r float64) string {
+	switch {
+	case r <= 0 || math.IsNaN(r):
+		return "–"
+	case r >= 100:
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64)
+}

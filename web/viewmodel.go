@@ -21,6 +21,9 @@ type LayoutView struct {
 	// Presentation starts the page in large-text presentation mode. The header toggle
 	// remembers the visitor's own choice in localStorage, which wins over this.
 	Presentation bool
+	// Refresh reloads the page every 2 s when JavaScript is off, while something on
+	// it runs; with JavaScript the page is live instead.
+	Refresh bool
 	// Version, when set, is shown in the footer.
 	Version string
 }
@@ -40,6 +43,8 @@ type PanelView struct {
 	// ActionError is the message of a failed restart, stop, kill, crash or cancel in
 	// the no-JS path; it is shown in #action-error.
 	ActionError string
+	// Events are the recent events, oldest first: the log.
+	Events []EventLine
 }
 
 // PoolView is the pool as a whole (PoolInfo without its workers).
@@ -55,6 +60,8 @@ type PoolView struct {
 	// Restarts counts workers replaced after they died; JobsDone counts finished jobs.
 	Restarts int
 	JobsDone int64
+	// Rate is jobs finished per second over the last seconds; negative before any.
+	Rate float64
 	// LastSeq is the seq of the last event reflected in this view.
 	LastSeq uint64
 }
@@ -72,6 +79,10 @@ type WorkerView struct {
 	Listening  string  // address the worker listens on, if any
 	RSSBytes   int64
 	CPUPercent float64
+	// Replaces is the worker this one took over from in its slot (0: the first).
+	Replaces int
+	// Exit says how a dead worker ended ("SIGKILL", "code 1"): dead cards linger.
+	Exit string
 }
 
 // JobRef names the job a worker is running.

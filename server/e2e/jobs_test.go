@@ -42,7 +42,7 @@ type row struct {
 // doneRowsJS reads #batch-results as rows once the list is done and all %d rows are.
 const doneRowsJS = `(() => {
   const rows = [...document.querySelectorAll('#batch-results tr[data-job-id]')];
-  if (document.querySelector('#batch-page')?.dataset.state !== 'done' || rows.length !== %d ||
+  if (document.querySelector('#batch-summary')?.dataset.state !== 'done' || rows.length !== %d ||
       rows.some((r) => r.dataset.state !== 'done')) return null;
   const cell = (r, c) => r.querySelector('.' + c)?.textContent.trim() ?? '';
   return rows.map((r) => ({ id: r.dataset.jobId, input: cell(r, 'input'), state: r.dataset.state,
