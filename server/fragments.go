@@ -20,15 +20,20 @@ import (
 // fragDelay coalesces a burst of events into one render; fragRefresh re-renders
 // what changes without events (uptimes, CPU, the wall time of a running list).
 const (
-	fragDelay   = 10 * time.Millisecond
+	fragDelay   = 2 * time.Millisecond
 	fragRefresh = time.Second
 	fragQueue   = 8 // messages a client may have unsent before it is given a full set
 )
 
 // fragment is one element of a page, by id, and the component that renders it.
+// A list that only grows at its end (the event log) also gives tail: its items after
+// a seq, in an element that says to append them; last is the seq of its last item.
+// A change then costs its new lines, not the whole list, for every browser.
 type fragment struct {
-	id string
-	c  templ.Component
+	id   string
+	c    templ.Component
+	tail func(after uint64) templ.Component
+	last uint64
 }
 
 // fragView is one page as some clients see it (the panel, or a list's page of jobs):
@@ -37,7 +42,7 @@ type fragView struct {
 	render  func(context.Context) []fragment
 	clients map[*fragClient]struct{}
 	last    map[string][]byte
-	order   []string
+	sent    map[string]uint64 // the last seq of each tail fragment's items
 }
 
 // fragClient is one browser: its queue of messages; full means it missed one, or is
@@ -74,7 +79,8 @@ func (h *fragHub) join(key string, render func(context.Context) []fragment) *fra
 	h.mu.Lock()
 	v := h.views[key]
 	if v == nil {
-		v = &fragView{render: render, clients: map[*fragClient]struct{}{}, last: map[string][]byte{}}
+		v = &fragView{render: render, clients: map[*fragClient]struct{}{}, last: map[string][]byte{},
+			sent: map[string]uint64{}}
 		h.views[key] = v
 	}
 	v.clients[cl] = struct{}{}
@@ -180,16 +186,13 @@ func (h *fragHub) renderAll() {
 func (v *fragView) update() (diff, full []byte) {
 	var d, f bytes.Buffer
 	ctx := context.Background()
-	frags := v.render(ctx)
-	v.order = v.order[:0]
-	for _, fr := range frags {
+	for _, fr := range v.render(ctx) {
 		var b bytes.Buffer
 		if err := fr.c.Render(ctx, &b); err != nil {
 			continue
 		}
-		v.order = append(v.order, fr.id)
-		if !bytes.Equal(v.last[fr.id], b.Bytes()) && fr.id != fragSeqID {
-			d.Write(b.Bytes())
+		if changed := !bytes.Equal(v.last[fr.id], b.Bytes()); changed && fr.id != fragSeqID {
+			v.writeChange(ctx, &d, fr, b.Bytes())
 		}
 		v.last[fr.id] = b.Bytes()
 		f.Write(b.Bytes())
@@ -200,6 +203,18 @@ func (v *fragView) update() (diff, full []byte) {
 		d.Write(v.last[fragSeqID])
 	}
 	return d.Bytes(), f.Bytes()
+}
+
+// writeChange writes what changed of fr: its new items if it has a tail and this view
+// sent items before, else all of it.
+func (v *fragView) writeChange(ctx context.Context, d *bytes.Buffer, fr fragment, all []byte) {
+	after, ok := v.sent[fr.id]
+	if fr.tail == nil || !ok || after >= fr.last || fr.tail(after).Render(ctx, d) != nil {
+		d.Write(all)
+	}
+	if fr.tail != nil {
+		v.sent[fr.id] = fr.last
+	}
 }
 
 // close stops the goroutine; clients' handlers see done and close their sockets.

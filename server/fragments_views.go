@@ -4,14 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/gocluster/gocluster/web"
 )
 
 // fragSeqID is the id of the marker every live update ends with (web.FragSeq).
 const fragSeqID = "frag-seq"
-
-// eventLogLines is how many recent events the panel's log shows.
-const eventLogLines = 100
 
 // livePanel is the panel as the pool stands now, with what snapshots forget: dead
 // cards that linger, the rate and the recent events.
@@ -19,7 +18,7 @@ func (s *Server) livePanel() web.PanelView {
 	v := s.panelView()
 	v.Workers = s.seen.workers(v.Workers, v.Now)
 	v.Pool.Rate = s.seen.rate(v.Pool.JobsDone, v.Now)
-	v.Events = web.EventLines(s.lastEvents(eventLogLines))
+	v.Events = web.EventLines(s.lastEvents(web.EventLogCap))
 	return v
 }
 
@@ -28,13 +27,23 @@ func (s *Server) panelFragments(context.Context) []fragment {
 	v := s.livePanel()
 	ro := s.cfg.ReadOnly
 	return []fragment{
-		{fragSeqID, web.FragSeq(v.Pool.LastSeq)},
-		{"degraded-warning", web.DegradedWarning(v.Pool)},
-		{"pool-stats", web.PoolStats(v.Pool, v.Workers)},
-		{"workers", web.WorkerList(v.Workers, v.Now, ro)},
-		{"batches", web.BatchList(v.Batches, ro)},
-		{"event-log", web.EventLogList(v.Events)},
+		{id: fragSeqID, c: web.FragSeq(v.Pool.LastSeq)},
+		{id: "degraded-warning", c: web.DegradedWarning(v.Pool)},
+		{id: "pool-stats", c: web.PoolStats(v.Pool, v.Workers)},
+		{id: "workers", c: web.WorkerList(v.Workers, v.Now, ro)},
+		{id: "batches", c: web.BatchList(v.Batches, ro)},
+		logFragment(v.Events),
 	}
+}
+
+// logFragment is the event log, sent as its new lines once a browser has the rest.
+func logFragment(lines []web.EventLine) fragment {
+	f := fragment{id: "event-log", c: web.EventLogList(lines),
+		tail: func(after uint64) templ.Component { return web.EventLogTail(lines, after) }}
+	if len(lines) > 0 {
+		f.last = lines[len(lines)-1].Seq
+	}
+	return f
 }
 
 // batchFragments renders the live parts of list id's page of jobs.
@@ -48,10 +57,10 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 		v := batchPageView(b)
 		v.Now = time.Now()
 		return []fragment{
-			{fragSeqID, web.FragSeq(seq)},
-			{"batch-summary", web.BatchSummary(v.Batch, s.cfg.ReadOnly)},
-			{"timeline", web.BatchTimeline(v)},
-			{"results", web.ResultsTable(v.Batch.Kind, v.Jobs)},
+			{id: fragSeqID, c: web.FragSeq(seq)},
+			{id: "batch-summary", c: web.BatchSummary(v.Batch, s.cfg.ReadOnly)},
+			{id: "timeline", c: web.BatchTimeline(v)},
+			{id: "results", c: web.ResultsTable(v.Batch.Kind, v.Jobs)},
 		}
 	}
 }
@@ -61,7 +70,7 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 // fragRefresh.
 func (s *Server) demosFragments(context.Context) []fragment {
 	return []fragment{
-		{fragSeqID, web.FragSeq(s.c.LastSeq())},
-		{"http-demo", web.HTTPDemoStatus(*httpDemoView(s.demos.httpStatus()))},
+		{id: fragSeqID, c: web.FragSeq(s.c.LastSeq())},
+		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.httpStatus()))},
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/gocluster/gocluster/cluster"
 )
 
+// EventLogCap is how many lines the panel's log shows.
+const EventLogCap = 100
+
 // EventLine is one line of the event log: an event in words a learner understands,
 // e.g. "worker 3 (pid 4121) died (SIGKILL), restarting...".
 type EventLine struct {

@@ -16,16 +16,32 @@ export function setBadge(status) {
   badge.textContent = BADGE_TEXT[status] ?? status;
 }
 
-/** swap replaces each element of the HTML by id; hooks see the new elements. */
+/**
+ * put puts a fragment in place of the element with its id: it replaces it, or, for
+ * a fragment marked data-append, adds its items at the end and keeps the last
+ * data-cap of them. It returns the element now in the page.
+ */
+export function put(el) {
+  const old = document.getElementById(el.id);
+  if (!old) return null;
+  if (!el.hasAttribute('data-append')) {
+    old.replaceWith(el);
+    return el;
+  }
+  old.append(...el.children);
+  const cap = Number(old.dataset.cap) || Infinity;
+  while (old.childElementCount > cap) old.firstElementChild.remove();
+  return old;
+}
+
+/** swap puts each element of the HTML in place; hooks may hold one back (before). */
 export function swap(html, hooks = {}) {
   // DOMParser runs no script and the page's CSP stands; the HTML is the server's own.
   const doc = new DOMParser().parseFromString(html, 'text/html');
   for (const el of [...doc.body.children]) {
-    const old = el.id && document.getElementById(el.id);
-    if (!old) continue;
-    if (hooks.before?.(el, old) === false) continue;
-    old.replaceWith(el);
-    hooks.after?.(el, old);
+    if (!el.id || hooks.before?.(el) === false) continue;
+    const now = put(el);
+    if (now) hooks.after?.(now);
   }
 }
 

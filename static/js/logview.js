@@ -4,6 +4,7 @@
 // lines up to now).
 
 import { $ } from './dom.js';
+import { put } from './live.js';
 
 /** wireLog returns the swap hooks that keep #event-log followed, filtered, paused. */
 export function wireLog() {
@@ -11,7 +12,7 @@ export function wireLog() {
   const cats = ['#log-cat-workers', '#log-cat-jobs', '#log-cat-pool'].map((s) => $(s)).filter(Boolean);
   const pause = $('#log-pause');
   let paused = false;
-  let held = null; // the newest log while paused
+  let held = []; // what arrived for the log while paused, in order
   let clearedAt = 0; // lines up to this seq are hidden
   let follow = true; // the reader has not scrolled up
 
@@ -33,10 +34,9 @@ export function wireLog() {
     paused = p;
     pause?.setAttribute('aria-pressed', String(p));
     if (pause) pause.textContent = p ? 'Resume' : 'Pause';
-    if (!p && held) {
-      list().replaceWith(held);
-      apply(held);
-      held = null;
+    if (!p && held.length) {
+      for (const el of held.splice(0)) put(el);
+      apply(list());
     }
   }
   filter?.addEventListener('input', () => apply(list()));
@@ -50,7 +50,8 @@ export function wireLog() {
   return {
     before(el) {
       if (el.id !== 'event-log' || !paused) return true;
-      held = el;
+      if (!el.hasAttribute('data-append')) held = [];
+      held.push(el);
       return false;
     },
     after(el) {
