@@ -24,6 +24,8 @@ const rateWindow = 5 * time.Second
 type recent struct {
 	linger time.Duration
 
+	lost *lostAttempts
+
 	mu      sync.Mutex
 	known   map[int]web.WorkerView // the workers of the last render, by id
 	dead    map[int]deadCard
@@ -41,11 +43,13 @@ type doneSample struct {
 }
 
 func newRecent(linger time.Duration) *recent {
-	return &recent{linger: linger, known: map[int]web.WorkerView{}, dead: map[int]deadCard{}}
+	return &recent{linger: linger, known: map[int]web.WorkerView{}, dead: map[int]deadCard{}, lost: newLostAttempts()}
 }
 
-// observe notes a worker's exit: its last card stays, dead, for linger.
+// observe notes a worker's exit: its last card stays, dead, for linger; and the
+// attempt it was running is kept as lost.
 func (r *recent) observe(ev cluster.Event) {
+	r.lost.observe(ev)
 	if ev.Type != cluster.EventExit || r.linger <= 0 {
 		return
 	}

@@ -20,6 +20,7 @@ func (s *Server) mountUI(r chi.Router) {
 	r.Get("/", s.panelPage)
 	r.Get("/batches/{id}", s.batchPage)
 	r.Get("/demos", s.demosPage)
+	r.Get("/present", s.presentPage)
 	r.Get("/login", s.loginPage)
 	r.Route("/ui", func(r chi.Router) {
 		r.Use(s.uiForm)
@@ -68,6 +69,7 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := batchPageView(b)
+	v.Lost = s.seen.lost.of(id)
 	v.Pager = jobPager(r.URL, page, b.Summary.Total)
 	l := s.layout("Job list " + b.ID)
 	l.Refresh = b.State == cluster.BatchRunning

@@ -143,7 +143,9 @@ type BatchPageView struct {
 	Now   time.Time
 	Batch BatchRow
 	// Jobs is one page of the list's jobs, as Pager says.
-	Jobs  []JobRow
+	Jobs []JobRow
+	// Lost are the attempts of these jobs whose worker died under them.
+	Lost  []LostAttempt
 	Pager JobPager
 	// ActionError is the message of a failed cancel in the no-JS path.
 	ActionError string
@@ -233,4 +235,18 @@ type LoginView struct {
 type MessageView struct {
 	Title   string
 	Message string
+}
+
+// PresentView is the lecture view at GET /present.
+type PresentView struct {
+	Now     time.Time
+	Pool    PoolView
+	Workers []WorkerView
+	CPUs    int
+	// Batch is the list the lanes show: the newest one still running, else the
+	// newest; nil before any.
+	Batch    *BatchRow
+	Timeline TimelineView
+	// Events are the last few events, oldest first.
+	Events []EventLine
 }
