@@ -14,7 +14,7 @@ export function wireLog() {
   let paused = false;
   let held = []; // what arrived for the log while paused, in order
   let clearedAt = 0; // lines up to this seq are hidden
-  let follow = true; // the reader has not scrolled up
+  let follow = true; // the reader is at the newest lines (or the page just opened)
 
   const list = () => $('#event-log');
   const atBottom = (el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
@@ -26,9 +26,6 @@ export function wireLog() {
         (q !== '' && !li.textContent.toLowerCase().includes(q));
     }
     if (follow) el.scrollTop = el.scrollHeight;
-    el.onscroll = () => {
-      follow = atBottom(el);
-    };
   }
   function setPaused(p) {
     paused = p;
@@ -49,7 +46,11 @@ export function wireLog() {
   if (list()) apply(list());
   return {
     before(el) {
-      if (el.id !== 'event-log' || !paused) return true;
+      if (el.id !== 'event-log') return true;
+      // Follow the newest lines only if the reader was at them: one who scrolled up
+      // to read is not pulled down.
+      follow = atBottom(list());
+      if (!paused) return true;
       if (!el.hasAttribute('data-append')) held = [];
       held.push(el);
       return false;
