@@ -54,7 +54,8 @@ func TestLectureView(t *testing.T) {
 	waitJS[bool](e, "the kill among the last events",
 		`[...document.querySelectorAll('#present-events li')].some((li) => li.textContent.includes('worker `+strconv.Itoa(victim)+` ') && li.textContent.includes('SIGKILL'))`,
 		`document.querySelector('#present-events')?.outerHTML`)
-	saveScreenshot(t, e.ctx, "_1280x720")
+	// The README's picture: the seed's list on 2 workers, one of them just killed.
+	e.updateDocImage("screenshot.png", saveScreenshot(t, e.ctx, "_1280x720"))
 	e.resize(1920, 1080)
 	e.checkLecture("1920×1080")
 	saveScreenshot(t, e.ctx, "_1920x1080")
