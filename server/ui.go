@@ -125,8 +125,8 @@ func uiStatus(err error) int {
 }
 
 // formMessage is err's message for a person reading the page: the API's, without the
-// sentinel prefix ("invalid input: ") that helps scripts but not people.
-// static/js/api.js humanMessage words the API's messages the same way.
+// sentinel prefix ("invalid input: ") that helps scripts but not people. With
+// JavaScript the page shows the same words: forms.js reads them from this page.
 func formMessage(err error) string {
 	msg := userMessage(err)
 	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound, errConflict} {

@@ -8,8 +8,8 @@ import (
 
 // The view models below are plain structs. The server fills them from cluster's
 // snapshots; the components only read them. Their field names follow the JSON the
-// server sends (cluster/types.go) so the mapping is one line per field, and so the
-// browser code, which renders the same JSON, draws the same thing.
+// server sends (cluster/types.go) so the mapping is one line per field. These
+// components render the first page, the live updates (fragments) and the no-JS page.
 
 // LayoutView is what every page needs around its content.
 type LayoutView struct {
