@@ -51,8 +51,8 @@ bench: ## the performance table: medians and spread over 5 runs (prints markdown
 load: ## 50 API clients + 200 WebSocket clients for 20 s on loopback; prints a LOAD: line
 	$(GO) test -tags load -run TestLoad -count=1 -timeout 5m -v ./server/
 
-screenshot: ## refresh docs/screenshot.png from the browser test
-	GOCLUSTER_UPDATE_SCREENSHOT=1 $(GO) test -count=1 -run TestJobListLive ./server/e2e/
+screenshot: ## refresh docs/screenshot.png (the lecture view) and docs/panel.png from the browser tests
+	GOCLUSTER_UPDATE_SCREENSHOT=1 $(GO) test -count=1 -run 'TestLectureView|TestJobListLive' ./server/e2e/
 
 lint: vet
 	$(GO) vet ./...

@@ -21,6 +21,10 @@ const (
 type BatchOptions struct {
 	// Timeout is each job's deadline; 0 means the pool's default (JobOptions.Timeout).
 	Timeout time.Duration
+	// Workers bounds how many of the list's jobs run at once; 0 means no bound. A list
+	// with Workers 1 that ends with every job done is the baseline that gives later
+	// and earlier lists of the same kind and inputs their measured Speedup.
+	Workers int
 }
 
 // Submit queues a job list: kind is a registered kind name, inputs its inputs in order.
@@ -39,7 +43,7 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 			err = c.queueFull(len(inputs))
 		}
 		if err == nil {
-			b := c.jobs.newBatch(c, k, inputs, opts.Timeout)
+			b := c.jobs.newBatch(c, k, inputs, opts)
 			sum := b.summary(b.created)
 			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: k.Name, Summary: &sum})
 			c.dispatch()
@@ -62,6 +66,8 @@ func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (job
 		return k, fmt.Errorf("%w: no inputs given", ErrInvalid)
 	case len(inputs) > c.opts.Jobs.MaxPerBatch:
 		return k, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
+	case opts.Workers < 0:
+		return k, fmt.Errorf("%w: workers %d is negative (0: no bound)", ErrInvalid, opts.Workers)
 	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout || opts.Timeout > 0 && opts.Timeout < MinJobTimeout:
 		return k, fmt.Errorf("%w: timeout %s is outside %s..%s (or 0 for the default)", ErrInvalid, opts.Timeout,
 			MinJobTimeout, MaxJobTimeout)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"runtime"
 	"sort"
 	"time"
 )
@@ -43,6 +44,7 @@ func (c *Cluster) finishBatch(b *batch) {
 	} else {
 		b.state = BatchDone
 	}
+	b.baselines.record(b)
 	c.publishProgress(b)
 	sum := b.summary(b.finished)
 	c.publish(Event{Type: EventBatchDone, Batch: b.id, Kind: b.kind.Name, State: string(b.state), Summary: &sum})
@@ -103,7 +105,7 @@ func (c *Cluster) cancelBatch(b *batch, reason string) {
 		j := &b.jobs[i]
 		if j.state == JobRunning {
 			if p := c.procs[int(j.worker)]; p != nil {
-				c.killDeliberately(p)
+				c.killDeliberately(p, ReasonCanceled)
 			}
 		}
 		c.finishJob(j, JobCanceled, 0, reason)
@@ -130,8 +132,13 @@ func (b *batch) summary(now time.Time) BatchSummary {
 		end = b.finished
 	}
 	s.WallMS = round3(float64(end.Sub(b.created).Microseconds()) / 1000)
+	s.Workers, s.CPUs, s.MaxJobMS = b.workers, runtime.NumCPU(), round3(b.maxJobMS)
 	if s.WallMS > 0 {
-		s.Speedup = round3(b.workMS / s.WallMS)
+		s.Parallelism = round3(b.workMS / s.WallMS)
+	}
+	if base, ok := b.baselines.wall(b.key); ok && b.state != BatchRunning && s.WallMS > 0 && b.done == len(b.jobs) {
+		sp := round3(base / s.WallMS)
+		s.Speedup, s.BaselineMS = &sp, &base
 	}
 	return s
 }

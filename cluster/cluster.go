@@ -52,6 +52,8 @@ type slot struct {
 	n           int
 	worker      *proc
 	restarts    int
+	last        int // the id of the slot's newest worker
+	replaces    int // the id of the worker before it: what its card says it replaced
 	record      crashRecord
 	pending     *timer // a backoff restart (or a degraded slot's retry) waiting to happen
 	degraded    bool
@@ -234,7 +236,11 @@ func (c *Cluster) poolLocked() PoolInfo {
 	info := PoolInfo{Run: c.opts.RunID, Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
 	info.Queue = c.jobs.queueInfo()
 	for _, p := range c.procs {
-		info.Workers = append(info.Workers, p.info())
+		w := p.info()
+		if s := c.slots[p.slot]; s != nil && s.worker == p {
+			w.Replaces = s.replaces
+		}
+		info.Workers = append(info.Workers, w)
 	}
 	sort.Slice(info.Workers, func(i, j int) bool { return info.Workers[i].ID < info.Workers[j].ID })
 	var reasons []string

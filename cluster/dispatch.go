@@ -94,6 +94,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	j.started = b.since(now)
 	b.queued--
 	b.running++
+	b.peak = max(b.peak, b.running)
 	c.jobs.queued--
 	c.jobs.running++
 	p.state = StateBusy
@@ -136,7 +137,7 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 		// The worker goes on to a job that was canceled while it waited there: it has
 		// the frame and nothing but its end stops it. The jobs behind go back to the
 		// queue as they were.
-		c.killDeliberately(p)
+		c.killDeliberately(p, ReasonCanceled)
 	case p.state != StateStopping:
 		c.startJob(p, p.inflight[0])
 	}
@@ -170,6 +171,8 @@ func (c *Cluster) finishJob(j *job, state JobState, result int64, reason string)
 		b.canceled++
 	}
 	b.workMS += j.durMS
+	b.maxJobMS = max(b.maxJobMS, j.durMS)
+	c.jobs.ended(j)
 	if b.perJob && state != JobCanceled {
 		c.publishJobEnd(j)
 	}
@@ -238,7 +241,7 @@ func (c *Cluster) watchdog() {
 		j := p.inflight[0]
 		if j.b.timeout > 0 && now.Sub(j.b.at(j.started)) >= j.b.timeout {
 			c.finishJob(j, JobFailed, 0, fmt.Sprintf("timed out after %s on %s", j.b.timeout, p.name()))
-			c.killDeliberately(p)
+			c.killDeliberately(p, ReasonTimeout)
 		}
 	}
 	if busy {
@@ -248,7 +251,7 @@ func (c *Cluster) watchdog() {
 
 // killDeliberately ends a worker whose job must stop (timeout, cancel): a naive fib
 // cannot be interrupted. It is replaced at once and this is not held against its slot.
-func (c *Cluster) killDeliberately(p *proc) {
-	p.deliberate = true
+func (c *Cluster) killDeliberately(p *proc, why string) {
+	p.deliberate, p.killedFor = true, why
 	p.signal(syscall.SIGKILL)
 }

@@ -68,11 +68,12 @@ func TestSleepJobsRunInParallel(t *testing.T) {
 		t.Fatalf("jobs per worker %v, summary %+v", workers, got.Summary)
 	}
 	// Two workers need two rounds of 300 ms; one would need four. The bound is loose
-	// because the machine is shared; speedup is what the teacher points at.
-	if got.Summary.WallMS < 600 || got.Summary.Speedup < 1.5 {
-		t.Fatalf("wall %.0f ms, speedup %.2f", got.Summary.WallMS, got.Summary.Speedup)
+	// because the machine is shared. Sleeping needs no CPU, so here parallelism is
+	// a fair picture; no one-worker run, so no measured speedup.
+	if got.Summary.WallMS < 600 || got.Summary.Parallelism < 1.5 || got.Summary.Speedup != nil {
+		t.Fatalf("wall %.0f ms, summary %+v", got.Summary.WallMS, got.Summary)
 	}
-	t.Logf("wall %.0f ms, work %.0f ms, speedup %.2f", got.Summary.WallMS, got.Summary.WorkMS, got.Summary.Speedup)
+	t.Logf("wall %.0f ms, work %.0f ms, parallelism %.2f", got.Summary.WallMS, got.Summary.WorkMS, got.Summary.Parallelism)
 }
 
 func TestCrashJobFailsAfterAttemptsAndPoolHeals(t *testing.T) {

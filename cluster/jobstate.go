@@ -36,7 +36,14 @@ type batch struct {
 	perJob   bool // small enough for job.* events
 
 	queued, running, done, failed, canceled int
-	workMS                                  float64
+	workMS, maxJobMS                        float64
+
+	// limit bounds the jobs of the list in the queue or running (0: none); the
+	// jobs from next on wait here until one of those ends (held.go).
+	limit, next, inFlight int
+	workers, peak         int // jobs that could and that did run at once
+	key                   baselineKey
+	baselines             *baselines
 
 	cancelRequested bool
 	progressDue     *timer
@@ -58,6 +65,7 @@ type jobState struct {
 	running   int
 	done      int64
 	watchdog  *timer
+	baselines baselines
 }
 
 func (s *jobState) init() { s.batches = map[string]*batch{} }
@@ -65,18 +73,22 @@ func (s *jobState) init() { s.batches = map[string]*batch{} }
 func (s *jobState) queueInfo() QueueInfo { return QueueInfo{Pending: s.queued, Running: s.running} }
 
 // newBatch creates the list and queues its jobs.
-func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, timeout time.Duration) *batch {
+func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, opts BatchOptions) *batch {
 	s.nextBatch++
 	// The run id first: a list id is never reused, not even by a restarted primary,
 	// whose counter starts again at 1.
 	b := &batch{id: c.opts.RunID + "-" + strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
-		timeout: timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
-		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs)}
+		timeout: opts.Timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
+		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs),
+		limit: opts.Workers, workers: c.size, key: keyOf(kind.Name, inputs), baselines: &s.baselines}
+	if b.limit > 0 {
+		b.workers = min(b.workers, b.limit)
+	}
 	for i, in := range inputs {
 		s.nextJob++
 		b.jobs[i] = job{id: s.nextJob, b: b, input: in, state: JobQueued}
-		s.queue.pushBack(&b.jobs[i])
 	}
+	s.release(b)
 	s.queued += len(inputs)
 	s.liveBytes += listBytes(len(inputs))
 	s.batches[b.id] = b

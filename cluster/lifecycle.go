@@ -31,8 +31,9 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	}
 	p.restarts = s.restarts
 	s.worker = p
+	s.replaces, s.last = s.last, id
 	c.procs[id] = p
-	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts})
+	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts, Replaces: s.replaces})
 	return p
 }
 
@@ -160,7 +161,7 @@ func (c *Cluster) onExit(p *proc) {
 	s := c.slots[p.slot]
 	restart := s != nil && (s.worker == p || s.worker == nil) && !p.intentional && !c.closing
 	ev := Event{Type: EventExit, Worker: p.id, PID: p.pid, Slot: p.slot, Signal: sig,
-		Intentional: &p.intentional, Restarting: &restart}
+		Intentional: &p.intentional, Restarting: &restart, Reason: p.killedFor}
 	if sig == "" {
 		ev.Code = &code
 	}

@@ -28,6 +28,7 @@ type proc struct {
 
 	intentional bool   // retired on purpose: not replaced
 	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash
+	killedFor   string // why it was killed deliberately: the exit event's Reason
 	errReason   string // a protocol error that got it killed
 	stopTimer   *timer
 	exitCode    int    // set before exited is closed

@@ -21,17 +21,20 @@ const (
 
 // WorkerInfo is a snapshot of one worker, safe to keep and to marshal.
 type WorkerInfo struct {
-	ID         int         `json:"id"`
-	PID        int         `json:"pid"`
-	Slot       int         `json:"slot"`
-	State      WorkerState `json:"state"`
-	StartedAt  time.Time   `json:"started_at"`
-	JobsDone   int64       `json:"jobs_done"`
-	Restarts   int         `json:"restarts"`
-	CurrentJob *JobRef     `json:"current_job"`
-	Listening  string      `json:"listening,omitempty"`
-	RSSBytes   int64       `json:"rss_bytes"`
-	CPUPercent float64     `json:"cpu_percent"`
+	ID        int         `json:"id"`
+	PID       int         `json:"pid"`
+	Slot      int         `json:"slot"`
+	State     WorkerState `json:"state"`
+	StartedAt time.Time   `json:"started_at"`
+	JobsDone  int64       `json:"jobs_done"`
+	Restarts  int         `json:"restarts"`
+	// Replaces is the id of the worker this one took over from in its slot (0 for
+	// the slot's first): a died worker's replacement says which one it replaced.
+	Replaces   int     `json:"replaces,omitempty"`
+	CurrentJob *JobRef `json:"current_job"`
+	Listening  string  `json:"listening,omitempty"`
+	RSSBytes   int64   `json:"rss_bytes"`
+	CPUPercent float64 `json:"cpu_percent"`
 }
 
 // JobRef names the job a worker is running.
@@ -147,17 +150,32 @@ type JobInfo struct {
 }
 
 // BatchSummary holds the numbers a teacher points at: how many jobs ended how, the wall
-// time of the list, the summed time of its jobs, and their ratio (the speedup).
+// time of the list, the summed time of its jobs, and the speedup.
+//
+// Speedup is measured, never estimated: the wall time of the same list (same kind,
+// same inputs) run on one worker divided by this list's wall time; nil while the list
+// runs or until such a baseline exists (see BatchOptions.Workers). Summed job time ÷
+// wall is Parallelism: it counts overlap, which on an oversubscribed machine (more
+// busy workers than CPUs) grows while the list gets no faster.
 type BatchSummary struct {
-	Total    int     `json:"total"`
-	Queued   int     `json:"queued"`
-	Running  int     `json:"running"`
-	Done     int     `json:"done"`
-	Failed   int     `json:"failed"`
-	Canceled int     `json:"canceled"`
-	WallMS   float64 `json:"wall_ms"`
-	WorkMS   float64 `json:"work_ms"`
-	Speedup  float64 `json:"speedup"`
+	Total       int      `json:"total"`
+	Queued      int      `json:"queued"`
+	Running     int      `json:"running"`
+	Done        int      `json:"done"`
+	Failed      int      `json:"failed"`
+	Canceled    int      `json:"canceled"`
+	WallMS      float64  `json:"wall_ms"`
+	WorkMS      float64  `json:"work_ms"`
+	Speedup     *float64 `json:"speedup"`
+	Parallelism float64  `json:"parallelism"`
+	// BaselineMS is the wall time of the one-worker run Speedup divides by.
+	BaselineMS *float64 `json:"baseline_ms"`
+	// Workers is how many jobs of the list could run at once (the pool size when it
+	// was created, or BatchOptions.Workers if smaller); CPUs the primary's CPU count.
+	Workers int `json:"workers"`
+	CPUs    int `json:"cpus"`
+	// MaxJobMS is the longest job: no number of workers ends the list sooner.
+	MaxJobMS float64 `json:"max_job_ms"`
 }
 
 // BatchInfo is a snapshot of one job list. Jobs is nil in list views.
@@ -230,11 +248,15 @@ type Event struct {
 	PID         int       `json:"pid,omitempty"`
 	Slot        int       `json:"slot,omitempty"`
 	Restarts    int       `json:"restarts,omitempty"`
+	Replaces    int       `json:"replaces,omitempty"`
 	Code        *int      `json:"code,omitempty"`
 	Signal      string    `json:"signal,omitempty"`
 	Intentional *bool     `json:"intentional,omitempty"`
 	Restarting  *bool     `json:"restarting,omitempty"`
-	Addr        string    `json:"addr,omitempty"`
+	// Reason says why the pool killed the worker on purpose: ReasonCanceled,
+	// ReasonTimeout or ReasonKilled; empty for a worker that died by itself.
+	Reason string `json:"reason,omitempty"`
+	Addr   string `json:"addr,omitempty"`
 	// Address, Port, Family and Mode describe a listening worker's server as Node's
 	// listening event does ({address, port, addressType}); Family is "IPv4", "IPv6"
 	// or "unix", Mode the server's balancing (os, rr, sticky) or "exclusive".
@@ -257,3 +279,10 @@ type Event struct {
 	Summary    *BatchSummary `json:"summary,omitempty"`
 	State      string        `json:"state,omitempty"`
 }
+
+// Reasons of a worker.exit for a worker the pool killed on purpose.
+const (
+	ReasonCanceled = "canceled" // its job's list was canceled
+	ReasonTimeout  = "timeout"  // its job ran past the list's timeout
+	ReasonKilled   = "killed"   // someone asked (Worker.Kill, the panel's Kill button)
+)

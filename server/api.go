@@ -36,6 +36,7 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Get("/batches/{id}", s.getBatch)
 	r.Get("/batches/{id}/jobs.ndjson", s.exportJobs)
 	r.Delete("/batches/{id}", s.cancelBatch)
+	r.Post("/batches/{id}/baseline", s.baselineBatch)
 
 	r.Get("/events", s.getEvents)
 

@@ -106,8 +106,11 @@ func (s *Server) nextEvents(ctx context.Context, since uint64) ([]cluster.Event,
 
 // recent returns the latest events, up to recentEvents of them. A pool keeping fewer
 // than that returns what it keeps.
-func (s *Server) recent() []cluster.Event {
-	for n := uint64(recentEvents); n > 0; n /= 2 {
+func (s *Server) recent() []cluster.Event { return s.lastEvents(recentEvents) }
+
+// lastEvents returns up to the latest max events that the pool still keeps.
+func (s *Server) lastEvents(limit uint64) []cluster.Event {
+	for n := limit; n > 0; n /= 2 {
 		last := s.c.LastSeq()
 		if evs, ok := s.c.EventsSince(last - min(last, n)); ok {
 			return evs

@@ -86,6 +86,7 @@ type benchClient struct {
 	last atomic.Uint64
 	lat  []time.Duration // written by its goroutine; read after it ended
 	done chan struct{}
+	stop func() // closes the connection and waits for the goroutine
 }
 
 func startBenchClient(b *testing.B, url string) *benchClient {

@@ -51,6 +51,9 @@ type Config struct {
 	CPUs int
 	// Logger receives request and hub logs. Default slog.Default().
 	Logger *slog.Logger
+	// DeadLinger is how long a dead worker's card stays in the panel. Default 8s;
+	// negative: not at all.
+	DeadLinger time.Duration
 }
 
 func (cfg Config) withDefaults() Config {
@@ -72,6 +75,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.WSSendQueue <= 0 {
 		cfg.WSSendQueue = 1024
 	}
+	if cfg.DeadLinger == 0 {
+		cfg.DeadLinger = defaultDeadLinger
+	}
 	if cfg.CPUs <= 0 {
 		cfg.CPUs = runtime.NumCPU()
 	}
@@ -86,6 +92,8 @@ type Server struct {
 	c       *cluster.Cluster
 	cfg     Config
 	hub     *hub
+	frags   *fragHub // renders the live pages' changed parts for every browser at once
+	seen    *recent  // dead cards and the rate, which snapshots forget
 	metrics *metrics
 	bg      *background // the API's restart goroutine and long-poll cancellation
 	demos   *demoRunner // the Demos page's restart killer and http demo pool
@@ -99,6 +107,8 @@ func New(c *cluster.Cluster, cfg Config) *Server {
 	s.bg = newBackground()
 	s.demos = newDemoRunner(c, s.cfg.Logger)
 	s.hub = newHub(c, s.cfg, s.metrics)
+	s.seen = newRecent(s.cfg.DeadLinger)
+	s.frags = newFragHub(c, s.seen)
 	s.handler = s.routes()
 	return s
 }
@@ -111,6 +121,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // consumer, closes the http demo's own pool, and waits for all of their goroutines.
 // It does not stop the cluster.
 func (s *Server) Close() {
+	s.frags.close()
 	s.hub.close()
 	s.bg.close()
 	s.demos.close()

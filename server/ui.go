@@ -20,6 +20,7 @@ func (s *Server) mountUI(r chi.Router) {
 	r.Get("/", s.panelPage)
 	r.Get("/batches/{id}", s.batchPage)
 	r.Get("/demos", s.demosPage)
+	r.Get("/present", s.presentPage)
 	r.Get("/login", s.loginPage)
 	r.Route("/ui", func(r chi.Router) {
 		r.Use(s.uiForm)
@@ -27,6 +28,7 @@ func (s *Server) mountUI(r chi.Router) {
 		r.Post("/pool/restart", s.uiRestart)
 		r.Post("/batches", s.uiSubmit)
 		r.Post("/batches/{id}/cancel", s.uiCancel)
+		r.Post("/batches/{id}/baseline", s.uiBaseline)
 		r.Post("/workers/{id}/{action}", s.uiWorker)
 		r.Post("/demos/{id}/run", s.uiRunDemo)
 	})
@@ -41,11 +43,13 @@ func (s *Server) panelPage(w http.ResponseWriter, r *http.Request) {
 // renderPanel renders the panel with status; edit, when set, adds what a failed
 // form post needs (its message and the user's input).
 func (s *Server) renderPanel(w http.ResponseWriter, r *http.Request, status int, edit func(*web.PanelView)) {
-	v := s.panelView()
+	v := s.livePanel()
 	if edit != nil {
 		edit(&v)
 	}
-	s.render(w, r, status, web.PanelPage(s.layout("Control panel"), v))
+	l := s.layout("Control panel")
+	l.Refresh = anyRunning(v.Batches)
+	s.render(w, r, status, web.PanelPage(l, v))
 }
 
 // batchPage is GET /batches/{id}: one job list with its summary, and a page of its
@@ -65,8 +69,11 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := batchPageView(b)
+	v.Lost = s.seen.lost.of(id)
 	v.Pager = jobPager(r.URL, page, b.Summary.Total)
-	s.render(w, r, http.StatusOK, web.BatchPage(s.layout("Job list "+b.ID), v))
+	l := s.layout("Job list " + b.ID)
+	l.Refresh = b.State == cluster.BatchRunning
+	s.render(w, r, http.StatusOK, web.BatchPage(l, v))
 }
 
 // loginPage is GET /login: the token form. Without a token there is nothing to sign
@@ -118,8 +125,8 @@ func uiStatus(err error) int {
 }
 
 // formMessage is err's message for a person reading the page: the API's, without the
-// sentinel prefix ("invalid input: ") that helps scripts but not people.
-// static/js/api.js humanMessage words the API's messages the same way.
+// sentinel prefix ("invalid input: ") that helps scripts but not people. With
+// JavaScript the page shows the same words: forms.js reads them from this page.
 func formMessage(err error) string {
 	msg := userMessage(err)
 	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound, errConflict} {
@@ -149,4 +156,14 @@ func backPath(r *http.Request) string {
 		return "/"
 	}
 	return u.EscapedPath()
+}
+
+// anyRunning says whether a list still runs: then a no-JS page refreshes itself.
+func anyRunning(bs []web.BatchRow) bool {
+	for _, b := range bs {
+		if b.State == string(cluster.BatchRunning) {
+			return true
+		}
+	}
+	return false
 }

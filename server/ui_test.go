@@ -390,7 +390,7 @@ func TestUIRestartFormRefusesASecondRestart(t *testing.T) {
 }
 
 // TestFormMessage: pages word the API's messages for people, the same way as
-// static/js/api.js humanMessage (static/jstest/api.test.mjs has the same cases).
+// the scripts show, as they read the message from the page the form post answers.
 func TestFormMessage(t *testing.T) {
 	for _, tc := range []struct {
 		err  error

@@ -67,6 +67,7 @@ func workerViews(ws []cluster.WorkerInfo) []web.WorkerView {
 			Listening:  w.Listening,
 			RSSBytes:   w.RSSBytes,
 			CPUPercent: w.CPUPercent,
+			Replaces:   w.Replaces,
 		}
 	}
 	return out
@@ -95,21 +96,7 @@ func batchRow(b cluster.BatchInfo) web.BatchRow {
 		CreatedAt:  b.CreatedAt,
 		FinishedAt: deref(b.FinishedAt),
 		Timeout:    time.Duration(b.Timeout).String(),
-		Summary:    summaryView(b.Summary),
-	}
-}
-
-func summaryView(s cluster.BatchSummary) web.SummaryView {
-	return web.SummaryView{
-		Total:    s.Total,
-		Queued:   s.Queued,
-		Running:  s.Running,
-		Done:     s.Done,
-		Failed:   s.Failed,
-		Canceled: s.Canceled,
-		WallMS:   s.WallMS,
-		WorkMS:   s.WorkMS,
-		Speedup:  s.Speedup,
+		Summary:    b.Summary,
 	}
 }
 

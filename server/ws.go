@@ -44,6 +44,7 @@ const snapshotBatches = 50
 
 func (s *Server) mountWS(r chi.Router) {
 	r.Get("/ws", s.handleWS)
+	r.Get("/ws/fragments", s.handleFragments)
 }
 
 // handleWS upgrades GET /ws?since=SEQ to a WebSocket and streams a snapshot (or the
@@ -57,6 +58,12 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if s.checkRun(r.URL.Query().Get("run")) != nil {
 		since = nil // a seq of another run: start over with a snapshot of this one
 	}
+	s.serveWS(w, r, func(conn *websocket.Conn) { s.hub.serve(conn, since) })
+}
+
+// serveWS admits a WebSocket client under MaxWSClients (the JSON stream and the
+// fragments share the bound), upgrades and hands the socket to serve.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, serve func(*websocket.Conn)) {
 	if err := s.hub.admit(); err != nil {
 		writeError(w, r, err)
 		return
@@ -67,7 +74,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return // Accept already answered: 403 for a foreign Origin, 426 for plain HTTP
 	}
 	conn.SetReadLimit(wsReadLimit)
-	s.hub.serve(conn, since)
+	serve(conn)
 }
 
 // parseSince reads ?since=: absent is nil (start with a snapshot).

@@ -15,6 +15,7 @@
 //
 //	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(static.FS)))
 //
-// jstest/ holds Node tests of the pure modules (node --test static/jstest); it is not
-// embedded. TestNodeModules runs them when node is installed.
+// The scripts render nothing: the server renders every page and every live update
+// (package web) and live.js swaps the fragments in by id. TestNoRendererInJS keeps it
+// so; the browser tests in server/e2e prove the rest.
 package static

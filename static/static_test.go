@@ -119,8 +119,9 @@ func nodePath(t *testing.T) string {
 	return ""
 }
 
-// TestNodeModules checks every module's syntax and runs the Node tests of the pure
-// modules in jstest/. Without node it is skipped, or fails when node is required.
+// TestNodeModules checks every module's syntax. There are no pure modules left to
+// test under Node: the browser tests (server/e2e) are the proof of the rest.
+// Without node it is skipped, or fails when node is required.
 func TestNodeModules(t *testing.T) {
 	node := nodePath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -136,9 +137,19 @@ func TestNodeModules(t *testing.T) {
 			t.Errorf("node --check %s: %v\n%s", name, err, out)
 		}
 	}
-	cmd := exec.CommandContext(ctx, node, "--test", "jstest/")
-	cmd.Env = append(os.Environ(), "NODE_OPTIONS=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("node --test jstest/: %v\n%s", err, out)
+}
+
+// TestNoRendererInJS keeps web/ the only renderer: the scripts swap the server's
+// fragments and send forms, and none of them formats a figure, draws geometry or
+// rebuilds the pool's state from events. These are the marks such code left before.
+func TestNoRendererInJS(t *testing.T) {
+	marks := []string{"toFixed", "toLocale", "Math.round", "humanMs", "speedup", "stateClass",
+		"applyEvent", "snapshot", "createElementNS", "worker.exit", "job.done", "/api/"}
+	for name, src := range jsFiles(t) {
+		for _, m := range marks {
+			if strings.Contains(src, m) {
+				t.Errorf("%s contains %q: the server renders that (web/)", name, m)
+			}
+		}
 	}
 }

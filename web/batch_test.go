@@ -16,7 +16,8 @@ func batchView() BatchPageView {
 		Now: t0.Add(sec(30)),
 		Batch: BatchRow{ID: "b7", Kind: "fib", State: "done", CreatedAt: t0, FinishedAt: t0.Add(sec(8)),
 			Timeout: "1m0s",
-			Summary: SummaryView{Total: 4, Done: 3, Failed: 1, WallMS: 8000, WorkMS: 15500, Speedup: 1.9375}},
+			Summary: SummaryView{Total: 4, Done: 3, Failed: 1, WallMS: 8000, WorkMS: 15500, Parallelism: 1.9375,
+				Speedup: ptr(1.5), BaselineMS: ptr(12000.0), Workers: 4, CPUs: 2, MaxJobMS: 6000}},
 		Jobs: jobs,
 	}
 }
@@ -31,7 +32,8 @@ func TestBatchSummary(t *testing.T) {
 		t.Error("#batch-page lacks its id or state")
 	}
 	for field, want := range map[string]string{
-		"state": "done", "wall": "8.0 s", "work": "15.5 s", "speedup": "1.94×",
+		"state": "done", "wall": "8.0 s", "work": "15.5 s", "parallelism": "1.94×", "speedup": "1.50×",
+		"ideal": "2×", "best": "2.00×", "ran-with": "4 workers · 2 CPUs",
 		"total": "4", "done": "3", "failed": "1", "canceled": "0",
 	} {
 		if got := text(doc.Find(`#batch-summary [data-field="` + field + `"]`)); got != want {
@@ -39,7 +41,22 @@ func TestBatchSummary(t *testing.T) {
 		}
 	}
 	count(t, doc, "#batch-cancel-form", 0) // done: nothing to cancel
+	count(t, doc, "#batch-baseline-form", 1)
+	count(t, doc, `[data-field="oversubscribed"]`, 1)
 }
+
+func TestBatchSummaryUnmeasured(t *testing.T) {
+	v := batchView()
+	v.Batch.Summary.Speedup, v.Batch.Summary.Workers = nil, 1
+	doc := render(t, BatchPage(LayoutView{}, v))
+	if got := text(doc.Find(`#batch-summary [data-field="speedup"]`)); got != "not measured" {
+		t.Errorf("speedup = %q", got)
+	}
+	count(t, doc, "#batch-baseline-form", 0) // it ran on one worker: it is a baseline
+	count(t, doc, `[data-field="oversubscribed"]`, 0)
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func TestBatchResultsTable(t *testing.T) {
 	doc := render(t, BatchPage(LayoutView{}, batchView()))

@@ -22,18 +22,21 @@
 // Positions (progress bars, the timeline) are SVG x and width attributes in percent.
 //
 // Every mutating control is a real <form method="post"> to a /ui/... route, so the
-// panel works without JavaScript; with JavaScript app.js intercepts the submit and
-// calls the JSON API instead. In read-only mode (LayoutView.ReadOnly) none of these
+// panel works without JavaScript; with JavaScript forms.js sends the same form to
+// the same route without leaving the page. The live pages (panel, a list's page,
+// /present, the http demo's box) are kept current by the server: it renders the
+// components below that changed and pushes them over /ws/fragments, and live.js
+// puts each in place of the element with its id. No script renders anything. In read-only mode (LayoutView.ReadOnly) none of these
 // forms is rendered and the header shows a "read-only" badge.
 //
 // # Selectors for tests
 //
-// These ids and data- attributes are stable; browser tests may rely on them. Where
-// the live page updates an element, the JavaScript keeps the same attributes.
+// These ids and data- attributes are stable; browser tests may rely on them. A live
+// update is the same component rendered again, so it keeps them.
 //
 // Every page:
 //
-//	body[data-page]                    "panel", "batch", "demos" or "login"
+//	body[data-page]                    "panel", "batch", "present", "demos" or "login"
 //	body[data-read-only]               "true" or "false"
 //	#conn-badge[data-conn]             panel and batch pages: "live", "reconnecting" or "offline"
 //	                                   (server-rendered "offline"; the text says "live",
@@ -82,7 +85,7 @@
 // Job list (GET /batches/{id}):
 //
 //	#batch-page[data-batch-id][data-state]
-//	#batch-summary [data-field="state|wall|work|speedup|counts|total|done|failed|canceled"]
+//	#batch-summary [data-field="state|wall|work|parallelism|speedup|ideal|best|ran-with|counts|total|done|failed|canceled"]
 //	#batch-cancel-form                 form POST /ui/batches/{id}/cancel (running lists only)
 //	#batch-results                     the results table
 //	#batch-results tr[data-job-id]     one job; data-state; cells .job-id .input .state

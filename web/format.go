@@ -16,7 +16,7 @@ const StaticPrefix = "/static/"
 const DefaultInputs = "44 42 42 43"
 
 // HumanMS writes a duration given in milliseconds for people: "850 ms", "1.2 s",
-// "3 min 4 s", "2 h 5 min". static/js/format.js humanMs writes the same.
+// "3 min 4 s", "2 h 5 min".
 func HumanMS(ms float64) string {
 	if ms < 0 || math.IsNaN(ms) {
 		ms = 0
@@ -172,7 +172,7 @@ func TimeoutLabel(t string) string {
 
 // HTTPDemoStatusText is the first line of the http demo's box: "Serving
 // http://127.0.0.1:41234/ · 42 s left", "Ended: it served http://127.0.0.1:41234/."
-// or "Not running.". static/js/format.js httpDemoText writes the same.
+// or "Not running.".
 func HTTPDemoStatusText(h HTTPDemoView) string {
 	switch {
 	case h.Running:
@@ -215,4 +215,15 @@ func ShortDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+// Rate writes jobs per second: "12.3", "340", or "–" when none finished lately.
+func Rate(r float64) string {
+	switch {
+	case r <= 0 || math.IsNaN(r):
+		return "–"
+	case r >= 100:
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64)
 }

@@ -130,3 +130,26 @@ func plural(n int, noun string) string {
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
+
+// replacesText names the worker a card's worker took over from: a replacement card
+// says which one died, so a class can follow a kill from one card to the next.
+func replacesText(w WorkerView) string {
+	if w.Replaces == 0 {
+		return "–"
+	}
+	return "worker " + itoa(w.Replaces)
+}
+
+// slotTitle gives the slot's restart count: it belongs to the slot, not to this
+// worker, which is never restarted itself.
+func slotTitle(w WorkerView) string {
+	return "slot " + itoa(w.Slot) + ": its workers were replaced " + itoa(w.Restarts) + " times"
+}
+
+// liveFigure shows a measurement of a live worker; a dead one has none.
+func liveFigure(w WorkerView, s string) string {
+	if w.State == "dead" {
+		return "–"
+	}
+	return s
+}

@@ -15,8 +15,9 @@ func panelView() PanelView {
 		Pool: PoolView{Size: 3, Pending: 5, Running: 1, Restarts: 2, JobsDone: 17},
 		Workers: []WorkerView{
 			{ID: 1, PID: 4101, State: "idle", StartedAt: t0.Add(-90 * time.Second), JobsDone: 9, RSSBytes: 12 << 20, CPUPercent: 1.5},
-			{ID: 3, PID: 4121, State: "busy", StartedAt: t0.Add(-5 * time.Second), JobsDone: 8, Restarts: 1,
+			{ID: 3, PID: 4121, State: "busy", StartedAt: t0.Add(-5 * time.Second), JobsDone: 8, Restarts: 1, Replaces: 2,
 				CurrentJob: &JobRef{Batch: "b2", Job: 7, Kind: "fib", Input: 42}},
+			{ID: 2, PID: 4111, State: "dead", StartedAt: t0.Add(-9 * time.Second), RSSBytes: 9 << 20, Exit: "SIGKILL (killed)"},
 			{ID: 4, PID: 4130, State: "starting"},
 		},
 		Batches: []BatchRow{
@@ -33,7 +34,7 @@ func panelView() PanelView {
 
 func TestPanelWorkerCards(t *testing.T) {
 	doc := render(t, PanelPage(LayoutView{Title: "Panel"}, panelView()))
-	count(t, doc, "#workers [data-worker-id]", 3)
+	count(t, doc, "#workers [data-worker-id]", 4)
 	card := doc.Find(`#workers [data-worker-id="3"]`)
 	if got := attr(t, card, "data-state"); got != "busy" {
 		t.Errorf("data-state = %q, want busy", got)
@@ -46,7 +47,7 @@ func TestPanelWorkerCards(t *testing.T) {
 	}
 	for field, want := range map[string]string{
 		"pid": "4121", "state": "busy", "uptime": "5 s", "job": "fib(42) · job 7",
-		"jobs-done": "8", "restarts": "1", "rss": "–", "cpu": "0.0%",
+		"jobs-done": "8", "replaces": "worker 2", "rss": "–", "cpu": "0.0%",
 	} {
 		if got := text(card.Find(`[data-field="` + field + `"]`)); got != want {
 			t.Errorf("worker 3 %s = %q, want %q", field, got, want)
@@ -224,9 +225,33 @@ func TestPanelEventLogAndTemplates(t *testing.T) {
 	}
 	count(t, doc, `label[for="log-filter"]`, 1)
 	count(t, doc, "#log-pause", 1)
-	// The browser clones these for workers and lists that appear later.
-	count(t, doc, "template#worker-template", 1)
-	count(t, doc, "template#batch-template", 1)
+	v := panelView()
+	v.Events = []EventLine{{Seq: 7, Type: "worker.exit", Category: "workers", Time: t0, Text: "worker 2 died (SIGKILL)", Tone: "bad"}}
+	doc = render(t, PanelPage(LayoutView{}, v))
+	li := doc.Find(`#event-log li[data-seq="7"]`)
+	if attr(t, li, "data-category") != "workers" || !li.HasClass("tone-bad") || text(li.Find(".msg")) != "worker 2 died (SIGKILL)" {
+		t.Errorf("log line: %s", outer(li))
+	}
+}
+
+// TestDeadCardLingers: a dead worker's card says how it ended, shows no stale
+// figures and offers no buttons.
+func TestDeadCardLingers(t *testing.T) {
+	doc := render(t, PanelPage(LayoutView{}, panelView()))
+	card := doc.Find(`#workers [data-worker-id="2"]`)
+	for field, want := range map[string]string{"state": "dead", "exit": "SIGKILL (killed)", "rss": "–", "cpu": "–", "replaces": "–"} {
+		if got := text(card.Find(`[data-field="` + field + `"]`)); got != want {
+			t.Errorf("dead card %s = %q, want %q", field, got, want)
+		}
+	}
+	if n := card.Find("form").Length(); n != 0 {
+		t.Errorf("dead card has %d forms", n)
+	}
+}
+
+func outer(s *goquery.Selection) string {
+	h, _ := goquery.OuterHtml(s)
+	return h
 }
 
 func TestPanelReadOnlyHidesForms(t *testing.T) {
@@ -242,7 +267,7 @@ func TestPanelReadOnlyHidesForms(t *testing.T) {
 		t.Errorf("body data-read-only = %q", got)
 	}
 	// Workers and lists still show.
-	count(t, doc, "#workers [data-worker-id]", 3)
+	count(t, doc, "#workers [data-worker-id]", 4)
 	count(t, doc, "#batches [data-batch-id]", 2)
 }
 

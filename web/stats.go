@@ -10,7 +10,7 @@ type WorkerCounts struct {
 	Starting int
 }
 
-// CountWorkers sums the workers' states. static/js/state.js countWorkers does the same.
+// CountWorkers sums the workers' states.
 func CountWorkers(ws []WorkerView) WorkerCounts {
 	var c WorkerCounts
 	for _, w := range ws {

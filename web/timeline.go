@@ -15,7 +15,7 @@ const MinBarPercent = 0.4
 // a job of the list, one bar per started job, placed in percent of the axis, which
 // runs from the list's creation to its end (or to now while it runs). Percentages go
 // straight into SVG x and width attributes, which a strict CSP allows where style=""
-// is refused. static/js/timeline.js computes the same geometry in the browser.
+// is refused.
 type TimelineView struct {
 	SpanMS float64 // length of the axis in milliseconds
 	Lanes  []Lane  // by worker id
@@ -39,7 +39,26 @@ type Bar struct {
 	X       float64 // left edge, percent of the axis
 	W       float64 // width, percent of the axis
 	Label   string  // "job 7 fib(42): done, 1.2 s"
+	// Text is written on the bar when it is wide enough: "fib(42)", or for an
+	// attempt whose worker was killed "fib(42) ✕ SIGKILL".
+	Text string
 }
+
+// LostAttempt is a job's attempt that ended with its worker: the job went back to the
+// queue (or was canceled), and the timeline keeps the attempt, red, ending in how the
+// worker died, so a retry's later start is explained.
+type LostAttempt struct {
+	Job    int64
+	Input  int64
+	Worker int
+	PID    int
+	Start  time.Time
+	End    time.Time
+	Signal string // "SIGKILL", or "exit code 1"
+}
+
+// minTextPercent is the narrowest bar that gets its text written on it.
+const minTextPercent = 7
 
 // Tick is one mark on the time axis.
 type Tick struct {
@@ -48,14 +67,30 @@ type Tick struct {
 }
 
 // BuildTimeline lays out jobs of the given kind on an axis that starts at created and
-// ends at end (the list's finish, or now while it runs). Jobs not yet started have no
-// bar; running jobs end at end. The axis stretches to cover the latest bar.
-func BuildTimeline(kind string, created, end time.Time, jobs []JobRow) TimelineView {
+// ends at end (the list's finish, or now while it runs), with the lost attempts of
+// those jobs. Jobs not yet started have no bar; running jobs end at end. The axis
+// stretches to cover the latest bar.
+func BuildTimeline(kind string, created, end time.Time, jobs []JobRow, lost ...LostAttempt) TimelineView {
 	ms := func(t time.Time) float64 { return float64(t.Sub(created)) / float64(time.Millisecond) }
 	endMS := ms(end)
-	var bars []Bar
 	lanes := map[int]*Lane{}
 	span := max(endMS, 1)
+	lane := func(worker, pid int) *Lane {
+		if lanes[worker] == nil {
+			lanes[worker] = &Lane{Worker: worker, PID: pid}
+		}
+		return lanes[worker]
+	}
+	for _, a := range lost {
+		b := Bar{Job: a.Job, Input: a.Input, State: "killed", StartMS: max(ms(a.Start), 0), EndMS: max(ms(a.End), 0)}
+		b.EndMS = max(b.EndMS, b.StartMS)
+		b.Label = fmt.Sprintf("job %d %s: its worker died (%s) after %s; the job was tried again", a.Job,
+			JobLabel(kind, a.Input), a.Signal, HumanMS(b.EndMS-b.StartMS))
+		b.Text = JobLabel(kind, a.Input) + " ✕ " + a.Signal
+		span = max(span, b.EndMS)
+		l := lane(a.Worker, a.PID)
+		l.Bars = append(l.Bars, b)
+	}
 	for _, j := range jobs {
 		if j.Worker == 0 || j.StartedAt.IsZero() {
 			continue
@@ -67,17 +102,19 @@ func BuildTimeline(kind string, created, end time.Time, jobs []JobRow) TimelineV
 		}
 		b.EndMS = max(b.EndMS, b.StartMS)
 		b.Label = fmt.Sprintf("job %d %s: %s, %s", j.ID, JobLabel(kind, j.Input), j.State, HumanMS(b.EndMS-b.StartMS))
+		b.Text = JobLabel(kind, j.Input)
 		span = max(span, b.EndMS)
-		if lanes[j.Worker] == nil {
-			lanes[j.Worker] = &Lane{Worker: j.Worker, PID: j.PID}
-		}
-		bars = append(bars, b)
-		lanes[j.Worker].Bars = append(lanes[j.Worker].Bars, b)
+		l := lane(j.Worker, j.PID)
+		l.Bars = append(l.Bars, b)
 	}
 	tl := TimelineView{SpanMS: span, Ticks: Ticks(span)}
 	for _, l := range lanes {
 		for i := range l.Bars {
-			l.Bars[i].X, l.Bars[i].W = place(l.Bars[i].StartMS, l.Bars[i].EndMS, span)
+			b := &l.Bars[i]
+			b.X, b.W = place(b.StartMS, b.EndMS, span)
+			if b.W < minTextPercent {
+				b.Text = ""
+			}
 		}
 		slices.SortFunc(l.Bars, func(a, b Bar) int {
 			return cmp.Or(cmp.Compare(a.StartMS, b.StartMS), cmp.Compare(a.Job, b.Job))
@@ -128,4 +165,10 @@ func NiceStep(raw float64) float64 {
 		}
 	}
 	return 10 * mag
+}
+
+// PageTimeline is the timeline of a list's page of jobs and their lost attempts, up
+// to now while the list runs.
+func PageTimeline(v BatchPageView) TimelineView {
+	return BuildTimeline(v.Batch.Kind, v.Batch.CreatedAt, timelineEnd(v), v.Jobs, v.Lost...)
 }

@@ -1,11 +1,15 @@
 package web
 
-import "time"
+import (
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
 
 // The view models below are plain structs. The server fills them from cluster's
 // snapshots; the components only read them. Their field names follow the JSON the
-// server sends (cluster/types.go) so the mapping is one line per field, and so the
-// browser code, which renders the same JSON, draws the same thing.
+// server sends (cluster/types.go) so the mapping is one line per field. These
+// components render the first page, the live updates (fragments) and the no-JS page.
 
 // LayoutView is what every page needs around its content.
 type LayoutView struct {
@@ -17,6 +21,9 @@ type LayoutView struct {
 	// Presentation starts the page in large-text presentation mode. The header toggle
 	// remembers the visitor's own choice in localStorage, which wins over this.
 	Presentation bool
+	// Refresh reloads the page every 2 s when JavaScript is off, while something on
+	// it runs; with JavaScript the page is live instead.
+	Refresh bool
 	// Version, when set, is shown in the footer.
 	Version string
 }
@@ -36,6 +43,8 @@ type PanelView struct {
 	// ActionError is the message of a failed restart, stop, kill, crash or cancel in
 	// the no-JS path; it is shown in #action-error.
 	ActionError string
+	// Events are the recent events, oldest first: the log.
+	Events []EventLine
 }
 
 // PoolView is the pool as a whole (PoolInfo without its workers).
@@ -51,6 +60,8 @@ type PoolView struct {
 	// Restarts counts workers replaced after they died; JobsDone counts finished jobs.
 	Restarts int
 	JobsDone int64
+	// Rate is jobs finished per second over the last seconds; negative before any.
+	Rate float64
 	// LastSeq is the seq of the last event reflected in this view.
 	LastSeq uint64
 }
@@ -68,6 +79,10 @@ type WorkerView struct {
 	Listening  string  // address the worker listens on, if any
 	RSSBytes   int64
 	CPUPercent float64
+	// Replaces is the worker this one took over from in its slot (0: the first).
+	Replaces int
+	// Exit says how a dead worker ended ("SIGKILL", "code 1"): dead cards linger.
+	Exit string
 }
 
 // JobRef names the job a worker is running.
@@ -118,18 +133,9 @@ type BatchRow struct {
 	Summary    SummaryView
 }
 
-// SummaryView holds a job list's counts and times (BatchSummary).
-type SummaryView struct {
-	Total    int
-	Queued   int
-	Running  int
-	Done     int
-	Failed   int
-	Canceled int
-	WallMS   float64 // wall time of the list
-	WorkMS   float64 // summed time of its jobs
-	Speedup  float64 // WorkMS / WallMS
-}
+// SummaryView holds a job list's counts and times: cluster's own value, not a copy,
+// so a figure added there (parallelism, measured speedup) cannot be lost on the way.
+type SummaryView = cluster.BatchSummary
 
 // BatchPageView is one job list at GET /batches/{id}.
 type BatchPageView struct {
@@ -137,7 +143,9 @@ type BatchPageView struct {
 	Now   time.Time
 	Batch BatchRow
 	// Jobs is one page of the list's jobs, as Pager says.
-	Jobs  []JobRow
+	Jobs []JobRow
+	// Lost are the attempts of these jobs whose worker died under them.
+	Lost  []LostAttempt
 	Pager JobPager
 	// ActionError is the message of a failed cancel in the no-JS path.
 	ActionError string
@@ -227,4 +235,18 @@ type LoginView struct {
 type MessageView struct {
 	Title   string
 	Message string
+}
+
+// PresentView is the lecture view at GET /present.
+type PresentView struct {
+	Now     time.Time
+	Pool    PoolView
+	Workers []WorkerView
+	CPUs    int
+	// Batch is the list the lanes show: the newest one still running, else the
+	// newest; nil before any.
+	Batch    *BatchRow
+	Timeline TimelineView
+	// Events are the last few events, oldest first.
+	Events []EventLine
 }

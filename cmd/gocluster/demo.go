@@ -50,9 +50,10 @@ func demoCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(s
 // demoUsage is the demo part of the help text.
 func demoUsage() string {
 	return fmt.Sprintf(`Demos (each replays an example of the Node cluster lesson with real worker processes):
-  gocluster demo fib [-workers N] [-compare] [n ...]
+  gocluster demo fib [-workers N] [-compare=false] [n ...]
       fib of each n (default %s) on a pool: the lesson's output, with its two
-      bugs fixed and explained; -compare measures one worker for real.
+      bugs fixed and explained, then the same list on one worker for a measured
+      speedup (-compare=false skips that rerun).
   gocluster demo http [-workers N] [-addr %s] [-duration 0]
       workers share one port and report each request; numReqs every second.
   gocluster demo restart [-workers N] [-duration %s]

@@ -48,7 +48,7 @@ func parseDemo(fs *flag.FlagSet, args []string, getenv func(string) string, work
 func parseDemoFib(args []string, getenv func(string) string) (demos.FibOptions, error) {
 	var opts demos.FibOptions
 	fs := demoFlags("fib", &opts.Workers)
-	fs.BoolVar(&opts.Compare, "compare", false, "rerun the list on one worker to measure the speedup")
+	fs.BoolVar(&opts.Compare, "compare", true, "rerun the list on one worker to measure the speedup (-compare=false skips it)")
 	if _, err := parseDemo(fs, args, getenv, &opts.Workers); err != nil {
 		return opts, err
 	}

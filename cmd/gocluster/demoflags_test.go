@@ -13,6 +13,9 @@ func TestDemoFlagsReadTheEnvironment(t *testing.T) {
 	if err != nil || fib.Workers != 3 || !fib.Compare || len(fib.Inputs) != 1 {
 		t.Errorf("fib from the environment: %+v, %v", fib, err)
 	}
+	if fib, err = parseDemoFib(nil, env()); err != nil || !fib.Compare {
+		t.Errorf("the demo must measure the speedup by default: %+v, %v", fib, err)
+	}
 	fib, err = parseDemoFib([]string{"-workers", "2", "-compare=false"}, env("GOCLUSTER_WORKERS=3", "GOCLUSTER_COMPARE=1"))
 	if err != nil || fib.Workers != 2 || fib.Compare {
 		t.Errorf("flags must win over the environment: %+v, %v", fib, err)

@@ -19,7 +19,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	out, code := runBin(t, nil, "demo", "-h")
-	if code != 0 || !strings.Contains(out, "gocluster demo fib [-workers N] [-compare] [n ...]") {
+	if code != 0 || !strings.Contains(out, "gocluster demo fib [-workers N] [-compare=false] [n ...]") {
 		t.Errorf("demo -h: exit %d, %q", code, out)
 	}
 }

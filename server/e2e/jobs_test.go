@@ -42,7 +42,7 @@ type row struct {
 // doneRowsJS reads #batch-results as rows once the list is done and all %d rows are.
 const doneRowsJS = `(() => {
   const rows = [...document.querySelectorAll('#batch-results tr[data-job-id]')];
-  if (document.querySelector('#batch-page')?.dataset.state !== 'done' || rows.length !== %d ||
+  if (document.querySelector('#batch-summary')?.dataset.state !== 'done' || rows.length !== %d ||
       rows.some((r) => r.dataset.state !== 'done')) return null;
   const cell = (r, c) => r.querySelector('.' + c)?.textContent.trim() ?? '';
   return rows.map((r) => ({ id: r.dataset.jobId, input: cell(r, 'input'), state: r.dataset.state,
@@ -140,7 +140,7 @@ func (e *env) checkTimeline(id string) {
 
 // panelShot goes back to the panel, waits until it shows list id finished, and
 // saves a screenshot; with GOCLUSTER_UPDATE_SCREENSHOT=1 it also becomes the
-// README's docs/screenshot.png.
+// README's docs/panel.png.
 func (e *env) panelShot(id string) {
 	e.t.Helper()
 	e.open("/")
@@ -150,11 +150,17 @@ func (e *env) panelShot(id string) {
 		 document.querySelectorAll('#workers [data-worker-id][data-state="idle"]').length === 2 &&
 		 document.querySelectorAll('#event-log li').length > 0`,
 		`[document.querySelector('#batches')?.outerHTML, document.querySelector('#workers')?.outerHTML]`)
-	png := saveScreenshot(e.t, e.ctx, "_panel")
+	e.updateDocImage("panel.png", saveScreenshot(e.t, e.ctx, "_panel"))
+}
+
+// updateDocImage writes png as docs/name when GOCLUSTER_UPDATE_SCREENSHOT=1: the
+// README's pictures come from the browser tests.
+func (e *env) updateDocImage(name string, png []byte) {
+	e.t.Helper()
 	if os.Getenv(envUpdateScreenshot) != "1" || png == nil {
 		return
 	}
-	path := filepath.Join(repoRoot(e.t), "docs", "screenshot.png")
+	path := filepath.Join(repoRoot(e.t), "docs", name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		e.t.Fatalf("write %s: %v", path, err)
 	}

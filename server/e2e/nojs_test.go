@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/gocluster/gocluster/cluster"
 )
 
 // The no-JavaScript path: the browser runs no page script at all, so each form is
@@ -127,5 +130,50 @@ func TestNoJSValidation(t *testing.T) {
 	}
 	if n := len(e.c.Batches()); n != 0 {
 		t.Errorf("%d lists after a refused form, want none", n)
+	}
+}
+
+// TestNoJSLivePages: without JavaScript a running list's page reloads itself until
+// the list is done (no reload by the test), and the panel shows the recent events.
+func TestNoJSLivePages(t *testing.T) {
+	e := newEnvNoJS(t, 1)
+	b, err := e.c.Submit("sleep", []int64{1500, 1500}, cluster.BatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.open("/batches/" + b.ID)
+	if got := eval[string](e, `document.querySelector('#batch-summary')?.dataset.state`); got != "running" {
+		t.Fatalf("the list's page shows it %q", got)
+	}
+	e.markPage()
+	e.watchReloads("the page to reload by itself", `window.__e2eMarker !== true`)
+	e.watchReloads("the page, reloading itself, to show the list done",
+		`document.querySelector('#batch-summary')?.dataset.state === 'done' && !document.querySelector('meta[http-equiv="refresh"]')`)
+	e.open("/")
+	lines := eval[[]string](e, `[...document.querySelectorAll('#event-log li')].map((li) => li.textContent.trim())`)
+	if !slices.ContainsFunc(lines, func(s string) bool { return strings.Contains(s, "job list "+b.ID+" done") }) {
+		t.Errorf("the panel's log without JavaScript lacks the list's end: %q", lines)
+	}
+}
+
+// watchReloads polls cond in a page that reloads itself: a look that meets a
+// navigation is tried again at the next tick.
+func (e *env) watchReloads(what, cond string) {
+	e.t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(waitTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		select {
+		case <-deadline:
+			e.t.Fatalf("waiting for %s: timed out (last error %v)", what, err)
+		case <-tick.C:
+		}
 	}
 }

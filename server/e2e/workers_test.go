@@ -18,8 +18,9 @@ type card struct {
 // cardsJS lists the worker cards.
 const cardsJS = `[...document.querySelectorAll('#workers [data-worker-id]')].map((c) => ({ id: c.dataset.workerId, state: c.dataset.state }))`
 
-// idleCardsJS is the cards once there are exactly %d and all are idle, else null.
-const idleCardsJS = `(() => { const cards = ` + cardsJS + `;
+// idleCardsJS is the live cards once there are exactly %d and all are idle, else
+// null. Dead cards linger a while (Config.DeadLinger) and do not count.
+const idleCardsJS = `(() => { const cards = ` + cardsJS + `.filter((c) => c.state !== 'dead');
   return cards.length === %d && cards.every((c) => c.state === 'idle') ? cards : null; })()`
 
 // waitIdleCards waits until the panel shows exactly n worker cards, all idle, and
@@ -90,6 +91,15 @@ func TestKillButtonLive(t *testing.T) {
 	if want := e.poolIDs(); !slices.Equal(sorted(after), sorted(want)) {
 		t.Errorf("cards for workers %v, the pool has %v", after, want)
 	}
+	var successor string
+	for _, id := range after {
+		if id != before[1] {
+			successor = id
+		}
+	}
+	waitJS[bool](e, "the replacement card to name worker "+victim,
+		`document.querySelector('#workers [data-worker-id="`+successor+`"] [data-field="replaces"]')?.textContent === 'worker `+victim+`'`,
+		`document.querySelector('#workers')?.outerHTML`)
 	line := waitJS[string](e, "the death in the event log",
 		`[...document.querySelectorAll('#event-log li[data-type="worker.exit"]')].map((li) => li.textContent)
 		   .find((s) => s.includes('worker `+victim+` ') && (s.includes('died') || s.includes('SIGKILL')))`,

@@ -1,22 +1,18 @@
 // app.js — the one module every page loads. It wires the presentation-mode toggle
 // and starts the code of the current page, named by <body data-page>.
 //
-// Modules:
-//   panel.js, batchpage.js,  one controller per live page; demos.js runs the Demos
-//   demos.js                 page's demos and polls the http demo's counts
-//   live.js, ws.js           the reconnecting WebSocket and the connection badge
-//   state.js, rate.js        the pool as the server's JSON; jobs/s
-//   render.js, results.js,   DOM updates in place (render.js for the panel and the
-//   timeline.js, dom.js      list summary; dom.js: helpers and the frame scheduler)
-//   eventlog.js              the log in words, with filter and pause
-//   format.js, geometry.js   pure helpers that follow the Go side's rules (web/)
-//   api.js, forms.js         fetch with the API's error shape; forms over the API
+// The server renders every page and every live update (web/ is the only renderer):
+//   live.js     the fragment WebSocket: swaps the parts that changed, by id
+//   logview.js  the event log's follow, filter, pause and clear
+//   forms.js    forms sent to their own /ui/ actions without a reload
+//   demos.js    the Demos page's copy buttons
 // Pure modules are tested under Node in ../jstest.
 
-import { startBatchPage } from './batchpage.js';
-import { startDemosPage } from './demos.js';
+import { wireCopyButtons } from './demos.js';
 import { $ } from './dom.js';
-import { startPanel } from './panel.js';
+import { wireForms } from './forms.js';
+import { startLive } from './live.js';
+import { wireLog } from './logview.js';
 
 /** PRESENT_KEY is the localStorage key remembering presentation mode ("1" or "0"). */
 const PRESENT_KEY = 'gocluster.presentation';
@@ -38,19 +34,34 @@ function wirePresentationToggle() {
   });
 }
 
+/** batchQuery names a list's page of jobs for the fragment stream. */
+function batchQuery(root) {
+  return new URLSearchParams({
+    page: 'batch', id: root.dataset.batchId,
+    jobs_offset: root.dataset.jobsOffset || '0', jobs_limit: root.dataset.jobsLimit || '500',
+  });
+}
+
 function main() {
   wirePresentationToggle();
-  switch (document.body.dataset.page) {
+  wireForms();
+  const page = document.body.dataset.page;
+  switch (page) {
     case 'panel':
-      startPanel();
+      startLive('page=panel', wireLog());
       break;
     case 'batch': {
       const root = $('#batch-page');
-      if (root) startBatchPage(root);
+      if (!root) break;
+      startLive(batchQuery(root), {});
       break;
     }
+    case 'present':
+      startLive('page=present', {});
+      break;
     case 'demos':
-      startDemosPage();
+      if ($('#http-demo')) startLive('page=demos', {});
+      wireCopyButtons();
       break;
     default:
       // login and message pages are plain.
