@@ -67,8 +67,11 @@ func (w *Worker) Destroy(sig syscall.Signal) error {
 	}
 	return w.do(func(p *proc) error {
 		w.c.dropSlotOf(p)
-		w.c.retire(p)
+		// The signal before retire's disconnect frame: the other way round, a worker
+		// scheduled between the two could read the frame and exit 0 by itself before
+		// the signal came, which happened on a loaded machine.
 		p.signal(sig)
+		w.c.retire(p)
 		return nil
 	})
 }
