@@ -23,25 +23,36 @@ func TestSpeedupIsMeasured(t *testing.T) {
 	if many.State != cluster.BatchDone || many.Summary.Speedup != nil || many.Summary.Workers != 2*cpus || many.Summary.CPUs != cpus {
 		t.Fatalf("before a baseline: %+v", many.Summary)
 	}
-	var one batchJSON
-	a.json(http.MethodPost, "/api/batches/"+many.ID+"/baseline", "").want(t, http.StatusCreated, &one)
-	a.get("/api/batches/"+one.ID+"?wait=120s").want(t, http.StatusOK, &one)
-	if one.State != cluster.BatchDone || one.Summary.Workers != 1 || one.Summary.Speedup == nil {
-		t.Fatalf("one-worker run: %+v", one.Summary)
-	}
-	checkSerial(t, one)
-	a.get("/api/batches/"+many.ID).want(t, http.StatusOK, &many)
-	s := many.Summary
-	if s.Speedup == nil || s.BaselineMS == nil || *s.BaselineMS != one.Summary.WallMS {
-		t.Fatalf("after the baseline: %+v (baseline wall %.0f ms)", s, one.Summary.WallMS)
-	}
-	if want := *s.BaselineMS / s.WallMS; math.Abs(*s.Speedup-want) > 0.001 {
-		t.Fatalf("speedup %.3f, baseline ÷ wall %.3f", *s.Speedup, want)
-	}
 	// On cpus CPUs no list of CPU-bound jobs runs more than cpus times faster; a
-	// margin for the busy shared machine, whose load may slow the baseline.
-	if *s.Speedup > float64(cpus)*1.25 {
-		t.Fatalf("speedup %.2f on %d CPUs: more than one worker's measurement allows", *s.Speedup, cpus)
+	// margin for the busy shared machine. A load spike during the one-worker run
+	// slows it and flatters the figure (3.76 was seen under two CPU hogs while other
+	// packages' tests ran), so up to three baselines are taken: the latest counts,
+	// and one run that was not slowed down must keep the figure within the bound.
+	var s cluster.BatchSummary
+	for try := 1; ; try++ {
+		var one batchJSON
+		a.json(http.MethodPost, "/api/batches/"+many.ID+"/baseline", "").want(t, http.StatusCreated, &one)
+		a.get("/api/batches/"+one.ID+"?wait=120s").want(t, http.StatusOK, &one)
+		if one.State != cluster.BatchDone || one.Summary.Workers != 1 || one.Summary.Speedup == nil {
+			t.Fatalf("one-worker run: %+v", one.Summary)
+		}
+		checkSerial(t, one)
+		a.get("/api/batches/"+many.ID).want(t, http.StatusOK, &many)
+		s = many.Summary
+		if s.Speedup == nil || s.BaselineMS == nil || *s.BaselineMS != one.Summary.WallMS {
+			t.Fatalf("after the baseline: %+v (baseline wall %.0f ms)", s, one.Summary.WallMS)
+		}
+		if want := *s.BaselineMS / s.WallMS; math.Abs(*s.Speedup-want) > 0.001 {
+			t.Fatalf("speedup %.3f, baseline ÷ wall %.3f", *s.Speedup, want)
+		}
+		if *s.Speedup <= float64(cpus)*1.25 {
+			break
+		}
+		if try == 3 {
+			t.Fatalf("speedup %.2f on %d CPUs after %d baselines: more than one worker's measurement allows",
+				*s.Speedup, cpus, try)
+		}
+		t.Logf("baseline %d: speedup %.2f over the bound; the one-worker run was slowed, measuring again", try, *s.Speedup)
 	}
 	t.Logf("%d workers on %d CPUs: wall %.0f ms, 1 worker %.0f ms, speedup %.2f, parallelism %.2f",
 		s.Workers, s.CPUs, s.WallMS, *s.BaselineMS, *s.Speedup, s.Parallelism)
