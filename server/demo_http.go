@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // httpDemoAddr is where the http demo listens: loopback, on a free port, so it never

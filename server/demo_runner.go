@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // demoTimings are the demos' clocks and sizes. They are fields, not constants, so

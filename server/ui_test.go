@@ -17,7 +17,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // page is an HTML answer, parsed.

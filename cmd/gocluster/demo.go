@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // demoCmd is `gocluster demo fib|http|restart [flags] [args]`: it replays one

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/cluster/jobs"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // run is the whole primary program: it picks the command and runs it. It returns nil

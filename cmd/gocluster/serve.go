@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/server"
 )
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/internal/proctest"
 )
 

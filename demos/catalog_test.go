@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 func TestCatalogNamesEveryDemoOnce(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // A program that runs demos starts like this: a worker plays its part and exits

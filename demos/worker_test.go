@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 func TestExitCode(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // fib is the reference: the lesson's fibo.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/demos"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // reDied is the lesson's exit line: worker.process.pid and `signal || code`.
