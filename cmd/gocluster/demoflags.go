@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/cluster/jobs"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // The demos' flags. Like serve's, each flag not given on the command line is read
