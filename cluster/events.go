@@ -119,16 +119,12 @@ func (b *eventBus) lastSeq() uint64 {
 // value it also returns the missed events, atomically with the registration so
 // nothing falls between replay and live delivery.
 func (b *eventBus) subscribe(buffer int, since *uint64) (*Subscription, []Event, bool) {
-	if buffer <= 0 {
-		buffer = 256
-	}
-	c := make(chan Event, buffer)
-	s := &Subscription{C: c, c: c, bus: b}
+	s := newSubscription(b, buffer)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
 		s.err = ErrClosed
-		close(c)
+		close(s.c)
 		return s, nil, false
 	}
 	var missed []Event
@@ -138,6 +134,35 @@ func (b *eventBus) subscribe(buffer int, since *uint64) (*Subscription, []Event,
 	}
 	b.subs[s] = struct{}{}
 	return s, missed, ok
+}
+
+// resume subscribes a follower that has seen every event up to last, with the
+// events after last that the ring holds. When the ring has moved on, it subscribes
+// from the latest event instead: gap is true and from is that event's seq. It
+// returns a nil subscription once the bus is closed.
+func (b *eventBus) resume(buffer int, last uint64) (s *Subscription, missed []Event, from uint64, gap bool) {
+	s = newSubscription(b, buffer)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, nil, last, false
+	}
+	missed, ok := b.sinceLocked(last)
+	if !ok {
+		missed, from, gap = nil, b.seq, true
+	} else {
+		from = last
+	}
+	b.subs[s] = struct{}{}
+	return s, missed, from, gap
+}
+
+func newSubscription(b *eventBus, buffer int) *Subscription {
+	if buffer <= 0 {
+		buffer = 256
+	}
+	c := make(chan Event, buffer)
+	return &Subscription{C: c, c: c, bus: b}
 }
 
 func (b *eventBus) remove(s *Subscription, reason error) {
