@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -23,6 +22,9 @@ const (
 	fragDelay   = 2 * time.Millisecond
 	fragRefresh = time.Second
 	fragQueue   = 8 // messages a client may have unsent before it is given a full set
+	// fragFollowBuffer is how far the hub may fall behind the pool's events before
+	// it resumes from the ring.
+	fragFollowBuffer = 1024
 )
 
 // fragment is one element of a page, by id, and the component that renders it.
@@ -108,26 +110,22 @@ func (h *fragHub) poke() {
 }
 
 // run follows the pool's events and renders the views a moment after each burst,
-// and every fragRefresh.
+// and every fragRefresh. When it fell so far behind that events were lost (a gap),
+// nothing is lost but a dead card or two: the views are rendered from snapshots.
 func (h *fragHub) run() {
 	defer close(h.done)
-	sub := h.c.Subscribe(1024)
-	defer func() {
-		if sub != nil {
-			sub.Close()
-		}
-	}()
+	f := startFollower(h.c, h.c.LastSeq(), &cluster.FollowOptions{Buffer: fragFollowBuffer})
+	defer f.stop()
 	tick := time.NewTicker(fragRefresh)
 	defer tick.Stop()
 	var due <-chan time.Time
 	for {
 		select {
-		case ev, ok := <-sub.C:
+		case ev, ok := <-f.C:
 			if !ok {
-				if sub = h.resubscribe(sub); sub == nil {
-					return
-				}
-			} else {
+				return // the pool closed
+			}
+			if ev.Type != cluster.EventGap {
 				h.recent.observe(ev)
 			}
 			if due == nil {
@@ -146,16 +144,6 @@ func (h *fragHub) run() {
 			return
 		}
 	}
-}
-
-// resubscribe replaces a subscription the pool dropped (this hub fell behind): the
-// views are rendered from snapshots, so nothing is lost but a dead card or two.
-func (h *fragHub) resubscribe(old *cluster.Subscription) *cluster.Subscription {
-	if errors.Is(old.Err(), cluster.ErrClosed) {
-		return nil
-	}
-	old.Close()
-	return h.c.Subscribe(1024)
 }
 
 // renderAll renders every watched view once and queues what changed to its clients.
