@@ -85,7 +85,7 @@ func (b *eventBus) store(ev Event) {
 	b.start = (b.start + 1) % len(b.ring)
 }
 
-// since returns the stored events after seq. ok is false when events after seq have
+// sinceLocked returns the stored events after seq; b.mu is held. ok is false when events after seq have
 // already left the ring, so the caller knows it must take a snapshot instead.
 func (b *eventBus) sinceLocked(seq uint64) (evs []Event, ok bool) {
 	if seq >= b.seq {
@@ -171,6 +171,8 @@ func (b *eventBus) remove(s *Subscription, reason error) {
 	b.removeLocked(s, reason)
 }
 
+// removeLocked ends s with reason; b.mu is held (the bus's …Locked functions are the
+// only ones in the package that name a lock, and every caller holds it).
 func (b *eventBus) removeLocked(s *Subscription, reason error) {
 	if _, ok := b.subs[s]; !ok {
 		return
