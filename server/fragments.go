@@ -118,7 +118,7 @@ func (h *fragHub) run() {
 	defer f.stop()
 	tick := time.NewTicker(fragRefresh)
 	defer tick.Stop()
-	var due <-chan time.Time
+	var r renderPacer
 	for {
 		select {
 		case ev, ok := <-f.C:
@@ -128,21 +128,59 @@ func (h *fragHub) run() {
 			if ev.Type != cluster.EventGap {
 				h.recent.observe(ev)
 			}
-			if due == nil {
-				due = time.After(fragDelay)
-			}
+			r.change(h.renderAll)
 		case <-h.kick:
-			if due == nil {
-				due = time.After(fragDelay)
-			}
-		case <-due:
-			due = nil
-			h.renderAll()
+			r.change(h.renderAll)
+		case <-r.due:
+			r.render(h.renderAll)
 		case <-tick.C:
-			h.renderAll()
+			r.render(h.renderAll)
 		case <-h.quit:
+			r.stop()
 			return
 		}
+	}
+}
+
+// renderPacer renders at once after a quiet spell, and coalesces a burst: a change
+// within fragDelay of the last render is rendered fragDelay after it, with whatever
+// else came meanwhile. A lone event thus costs no wait, and a thousand cost a
+// render every fragDelay.
+type renderPacer struct {
+	last  time.Time
+	timer *time.Timer
+	due   <-chan time.Time // non-nil while a render is scheduled
+}
+
+func (p *renderPacer) change(render func()) {
+	if p.due != nil {
+		return // the scheduled render will show it
+	}
+	wait := fragDelay - time.Since(p.last)
+	if wait <= 0 {
+		p.render(render)
+		return
+	}
+	if p.timer == nil {
+		p.timer = time.NewTimer(wait)
+	} else {
+		p.timer.Reset(wait)
+	}
+	p.due = p.timer.C
+}
+
+func (p *renderPacer) render(render func()) {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.due = nil
+	render()
+	p.last = time.Now()
+}
+
+func (p *renderPacer) stop() {
+	if p.timer != nil {
+		p.timer.Stop()
 	}
 }
 
@@ -174,20 +212,27 @@ func (h *fragHub) renderAll() {
 func (v *fragView) update() (diff, full []byte) {
 	var d, f bytes.Buffer
 	ctx := context.Background()
+	seqMoved := false
 	for _, fr := range v.render(ctx) {
 		var b bytes.Buffer
 		if err := fr.c.Render(ctx, &b); err != nil {
 			continue
 		}
-		if changed := !bytes.Equal(v.last[fr.id], b.Bytes()); changed && fr.id != fragSeqID {
+		changed := !bytes.Equal(v.last[fr.id], b.Bytes())
+		if changed && fr.id == fragSeqID {
+			seqMoved = true
+		} else if changed {
 			v.writeChange(ctx, &d, fr, b.Bytes())
 		}
 		v.last[fr.id] = b.Bytes()
 		f.Write(b.Bytes())
 	}
-	if d.Len() > 0 {
+	if d.Len() > 0 || seqMoved {
 		// The marker says which event the fragments reflect: tests and the benchmark
-		// read it; the page ignores it.
+		// read it, the page ignores it. It goes out whenever it moved, even alone, so
+		// a reader waiting for an event's seq always sees it (it once waited forever:
+		// a render that showed the event's log line under the seq before it left
+		// nothing else to send when the event's own render came).
 		d.Write(v.last[fragSeqID])
 	}
 	return d.Bytes(), f.Bytes()
