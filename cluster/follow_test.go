@@ -75,6 +75,14 @@ func publishN(b *eventBus, n int) {
 	}
 }
 
+// stallThenPublish publishes one event, waits until fn holds it (stalled until
+// release), then publishes n more.
+func stallThenPublish(b *eventBus, f *follower, n int) {
+	publishN(b, 1)
+	<-f.entered
+	publishN(b, n)
+}
+
 func seqRange(from, to uint64) []uint64 {
 	var s []uint64
 	for i := from; i <= to; i++ {
@@ -100,9 +108,7 @@ func TestFollowGivesEveryEventOnceFromSince(t *testing.T) {
 func TestFollowResumesFromTheRingWhenDropped(t *testing.T) {
 	b := newTestBus(64)
 	f := startFollower(t, b, 0, 1)
-	publishN(b, 1)
-	<-f.entered
-	publishN(b, 9) // 2 waits in the buffer, 3 overflows it: dropped
+	stallThenPublish(b, f, 9) // 2 waits in the buffer, 3 overflows it: dropped
 	if _, dropped := b.stats(); dropped != 1 {
 		t.Fatalf("dropped %d subscriptions, want 1", dropped)
 	}
@@ -121,9 +127,7 @@ func TestFollowResumesFromTheRingWhenDropped(t *testing.T) {
 func TestFollowReportsAGapItCannotFill(t *testing.T) {
 	b := newTestBus(4)
 	f := startFollower(t, b, 0, 1)
-	publishN(b, 1)
-	<-f.entered
-	publishN(b, 9) // the ring keeps 7..10 only
+	stallThenPublish(b, f, 9) // the ring keeps 7..10 only
 	close(f.release)
 	seqs, types := f.next(t, 3)
 	if !slices.Equal(seqs, []uint64{1, 2, 10}) || types[2] != EventGap {
