@@ -25,7 +25,7 @@ type hubTimings struct {
 	// with the pool's event rate, and each resync costs a snapshot.
 	maxResyncs   int
 	resyncWindow time.Duration
-	// subBuffer is the hub's own cluster subscription buffer.
+	// subBuffer is the buffer of the hub's cluster.Follow (FollowOptions.Buffer).
 	subBuffer int
 	// closeGrace is how long close lets writes in flight finish before it cuts them
 	// short: a cut write closes the socket without the 1001 close frame.
@@ -38,8 +38,8 @@ func defaultHubTimings() hubTimings {
 }
 
 // hub fans the cluster's events out to WebSocket clients. One goroutine (run) owns
-// the single cluster subscription and the set of live clients, so the pool publishes
-// each event once however many browsers watch, and no client can slow the pool or
+// the set of live clients and reads the hub's one cluster.Follow (a follower), so the
+// pool publishes each event once however many browsers watch, and no client can slow the pool or
 // another client: the hub only ever does non-blocking sends to bounded queues, and a
 // client whose queue is full is taken out of the fan-out and resynced by its own
 // goroutine with a fresh snapshot.
