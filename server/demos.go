@@ -16,7 +16,8 @@ import (
 
 // The Demos page's run buttons. fib runs the lesson's list on the live pool, restart
 // SIGKILLs random workers of it, and http starts a small pool of its own whose
-// workers share one port (see demoRunner).
+// workers share one port (see demos.Runner, which runs them; this file only adapts
+// them to HTTP).
 
 // demoRun is the answer of POST /api/demos/{id}/run: what was started and the page
 // where it shows.
@@ -29,7 +30,7 @@ type demoRun struct {
 	Kills int              `json:"kills,omitempty"`
 	Every cluster.Duration `json:"every,omitempty"`
 	// HTTP is the http demo as it started.
-	HTTP *httpDemoStatus `json:"http,omitempty"`
+	HTTP *demos.HTTPStatus `json:"http,omitempty"`
 }
 
 // runDemo starts demo id; inputs (nil for the defaults) are the fib demo's.
@@ -45,13 +46,13 @@ func (s *Server) runDemo(id string, inputs []int64, balance string) (demoRun, er
 	}
 	switch id {
 	case "fib":
-		b, err := s.demos.runFib(inputs)
+		b, err := s.demos.RunFib(inputs)
 		return demoRun{Demo: id, Page: web.BatchURL(b.ID), Batch: &b}, err
 	case "restart":
-		t, err := s.demos.startKiller()
-		return demoRun{Demo: id, Page: "/", Kills: t.kills, Every: cluster.Duration(t.killEvery)}, err
+		t, err := s.demos.StartKiller()
+		return demoRun{Demo: id, Page: "/", Kills: t.Kills, Every: cluster.Duration(t.KillEvery)}, err
 	case "http":
-		st, err := s.demos.startHTTP(balance)
+		st, err := s.demos.StartHTTP(balance)
 		return demoRun{Demo: id, Page: "/demos#demo-http", HTTP: &st}, err
 	}
 	return demoRun{}, unknownDemo(id)
@@ -117,7 +118,7 @@ func decodeDemoInputs(w http.ResponseWriter, r *http.Request, maxBody int64) ([]
 
 // apiHTTPDemo is GET /api/demos/http: the running or the last http demo.
 func (s *Server) apiHTTPDemo(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, s.demos.httpStatus())
+	writeJSON(w, r, http.StatusOK, s.demos.HTTPStatus())
 }
 
 // uiRunDemo is POST /ui/demos/{id}/run: it answers 303 to the page where the demo
@@ -171,7 +172,7 @@ func (s *Server) renderDemos(w http.ResponseWriter, r *http.Request, status int,
 
 // demosView shows each demo with its snippets, its run form and what it does.
 func (s *Server) demosView() web.DemosView {
-	t := s.demos.timings()
+	t := s.demos.Timings()
 	ds := demos.Catalog()
 	out := make([]web.DemoView, len(ds))
 	for i, d := range ds {
@@ -182,7 +183,7 @@ func (s *Server) demosView() web.DemosView {
 		case "fib":
 			v.TakesInputs, v.Inputs = true, web.DefaultInputs
 		case "http":
-			v.HTTP = httpDemoView(s.demos.httpStatus())
+			v.HTTP = httpDemoView(s.demos.HTTPStatus())
 		}
 		out[i] = v
 	}
@@ -190,16 +191,16 @@ func (s *Server) demosView() web.DemosView {
 }
 
 // runNote says what a demo's button does on this server.
-func runNote(id string, t demoTimings) string {
+func runNote(id string, t demos.Timings) string {
 	switch id {
 	case "fib":
 		return "Runs the list on this panel's pool and opens its page, where the timeline shows the jobs side by side."
 	case "restart":
 		return fmt.Sprintf("Sends SIGKILL to a random worker of this panel's pool %s, %d times, then opens the "+
-			"panel: its event log shows each death and the replacement the pool forks.", every(t.killEvery), t.kills)
+			"panel: its event log shows each death and the replacement the pool forks.", every(t.KillEvery), t.Kills)
 	case "http":
 		return fmt.Sprintf("Starts %d more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for %s. "+
-			"Send them requests and watch each worker's count.", t.httpWorkers, humanDuration(t.httpFor))
+			"Send them requests and watch each worker's count.", t.HTTPWorkers, humanDuration(t.HTTPFor))
 	}
 	return ""
 }
@@ -223,7 +224,7 @@ func humanDuration(d time.Duration) string {
 	return d.String()
 }
 
-func httpDemoView(st httpDemoStatus) *web.HTTPDemoView {
+func httpDemoView(st demos.HTTPStatus) *web.HTTPDemoView {
 	v := &web.HTTPDemoView{Running: st.Running, Addr: st.Addr, LoadCommand: st.LoadCommand,
 		SecondsLeft: st.SecondsLeft, Total: st.Total}
 	for _, w := range st.Workers {

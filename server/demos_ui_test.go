@@ -70,7 +70,7 @@ func TestUIDemoErrorsStayOnThePage(t *testing.T) {
 // while it runs is a 409 shown in its card.
 func TestUIDemoRestartRun(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: 2}, Config{})
-	a.s.demos.setTimings(slowKiller())
+	a.s.demos.SetTimings(slowKiller())
 	before := workerIDs(a.pool())
 	a.post("/ui/demos/restart/run", url.Values{}, a.url+"/demos").seeOther(t, "/")
 	waitFor(t, "a worker killed and replaced", func() bool {

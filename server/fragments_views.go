@@ -72,6 +72,6 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 func (s *Server) demosFragments(context.Context) []fragment {
 	return []fragment{
 		{id: fragSeqID, c: web.FragSeq(s.c.LastSeq())},
-		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.httpStatus()))},
+		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.HTTPStatus()))},
 	}
 }
