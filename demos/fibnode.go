@@ -86,7 +86,7 @@ func (r *fibRun) stall(ctx context.Context, evs *events) error {
 	rep := r.node
 	r.tr.printf("[master] numOfCompelete is %d, collection.length is %d: waiting for the results of %s,",
 		rep.Answered, rep.Jobs, joinInputs(r.opts.Inputs[rep.Sent:]))
-	r.tr.printf("  which were never sent: the loop sent one job to each of the %s it forked", nWorkers(rep.Workers))
+	r.tr.printf("  which were never sent: the loop sent one job to each worker it forked (%s)", nWorkers(rep.Workers))
 	sctx, cancel := context.WithTimeout(ctx, r.opts.Stall)
 	defer cancel()
 	for {
