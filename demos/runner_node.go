@@ -70,6 +70,7 @@ func (d *Runner) StartNodeFib(inputs []int64) (NodeStatus, error) {
 	}
 	nr := &nodeReplay{numCPUs: opts.Workers, workers: n, inputs: opts.Inputs, stall: opts.Stall, running: true}
 	d.node = nr
+	st := nr.status() // before it starts: its transcript is still empty
 	d.wg.Go(func() {
 		rep, err := NodeFib(d.ctx, nr, opts)
 		nr.finish(rep, err)
@@ -77,7 +78,7 @@ func (d *Runner) StartNodeFib(inputs []int64) (NodeStatus, error) {
 			d.log.Info("fib demo: Node replay ended early", "err", err)
 		}
 	})
-	return nr.status(), nil
+	return st, nil
 }
 
 // NodeStatus is the running or the last Node replay; Ran is false before the first.

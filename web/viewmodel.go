@@ -202,6 +202,12 @@ type DemoView struct {
 	Error string
 	// HTTP, when set, is the shared-port demo's live status box.
 	HTTP *HTTPDemoView
+	// Node, when set, adds the "Node's behaviour" switch to the run form (checked
+	// when NodeBehaviour), the Node lines beside the Go ones with the faults
+	// highlighted, and the Node replay's live box.
+	Node          *FibNodeView
+	NodeLesson    NodeLessonView
+	NodeBehaviour bool
 }
 
 // HTTPDemoView is the state of the shared-port demo: where it serves, a load command
