@@ -20,7 +20,7 @@ type Fault struct {
 func FibFaults() []Fault {
 	return []Fault{
 		{ID: "banner", Title: "START is printed by every process",
-			Why: "The banner sits above `if (cluster.isMaster)`, and every worker runs the script from the top, " +
+			Why: "The banner sits above “if (cluster.isMaster)”, and every worker runs the script from the top, " +
 				"so it prints once per process. gocluster's main asks for its role first: a worker goes " +
 				"straight to its job loop, and only the primary prints the banner."},
 		{ID: "hang", Title: "More jobs than CPUs never finish",
