@@ -216,7 +216,7 @@ func (s *Server) demosView() web.DemosView {
 			node := fibNodeView(s.demos.NodeStatus())
 			v.Node, v.NodeLesson, v.NodeBehaviour = &node, nodeLessonView(), node.Ran
 		case "http":
-			v.HTTP = httpDemoView(s.demos.HTTPStatus())
+			v.HTTP = s.httpDemoView()
 		}
 		out[i] = v
 	}
@@ -258,9 +258,15 @@ func humanDuration(d time.Duration) string {
 	return d.String()
 }
 
-func httpDemoView(st demos.HTTPStatus) *web.HTTPDemoView {
+// httpDemoView is the http demo's box; it offers to run the demo in rr or os unless
+// the server is read-only.
+func (s *Server) httpDemoView() *web.HTTPDemoView {
+	st := s.demos.HTTPStatus()
 	v := &web.HTTPDemoView{Running: st.Running, Addr: st.Addr, LoadCommand: st.LoadCommand,
-		SecondsLeft: st.SecondsLeft, Total: st.Total}
+		SecondsLeft: st.SecondsLeft, Total: st.Total, Balance: string(st.Balance)}
+	if !s.cfg.ReadOnly {
+		v.RunAction = "/ui/demos/http/run"
+	}
 	for _, w := range st.Workers {
 		v.Workers = append(v.Workers, web.DemoWorkerCount{ID: w.Worker, PID: w.PID, Requests: w.Requests})
 	}

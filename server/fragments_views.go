@@ -72,7 +72,7 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 func (s *Server) demosFragments(context.Context) []fragment {
 	return []fragment{
 		{id: fragSeqID, c: web.FragSeq(s.c.LastSeq())},
-		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.HTTPStatus()))},
+		{id: "http-demo", c: web.HTTPDemoStatus(*s.httpDemoView())},
 		{id: "fib-node", c: web.FibNodeStatus(fibNodeView(s.demos.NodeStatus()))},
 	}
 }

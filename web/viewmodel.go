@@ -222,6 +222,11 @@ type HTTPDemoView struct {
 	SecondsLeft int
 	Workers     []DemoWorkerCount
 	Total       int64
+	// Balance is how the last run spread connections: "rr", "os" or "sticky"; ""
+	// before the first.
+	Balance string
+	// RunAction, when set, offers buttons that run the demo again in rr or os.
+	RunAction string
 }
 
 // DemoWorkerCount is one worker's share of the requests.
