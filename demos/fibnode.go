@@ -63,7 +63,7 @@ func NodeFib(ctx context.Context, out io.Writer, opts FibOptions) (NodeReport, e
 	if err := r.play(ctx, evs); err != nil {
 		return *rep, err
 	}
-	if rep.Answered < rep.Jobs {
+	if rep.Sent < rep.Jobs { // the results of jobs never sent: Node's endless wait
 		if err := r.stall(ctx, evs); err != nil {
 			return *rep, err
 		}
