@@ -34,7 +34,8 @@ type nodeReplay struct {
 // NodeStatus is the fib demo's Node replay as it stands (GET /api/demos/fib).
 type NodeStatus struct {
 	Running bool `json:"running"`
-	// Ran is false before the first replay; then the other fields are zero.
+	// Ran is false before the first replay; then NumCPUs and Stall are what one
+	// started now would play, and the rest is empty.
 	Ran     bool             `json:"ran"`
 	NumCPUs int              `json:"num_cpus"` // what the replay plays as Node's numCPUs
 	Inputs  []int64          `json:"inputs"`
@@ -84,10 +85,10 @@ func (d *Runner) StartNodeFib(inputs []int64) (NodeStatus, error) {
 // NodeStatus is the running or the last Node replay; Ran is false before the first.
 func (d *Runner) NodeStatus() NodeStatus {
 	d.mu.Lock()
-	nr, numCPUs := d.node, d.t.NodeWorkers
+	nr, t := d.node, d.t
 	d.mu.Unlock()
-	if nr == nil {
-		return NodeStatus{NumCPUs: numCPUs, Inputs: []int64{}, Lines: []string{}}
+	if nr == nil { // what a replay started now would play
+		return NodeStatus{NumCPUs: t.NodeWorkers, Stall: cluster.Duration(t.NodeStall), Inputs: []int64{}, Lines: []string{}}
 	}
 	return nr.status()
 }

@@ -25,7 +25,7 @@ func TestDemoFibNodeAPI(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
 	var st demos.NodeStatus
 	a.get("/api/demos/fib").want(t, http.StatusOK, &st)
-	if st.Ran || st.Running || st.Lines == nil || st.NumCPUs != 2 {
+	if st.Ran || st.Running || st.Lines == nil || st.NumCPUs != 2 || st.Stall != cluster.Duration(demos.DefaultStall) {
 		t.Fatalf("before a replay: %+v", st)
 	}
 	a.s.demos.SetTimings(quickStall())
@@ -70,6 +70,9 @@ func TestUIDemoFibNode(t *testing.T) {
 	p := a.page("/demos").want(t, http.StatusOK)
 	if p.attr("#demo-fib-node", "name") != "node_behaviour" || p.doc.Find("#demo-fib-node[checked]").Length() != 0 {
 		t.Fatalf("the switch: %q", p.text("#demo-fib .node-switch"))
+	}
+	if hint := p.text("#demo-fib-node-hint"); !strings.Contains(hint, "numCPUs (2 here)") || !strings.Contains(hint, "cut after 300ms") {
+		t.Errorf("the switch's hint %q does not say what the replay plays", hint)
 	}
 	for _, fault := range []string{"banner", "hang"} {
 		bugs := p.doc.Find(`#fib-node-lesson mark.bug[data-fault="` + fault + `"]`).Length()
