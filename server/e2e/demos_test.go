@@ -174,3 +174,24 @@ func TestDemoFibNodeBehaviour(t *testing.T) {
 	}
 	saveScreenshot(t, e.ctx, "_node")
 }
+
+// TestDemoHTTPRunsInOS: the http demo's explanation offers both modes; its "os"
+// button starts the demo with the kernel's accept, and the box, live, says so and
+// opens the explanation of the uneven split, with the button to run it in rr.
+func TestDemoHTTPRunsInOS(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.markPage()
+	e.do("open the explanation and run the demo in os",
+		chromedp.Click(chromedp.CSS("#http-demo-why summary")),
+		chromedp.Click(chromedp.CSS(`#http-demo-why button[name=balance][value=os]`)))
+	said := waitJS[string](e, "the box to say the demo runs in os",
+		`document.querySelector('#http-demo[data-running="true"] #http-demo-why[open] [data-field="balance"]')?.textContent`,
+		`document.querySelector('#http-demo')?.outerHTML`)
+	if !strings.Contains(said, "os") || !strings.Contains(said, "SCHED_NONE") {
+		t.Errorf("the box says %q", said)
+	}
+	if eval[int](e, `document.querySelectorAll('#http-demo-why button[value=rr]').length`) != 1 || !e.samePage() {
+		t.Error("no button to run it in rr, or the page reloaded")
+	}
+}
