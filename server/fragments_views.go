@@ -77,12 +77,13 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 	}
 }
 
-// demosFragments is the http demo's box: its counts change with requests to the
-// demo's own pool, which publishes no events here, so it is re-rendered every
-// fragRefresh.
+// demosFragments are the http demo's box and the fib demo's Node replay: they
+// change with the demos' own pools, which publish no events here, so they are
+// re-rendered every fragRefresh.
 func (s *Server) demosFragments(context.Context) []fragment {
 	return []fragment{
 		{id: fragSeqID, c: web.FragSeq(s.c.LastSeq())},
-		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.httpStatus()))},
+		{id: "http-demo", c: web.HTTPDemoStatus(*s.httpDemoView())},
+		{id: "fib-node", c: web.FibNodeStatus(fibNodeView(s.demos.NodeStatus()))},
 	}
 }
