@@ -199,8 +199,9 @@ func parseFormInputs(text string) (batchSpec, error) {
 		return batchSpec{Inputs: ints}, err
 	}
 	var values []json.RawMessage
-	if err := decodeStrict([]byte(trimmed), &values); err != nil {
-		return batchSpec{}, fmt.Errorf("%w (the inputs are a JSON array: [\"to be\", {\"x\": 1}])", err)
+	if err := json.Unmarshal([]byte(trimmed), &values); err != nil {
+		return batchSpec{}, fmt.Errorf(`%w: the inputs are not a JSON array such as ["to be", {"x": 1}]: %v`,
+			cluster.ErrInvalid, err)
 	}
 	if len(values) == 0 {
 		return batchSpec{}, fmt.Errorf("%w: no inputs given: the array is empty", cluster.ErrInvalid)
