@@ -21,27 +21,45 @@ const maxBatchInputs = jobs.DefaultMaxInputs
 // maxKindLen bounds a kind name; real ones are a word.
 const maxKindLen = 64
 
-// batchRequest is the JSON body of POST /api/batches. Inputs stay raw until each is
-// checked to be a whole number that fits in 64 bits, so the error can name it.
+// batchRequest is the JSON body of POST /api/batches. Inputs stay raw: any JSON
+// value, or for a numeric kind a whole number that fits in 64 bits (jsonInputs).
 type batchRequest struct {
 	Kind    string            `json:"kind"`
 	Inputs  []json.RawMessage `json:"inputs"`
 	Timeout string            `json:"timeout"`
 }
 
-// batchSpec is a decoded submission, ready for cluster.Submit.
+// batchSpec is a decoded submission, ready for cluster.Submit: integers from a
+// text body, JSON values from a JSON body (see submitSpec).
 type batchSpec struct {
 	Kind    string
 	Inputs  []int64
+	JSON    []json.RawMessage
 	Timeout time.Duration
+}
+
+// submitSpec queues a decoded list: integers, or JSON values.
+func (s *Server) submitSpec(spec batchSpec, opts cluster.BatchOptions) (cluster.BatchInfo, error) {
+	opts.Timeout = spec.Timeout
+	if spec.JSON == nil {
+		return s.c.Submit(spec.Kind, spec.Inputs, opts)
+	}
+	return s.c.SubmitJSON(spec.Kind, spec.JSON, opts)
+}
+
+// intKind says whether the pool serves kind as a numeric kind.
+func (s *Server) intKind(kind string) bool {
+	_, ok := s.c.IntKind(kind)
+	return ok
 }
 
 // decodeBatchRequest reads POST /api/batches: a JSON body
 // {"kind":"fib","inputs":[44,42],"timeout":"60s"}, or a text body "44 42" with
 // ?kind=fib (and ?timeout=60s). ?kind and ?timeout may also complete a JSON body,
 // but not contradict it. Every error is a 4xx: bad JSON, bad input, too large,
-// unsupported type.
-func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (batchSpec, error) {
+// unsupported type. The JSON inputs of a kind intKind says is numeric become
+// integers (each checked, named inputs[i] if wrong); any other kind's stay JSON.
+func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64, intKind func(string) bool) (batchSpec, error) {
 	typ, err := bodyTypeOf(r)
 	if err != nil {
 		return batchSpec{}, err
@@ -60,7 +78,12 @@ func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (
 	if err != nil {
 		return batchSpec{}, err
 	}
-	return withQuery(r, spec, timeout)
+	if spec, err = withQuery(r, spec, timeout); err != nil || spec.JSON == nil || !intKind(spec.Kind) {
+		return spec, err
+	}
+	spec.Inputs, err = jsonInputs(spec.JSON)
+	spec.JSON = nil
+	return spec, err
 }
 
 // parseBatchJSON decodes the JSON form; the timeout string is returned as written so
@@ -73,8 +96,13 @@ func parseBatchJSON(body []byte) (batchSpec, string, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return batchSpec{}, "", err
 	}
-	inputs, err := jsonInputs(req.Inputs)
-	return batchSpec{Kind: req.Kind, Inputs: inputs}, req.Timeout, err
+	switch {
+	case len(req.Inputs) == 0:
+		return batchSpec{}, "", fmt.Errorf(`%w: no inputs given: "inputs" must hold at least one value`, cluster.ErrInvalid)
+	case len(req.Inputs) > maxBatchInputs:
+		return batchSpec{}, "", fmt.Errorf("%w: too many inputs: %d > %d", cluster.ErrInvalid, len(req.Inputs), maxBatchInputs)
+	}
+	return batchSpec{Kind: req.Kind, JSON: req.Inputs}, req.Timeout, nil
 }
 
 // parseBatchText parses inputs as people type them ("44 42, 42\n43").
@@ -160,4 +188,26 @@ func merge(name, body, query string) (string, error) {
 		return body, nil
 	}
 	return query, nil
+}
+
+// parseFormInputs reads the panel form's inputs: a JSON array of values (for any
+// kind) when the text starts with "[", else numbers as people type them.
+func parseFormInputs(text string) (batchSpec, error) {
+	trimmed := strings.TrimSpace(text)
+	if !strings.HasPrefix(trimmed, "[") {
+		ints, err := parseBatchText([]byte(text))
+		return batchSpec{Inputs: ints}, err
+	}
+	var values []json.RawMessage
+	if err := json.Unmarshal([]byte(trimmed), &values); err != nil {
+		return batchSpec{}, fmt.Errorf(`%w: the inputs are not a JSON array such as ["to be", {"x": 1}]: %v`,
+			cluster.ErrInvalid, err)
+	}
+	if len(values) == 0 {
+		return batchSpec{}, fmt.Errorf("%w: no inputs given: the array is empty", cluster.ErrInvalid)
+	}
+	if len(values) > maxBatchInputs {
+		return batchSpec{}, fmt.Errorf("%w: too many inputs: %d > %d", cluster.ErrInvalid, len(values), maxBatchInputs)
+	}
+	return batchSpec{JSON: values}, nil
 }

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // StaticPrefix is the URL path under which the server serves package static's FS.
@@ -109,8 +112,28 @@ func StateClass(state string) string {
 }
 
 // JobLabel names a job the way the log does: "fib(42)".
-func JobLabel(kind string, input int64) string {
-	return kind + "(" + strconv.FormatInt(input, 10) + ")"
+func JobLabel(kind string, input json.RawMessage) string {
+	return kind + "(" + ValueText(input, labelRunes) + ")"
+}
+
+// labelRunes bounds an input written inside a label such as "wordcount(...)".
+const labelRunes = 40
+
+// ValueText writes a JSON value for people: as it is (compact JSON) when it has at
+// most max runes, else its first max-1 runes and "…". An absent value is "".
+func ValueText(v json.RawMessage, max int) string {
+	s := string(v)
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // Stamp writes t for a data- or datetime attribute (RFC 3339, milliseconds), or ""
@@ -155,6 +178,38 @@ func KindLabel(k KindOption) string {
 	}
 	if k.Min != 0 || k.Max != 0 {
 		fmt.Fprintf(&b, " (%d–%d)", k.Min, k.Max)
+	}
+	return b.String()
+}
+
+// exampleInput is a kind's example as it is typed in the inputs field: the number
+// for a numeric kind, a JSON array of it for the others.
+func exampleInput(k KindOption) string {
+	if k.Numeric {
+		return string(k.Example)
+	}
+	return "[" + string(k.Example) + "]"
+}
+
+// maxShownBytes bounds the whole value a page shows in a cell's <details>: a page
+// of 500 jobs with 64 KiB values would weigh 64 MB; past it the API has the value.
+const maxShownBytes = 4 << 10
+
+// longValue says whether v is cut in a cell.
+func longValue(v json.RawMessage) bool { return utf8.RuneCount(v) > cellRunes }
+
+// fullValue is v indented for reading, or its first maxShownBytes and a note.
+func fullValue(v json.RawMessage) string {
+	if len(v) > maxShownBytes {
+		cut := maxShownBytes
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		return string(v[:cut]) + fmt.Sprintf("… (%d bytes in all: GET /api/batches/{id} has the whole value)", len(v))
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, v, "", "  ") != nil {
+		return string(v)
 	}
 	return b.String()
 }
