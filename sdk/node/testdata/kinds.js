@@ -10,8 +10,8 @@ gocluster.job('big', { doc: 'returns a string of its input\'s length' }, (n) => 
 gocluster.job('bigint', { doc: 'returns a BigInt, which is not JSON' }, () => 1n);
 gocluster.job('sleep', { doc: 'sleeps its input in ms, returns it', example: 10 },
   (ms) => new Promise((resolve) => setTimeout(() => resolve(ms), ms)));
-gocluster.job('garbage', { doc: 'writes a line that is not JSON on the IPC fd, then returns' }, (v) => {
-  fs.writeSync(Number(process.env.GOCLUSTER_IPC_FD || 3), 'this is not json\n');
+gocluster.job('garbage', { doc: 'returns its input; for "garbage" it first writes a line that is not JSON on the IPC fd' }, (v) => {
+  if (v === 'garbage') fs.writeSync(Number(process.env.GOCLUSTER_IPC_FD || 3), 'this is not json\n');
   return v;
 });
 gocluster.onMessage((d) => gocluster.send({ echo: d, pid: process.pid }));

@@ -39,9 +39,10 @@ def sleep(ms):
     return ms
 
 
-@gocluster.job("garbage", doc="writes a line that is not JSON on the IPC fd, then returns")
+@gocluster.job("garbage", doc='returns its input; for "garbage" it first writes a line that is not JSON on the IPC fd')
 def garbage(v):
-    os.write(int(os.environ.get("GOCLUSTER_IPC_FD", "3")), b"this is not json\n")
+    if v == "garbage":
+        os.write(int(os.environ.get("GOCLUSTER_IPC_FD", "3")), b"this is not json\n")
     return v
 
 
