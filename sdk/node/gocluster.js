@@ -225,6 +225,7 @@ class Worker {
   close(code) {
     if (this.closing) return;
     this.closing = true;
+    process.exitCode = code;
     this.sock.end(() => process.exit(code));
   }
 
