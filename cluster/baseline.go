@@ -3,20 +3,23 @@ package cluster
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 )
 
 // baselineKey names a list by what it computes (kind and inputs), so a rerun of the
 // same list on one worker gives the original its measured speedup.
 type baselineKey [sha256.Size]byte
 
-func keyOf(kind string, inputs []int64) baselineKey {
+func keyOf(kind string, inputs []json.RawMessage) baselineKey {
 	h := sha256.New()
 	h.Write([]byte(kind))
 	h.Write([]byte{0})
 	var buf [8]byte
 	for _, in := range inputs {
-		binary.LittleEndian.PutUint64(buf[:], uint64(in))
+		// Each input's length first, so no two lists share a byte stream.
+		binary.LittleEndian.PutUint64(buf[:], uint64(len(in)))
 		h.Write(buf[:])
+		h.Write(in)
 	}
 	var k baselineKey
 	h.Sum(k[:0])

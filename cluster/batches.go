@@ -2,11 +2,10 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
-
-	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // MinJobTimeout and MaxJobTimeout bound the per-list timeout a caller may ask for
@@ -27,11 +26,22 @@ type BatchOptions struct {
 	Workers int
 }
 
-// Submit queues a job list: kind is a registered kind name, inputs its inputs in order.
-// Bad input gives an error wrapping ErrInvalid with the reason; a full queue gives
-// ErrQueueFull. The returned info has no jobs (see Batch).
+// Submit queues a job list of a numeric kind (fib, sleep, ...): kind is a served
+// kind name, inputs its inputs in order. It is SubmitJSON with each integer as a
+// JSON number.
 func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchInfo, error) {
-	k, err := c.validate(kind, inputs, &opts)
+	return c.SubmitJSON(kind, intValues(inputs), opts)
+}
+
+// SubmitJSON queues a job list: kind is a kind the pool serves (see Kinds), inputs
+// its inputs in order, each any JSON value of at most JobOptions.MaxValueBytes. A
+// kind nobody serves gives an error wrapping ErrUnknownKind that names the served
+// ones; other bad input an error wrapping ErrInvalid with the reason, naming the
+// 1-based index of a bad input; a full queue ErrQueueFull. The inputs are compacted
+// into copies, so the caller keeps its slices. The returned info has no jobs (see
+// Batch).
+func (c *Cluster) SubmitJSON(kind string, inputs []json.RawMessage, opts BatchOptions) (BatchInfo, error) {
+	inputs, err := c.validate(kind, inputs, &opts)
 	if err != nil {
 		return BatchInfo{}, err
 	}
@@ -40,12 +50,12 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 		if c.closing {
 			err = ErrClosed
 		} else {
-			err = c.queueFull(len(inputs))
+			err = c.queueFull(len(inputs), inputBytes(inputs))
 		}
 		if err == nil {
-			b := c.jobs.newBatch(c, k, inputs, opts)
+			b := c.jobs.newBatch(c, kind, inputs, opts)
 			sum := b.summary(b.created)
-			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: k.Name, Summary: &sum})
+			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: kind, Summary: &sum})
 			c.dispatch()
 			info = b.info(c.clock.Now(), false)
 		}
@@ -56,29 +66,35 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 	return info, err
 }
 
-func (c *Cluster) validate(kind string, inputs []int64, opts *BatchOptions) (jobs.Kind, error) {
-	k, err := c.opts.Jobs.Registry.Lookup(kind)
-	if err != nil {
-		return k, fmt.Errorf("%w: %v", ErrInvalid, err)
+// validate checks a list and returns its inputs compacted.
+func (c *Cluster) validate(kind string, inputs []json.RawMessage, opts *BatchOptions) ([]json.RawMessage, error) {
+	if err := c.kinds.check(kind); err != nil {
+		return nil, err
 	}
 	switch {
 	case len(inputs) == 0:
-		return k, fmt.Errorf("%w: no inputs given", ErrInvalid)
+		return nil, fmt.Errorf("%w: no inputs given", ErrInvalid)
 	case len(inputs) > c.opts.Jobs.MaxPerBatch:
-		return k, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
+		return nil, fmt.Errorf("%w: too many inputs: %d > %d", ErrInvalid, len(inputs), c.opts.Jobs.MaxPerBatch)
 	case opts.Workers < 0:
-		return k, fmt.Errorf("%w: workers %d is negative (0: no bound)", ErrInvalid, opts.Workers)
+		return nil, fmt.Errorf("%w: workers %d is negative (0: no bound)", ErrInvalid, opts.Workers)
 	case opts.Timeout < 0 || opts.Timeout > MaxJobTimeout || opts.Timeout > 0 && opts.Timeout < MinJobTimeout:
-		return k, fmt.Errorf("%w: timeout %s is outside %s..%s (or 0 for the default)", ErrInvalid, opts.Timeout,
+		return nil, fmt.Errorf("%w: timeout %s is outside %s..%s (or 0 for the default)", ErrInvalid, opts.Timeout,
 			MinJobTimeout, MaxJobTimeout)
 	}
-	if err := k.ValidateAll(inputs); err != nil {
-		return k, fmt.Errorf("%w: %v", ErrInvalid, err)
+	out, err := compactInputs(inputs, c.opts.Jobs.MaxValueBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if k, err := c.opts.Jobs.Registry.Lookup(kind); err == nil {
+		if err := validateInts(k, out); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
 	}
 	if opts.Timeout == 0 {
 		opts.Timeout = c.opts.Jobs.Timeout
 	}
-	return k, nil
+	return out, nil
 }
 
 // Batch returns one list with all its jobs. A list can hold a million jobs: code
@@ -187,7 +203,7 @@ func (c *Cluster) WaitBatchJobs(ctx context.Context, id string, offset, limit in
 
 // info snapshots the list; with jobs, every job is included.
 func (b *batch) info(now time.Time, withJobs bool) BatchInfo {
-	info := BatchInfo{ID: b.id, Kind: b.kind.Name, State: b.state, CreatedAt: b.created,
+	info := BatchInfo{ID: b.id, Kind: b.kind, State: b.state, CreatedAt: b.created,
 		Timeout: Duration(b.timeout), Summary: b.summary(now)}
 	if !b.finished.IsZero() {
 		t := b.finished
@@ -213,11 +229,10 @@ func (b *batch) jobInfos(offset, limit int) []JobInfo {
 
 func (j *job) info() JobInfo {
 	b := j.b
-	ji := JobInfo{ID: j.id, Input: j.input, State: j.state, Error: j.err, Worker: int(j.worker),
-		PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS}
+	ji := JobInfo{ID: j.id, Input: j.input, State: j.state, Error: j.err, ErrorData: j.errData,
+		Worker: int(j.worker), PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS}
 	if j.state == JobDone {
-		r := j.result
-		ji.Result = &r
+		ji.Result = j.result
 	}
 	if j.started > 0 {
 		t := b.at(j.started)

@@ -28,7 +28,7 @@ func (c *Cluster) batchChanged(b *batch) {
 func (c *Cluster) publishProgress(b *batch) {
 	b.lastProgress = c.clock.Now()
 	sum := b.summary(b.lastProgress)
-	c.publish(Event{Type: EventBatchProgress, Batch: b.id, Kind: b.kind.Name, Summary: &sum})
+	c.publish(Event{Type: EventBatchProgress, Batch: b.id, Kind: b.kind, Summary: &sum})
 }
 
 func (c *Cluster) finishBatch(b *batch) {
@@ -38,7 +38,7 @@ func (c *Cluster) finishBatch(b *batch) {
 	b.progressDue.stop()
 	b.progressDue = nil
 	b.finished = c.clock.Now()
-	c.jobs.liveBytes -= listBytes(len(b.jobs))
+	c.jobs.liveBytes -= listBytes(len(b.jobs), b.inBytes)
 	if b.canceled > 0 && b.state == BatchRunning && b.canceledByUser() {
 		b.state = BatchCanceled
 	} else {
@@ -47,7 +47,7 @@ func (c *Cluster) finishBatch(b *batch) {
 	b.baselines.record(b)
 	c.publishProgress(b)
 	sum := b.summary(b.finished)
-	c.publish(Event{Type: EventBatchDone, Batch: b.id, Kind: b.kind.Name, State: string(b.state), Summary: &sum})
+	c.publish(Event{Type: EventBatchDone, Batch: b.id, Kind: b.kind, State: string(b.state), Summary: &sum})
 	for _, w := range b.waiters {
 		close(w)
 	}
@@ -108,7 +108,7 @@ func (c *Cluster) cancelBatch(b *batch, reason string) {
 				c.killDeliberately(p, ReasonCanceled)
 			}
 		}
-		c.finishJob(j, JobCanceled, 0, reason)
+		c.finishJob(j, JobCanceled, nil, reason)
 	}
 	c.jobs.queue.filter(func(j *job) bool { return j.b != b })
 }
@@ -118,7 +118,7 @@ func (c *Cluster) cancelQueued(reason string) {
 	for j := c.jobs.queue.popFront(); j != nil; j = c.jobs.queue.popFront() {
 		if j.state == JobQueued {
 			j.b.cancelRequested = true
-			c.finishJob(j, JobCanceled, 0, reason)
+			c.finishJob(j, JobCanceled, nil, reason)
 		}
 	}
 }

@@ -20,13 +20,15 @@ func decodeJSON(line []byte) (frame, error) {
 	return f, nil
 }
 
+func raw(s string) json.RawMessage { return json.RawMessage(s) }
+
 var codecFrames = []frame{
 	{T: frameMsg, D: json.RawMessage(`"ping"`)},
 	{T: frameMsg, D: json.RawMessage(`{"cmd":"notifyRequest","n":[1,2.5,null,true]}`)},
-	{T: frameResult, Job: 7, Out: 55, MS: 1.25},
+	{T: frameResult, Job: 7, Out: raw("55"), MS: 1.25},
 	{T: frameResult, Job: 1},
-	{T: frameResult, Job: 9, Out: -12, MS: 0.001},
-	{T: frameResult, Job: 9, Out: 1 << 62, MS: 123456.789},
+	{T: frameResult, Job: 9, Out: raw("-12"), MS: 0.001},
+	{T: frameResult, Job: 9, Out: raw("4611686018427387904"), MS: 123456.789},
 	{T: frameResult, Job: 3, MS: 1e-7},               // json writes 1e-7: general path
 	{T: frameResult, Job: 3, Err: "bad \"input\"\n"}, // errors: general path
 	{T: frameHello, V: ProtocolVersion, ID: 3, PID: 4121},
@@ -52,7 +54,7 @@ func TestFastEncodingMatchesJSON(t *testing.T) {
 
 // TestFramesRoundTrip checks encode then decode gives the frame back, for every kind.
 func TestFramesRoundTrip(t *testing.T) {
-	frames := append([]frame{{T: frameJob, Job: 42, Kind: "fib", In: 0}, {T: frameJob, Job: 1, Kind: "sleep", In: 600000}}, codecFrames...)
+	frames := append([]frame{{T: frameJob, Job: 42, Kind: "fib", In: raw("0")}, {T: frameJob, Job: 1, Kind: "sleep", In: raw("600000")}}, codecFrames...)
 	for _, f := range frames {
 		b, _ := appendFrame(nil, &f)
 		got, err := decodeFrame(b[:len(b)-1])
@@ -113,8 +115,8 @@ func BenchmarkFrameCodec(b *testing.B) {
 		f    frame
 	}{
 		{"msg", frame{T: frameMsg, D: json.RawMessage(`{"cmd":"notifyRequest"}`)}},
-		{"job", frame{T: frameJob, Job: 123456, Kind: "fib", In: 1}},
-		{"result", frame{T: frameResult, Job: 123456, Out: 1, MS: 0.002}},
+		{"job", frame{T: frameJob, Job: 123456, Kind: "fib", In: raw("1")}},
+		{"result", frame{T: frameResult, Job: 123456, Out: raw("1"), MS: 0.002}},
 	} {
 		line, _ := appendFrame(nil, &tc.f)
 		b.Run("encode/"+tc.name, func(b *testing.B) {

@@ -8,20 +8,20 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // Cluster is the primary's handle on a pool of worker processes. One goroutine owns
 // all of its state; every method hands that goroutine a request and waits for the
 // answer, so methods are safe to call from any goroutine.
 type Cluster struct {
-	opts  Options
-	clock Clock
-	bus   *eventBus
-	exe   string
-	args  []string
-	stats procStats
+	opts   Options
+	clock  Clock
+	bus    *eventBus
+	exe    string
+	args   []string
+	stats  procStats
+	kinds  servedKinds // written by the loop, read by Submit
+	frames framePool   // batches of frames from the readers to the loop
 
 	inbox    chan func()
 	wake     chan struct{}
@@ -90,6 +90,7 @@ func Start(opts Options) (*Cluster, error) {
 	}
 	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
 	c.jobs.init()
+	c.kinds.init(opts.Jobs.Registry)
 	if err := c.resolveExec(); err != nil {
 		return nil, err
 	}
@@ -263,9 +264,6 @@ func (c *Cluster) poolLocked() PoolInfo {
 // Health says whether the pool can serve (see PoolInfo.Health): for /healthz and
 // readiness checks.
 func (c *Cluster) Health() Health { return c.Pool().Health() }
-
-// Kinds lists the job kinds Submit accepts, by name.
-func (c *Cluster) Kinds() []jobs.Kind { return c.opts.Jobs.Registry.Kinds() }
 
 // Workers returns a snapshot of the live workers, by id.
 func (c *Cluster) Workers() []WorkerInfo { return c.Pool().Workers }

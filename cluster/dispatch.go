@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -38,7 +39,7 @@ func (c *Cluster) failStranded() {
 		return
 	}
 	for j := c.jobs.queue.popFront(); j != nil; j = c.jobs.queue.popFront() {
-		c.finishJob(j, JobFailed, 0, why) // a no-op for a job canceled while queued
+		c.finishJob(j, JobFailed, nil, why) // a no-op for a job canceled while queued
 	}
 }
 
@@ -78,7 +79,7 @@ func (c *Cluster) assign(p *proc, j *job) {
 	p.inflight = append(p.inflight, j)
 	// A failed send means the socket is gone; the job is requeued when the worker's
 	// exit is handled.
-	p.out.queue(&frame{T: frameJob, Job: j.id, Kind: j.b.kind.Name, In: j.input})
+	p.out.queue(&frame{T: frameJob, Job: j.id, Kind: j.b.kind, In: j.input})
 	if len(p.inflight) == 1 {
 		c.startJob(p, j)
 	}
@@ -99,8 +100,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	c.jobs.running++
 	p.state = StateBusy
 	if b.perJob {
-		in := j.input
-		c.publish(Event{Type: EventJobStarted, Batch: b.id, Kind: b.kind.Name, Job: j.id, Input: &in,
+		c.publish(Event{Type: EventJobStarted, Batch: b.id, Kind: b.kind, Job: j.id, Input: j.input,
 			Worker: p.id, PID: p.pid, Attempts: int(j.attempts)})
 	}
 	c.armWatchdog()
@@ -121,11 +121,7 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 	}
 	if j.state == JobRunning {
 		j.durMS = f.MS
-		if f.Err != "" {
-			c.finishJob(j, JobFailed, 0, f.Err)
-		} else {
-			c.finishJob(j, JobDone, f.Out, "")
-		}
+		c.endJob(p, j, f)
 	}
 	switch {
 	case len(p.inflight) == 0:
@@ -143,8 +139,43 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 	}
 }
 
+// endJob ends a running job as its result frame says: done with its value, or
+// failed with its error and data; a value over JobOptions.MaxValueBytes fails it.
+func (c *Cluster) endJob(p *proc, j *job, f *frame) {
+	limit := c.opts.Jobs.MaxValueBytes
+	if f.Err != "" {
+		j.errData = f.ErrData
+		if len(f.ErrData) > limit {
+			j.errData = nil
+			f.Err += fmt.Sprintf(" (its err_data of %d bytes was dropped, limit %d)", len(f.ErrData), limit)
+		}
+		c.finishJob(j, JobFailed, nil, f.Err)
+		return
+	}
+	out := outValue(p.version, f.Out)
+	if len(out) > limit {
+		c.finishJob(j, JobFailed, nil, fmt.Sprintf("result too large: %d bytes, limit %d", len(out), limit))
+		return
+	}
+	c.finishJob(j, JobDone, out, "")
+}
+
+// outValue is a successful result's value: a missing "out" means 0 from a version
+// 1 worker (which left zero out) and null from a later one.
+func outValue(version int, out json.RawMessage) json.RawMessage {
+	switch {
+	case len(out) > 0:
+		return out
+	case version == 1:
+		return zeroValue
+	}
+	return jsonNull
+}
+
+var zeroValue = json.RawMessage("0")
+
 // finishJob gives a job its one ending.
-func (c *Cluster) finishJob(j *job, state JobState, result int64, reason string) {
+func (c *Cluster) finishJob(j *job, state JobState, result json.RawMessage, reason string) {
 	b := j.b
 	switch j.state {
 	case JobQueued:
@@ -180,15 +211,13 @@ func (c *Cluster) finishJob(j *job, state JobState, result int64, reason string)
 }
 
 func (c *Cluster) publishJobEnd(j *job) {
-	ev := Event{Type: EventJobDone, Batch: j.b.id, Kind: j.b.kind.Name, Job: j.id, Worker: int(j.worker),
+	ev := Event{Type: EventJobDone, Batch: j.b.id, Kind: j.b.kind, Job: j.id, Worker: int(j.worker),
 		PID: int(j.pid), Attempts: int(j.attempts), DurationMS: j.durMS}
-	in := j.input
-	ev.Input = &in
+	ev.Input = j.input
 	if j.state == JobFailed {
-		ev.Type, ev.Error = EventJobFailed, j.err
+		ev.Type, ev.Error, ev.ErrorData = EventJobFailed, j.err, j.errData
 	} else {
-		r := j.result
-		ev.Result = &r
+		ev.Result = j.result
 	}
 	c.publish(ev)
 }
@@ -203,9 +232,9 @@ func (c *Cluster) requeueFrom(p *proc, reason string) {
 			c.jobs.queue.pushFront(j)
 		case j.state != JobRunning:
 		case c.closing:
-			c.finishJob(j, JobCanceled, 0, "canceled: the pool shut down while it ran ("+reason+")")
+			c.finishJob(j, JobCanceled, nil, "canceled: the pool shut down while it ran ("+reason+")")
 		case int(j.attempts) >= c.opts.Jobs.MaxAttempts:
-			c.finishJob(j, JobFailed, 0, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
+			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
 		default:
 			j.state, j.err = JobQueued, reason
 			j.b.running--
@@ -240,7 +269,7 @@ func (c *Cluster) watchdog() {
 		busy = true
 		j := p.inflight[0]
 		if j.b.timeout > 0 && now.Sub(j.b.at(j.started)) >= j.b.timeout {
-			c.finishJob(j, JobFailed, 0, fmt.Sprintf("timed out after %s on %s", j.b.timeout, p.name()))
+			c.finishJob(j, JobFailed, nil, fmt.Sprintf("timed out after %s on %s", j.b.timeout, p.name()))
 			c.killDeliberately(p, ReasonTimeout)
 		}
 	}

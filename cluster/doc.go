@@ -15,10 +15,10 @@
 //	}
 //	c, err := cluster.Start(cluster.Options{Workers: 4})
 //
-// # Wire protocol (version 1)
+// # Wire protocol (version 2)
 //
-// So that a worker can be written in any language (see testdata/worker.py), the
-// protocol is small and plain:
+// So that a worker can be written in any language (see testdata/worker.py and
+// docs/protocol.md), the protocol is small and plain:
 //
 //   - The worker's IPC channel is a Unix stream socket on the file descriptor named
 //     by GOCLUSTER_IPC_FD (always 3). stdin, stdout and stderr stay the worker's own;
@@ -32,23 +32,41 @@
 //     frame that a worker sends anyway is a worker.error event, and the worker is
 //     killed and replaced.
 //   - Every frame has "t", its kind. Unknown fields are ignored.
+//   - A job's input ("in") and its result ("out") are any JSON value, each at most
+//     JobOptions.MaxValueBytes (64 KiB by default), which the worker finds in
+//     GOCLUSTER_MAX_JOB_BYTES. A result over it fails its job with "result too
+//     large: N bytes, limit M" and the worker is not killed; a worker should check
+//     first and send that failure itself.
+//
+// Version 1 stays valid: a worker that says "v":1 declares no kinds, and its
+// result frame without "out" means 0. From a version 2 worker a missing "out"
+// means null. The primary refuses any other version.
 //
 // Worker to primary:
 //
-//	{"t":"hello","v":1,"id":3,"pid":4121}        first frame: protocol version, GOCLUSTER_WORKER_ID, pid
+//	{"t":"hello","v":2,"id":3,"pid":4121,"kinds":[{"name":"wordcount","doc":"counts words in a string","example":"to be or not"}]}
+//	                                               first frame: protocol version, GOCLUSTER_WORKER_ID, pid, the kinds served
 //	{"t":"msg","d":<any JSON>}                     a message (Member.Send; Node's process.send)
-//	{"t":"result","job":7,"out":55,"ms":1.25}     a job's result, in the order jobs were sent
-//	{"t":"result","job":7,"err":"reason"}          a job that failed
+//	{"t":"result","job":7,"out":<any JSON>,"ms":1.25}  a job's result, in the order jobs were sent; ms optional
+//	{"t":"result","job":7,"err":"reason","err_data":<any JSON>}  a job that failed; err_data optional
 //	{"t":"listening","addr":"127.0.0.1:8000"}      the worker serves on the shared socket
 //	{"t":"listen","req":1,"net":"tcp","addr":":8000"}  share the server on this address with me
 //	{"t":"listening","addr":"[::]:8000","net":"tcp","srv":2,"mode":"rr"}  now serving it
 //	{"t":"listening","addr":"127.0.0.1:9000","net":"tcp","exclusive":true}  serving a socket of my own
 //	{"t":"unlisten","srv":2}                       my listener closed: pass me no more connections
 //
+// A kind's name matches ^[a-z][a-z0-9_.-]{0,63}$, its doc is one line of at most 200
+// characters, its example any JSON value (optional); "kinds" itself is optional (a
+// worker that only exchanges messages serves none). The pool learns its kinds from
+// the first worker's hello (until then, and with version 1 workers, they are
+// JobOptions.Registry's); a later worker that declares other kinds gets a
+// worker.error event naming the difference and stays. A list of a kind nobody
+// serves is refused with ErrUnknownKind.
+//
 // Primary to worker:
 //
 //	{"t":"msg","d":<any JSON>}                     a message (Worker.Send)
-//	{"t":"job","job":7,"kind":"fib","in":10}       run a job; answer with a result frame
+//	{"t":"job","job":7,"kind":"wordcount","in":<any JSON>}  run a job; answer with a result frame ("in" always present, maybe null)
 //	{"t":"disconnect"}                             finish the running job, close the socket, exit 0
 //	{"t":"exit","code":1}                          exit now with this code (the "crash" button)
 //	{"t":"server","req":1,"srv":2,"net":"tcp","addr":"[::]:8000","mode":"os","fds":1}  the answer to listen (os mode: the socket comes with it)
@@ -86,8 +104,8 @@
 // over when the channel closes are closed. A frame that announces more descriptors
 // than arrived is a protocol error.
 //
-// A worker runs its jobs one at a time, in the order received; the primary sends at
-// most JobOptions.Prefetch of them before it has results. When the socket reaches
+// A worker answers its jobs in the order received; the primary sends at most
+// JobOptions.Prefetch of them before it has results. When the socket reaches
 // EOF the primary is gone and the worker must exit. The pool's own server, if it
 // has one, is bound to GOCLUSTER_LISTEN_ADDR; in os mode its socket is also on the
 // descriptor named by GOCLUSTER_LISTEN_FD (4).

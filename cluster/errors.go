@@ -17,3 +17,14 @@ var (
 	// ErrProtocol marks a worker that broke the wire protocol.
 	ErrProtocol = errors.New("protocol error")
 )
+
+// ErrUnknownKind marks a list of a kind no worker of the pool serves; the message
+// names the kinds served. Such errors match ErrInvalid too.
+var ErrUnknownKind = errors.New("unknown job kind")
+
+// kindError is an unknown-kind error: it matches ErrUnknownKind and ErrInvalid.
+type kindError struct{ msg string }
+
+func (e *kindError) Error() string { return e.msg }
+
+func (e *kindError) Is(target error) bool { return target == ErrUnknownKind || target == ErrInvalid }

@@ -24,7 +24,7 @@ func Example_fib() {
 	b, _ := c.Submit("fib", []int64{24, 22, 22, 23}, cluster.BatchOptions{})
 	done, _ := c.WaitBatch(context.Background(), b.ID)
 	for _, j := range done.Jobs {
-		fmt.Printf("fib(%d) = %d\n", j.Input, *j.Result)
+		fmt.Printf("fib(%s) = %s\n", j.Input, j.Result)
 	}
 	// Output:
 	// fib(24) = 46368

@@ -13,3 +13,10 @@ func RunDueTimers(c *Cluster) {
 		}
 	})
 }
+
+// SendRaw writes b on the worker's IPC channel as it is, past the framing: how a
+// test's worker sends garbage.
+func SendRaw(m *Member, b []byte) error {
+	_, err := m.conn.Write(b)
+	return err
+}

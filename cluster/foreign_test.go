@@ -3,6 +3,7 @@ package cluster_test
 import (
 	"encoding/json"
 	"os/exec"
+	"strconv"
 	"testing"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -23,7 +24,7 @@ func TestPythonWorkerJoinsThePool(t *testing.T) {
 	got := submitWait(t, c, "fib", []int64{10, 15, 20}, cluster.BatchOptions{})
 	want := []int64{55, 610, 6765}
 	for i, j := range got.Jobs {
-		if j.State != cluster.JobDone || *j.Result != want[i] {
+		if j.State != cluster.JobDone || string(j.Result) != strconv.FormatInt(want[i], 10) {
 			t.Fatalf("job %d: %+v", i, j)
 		}
 	}

@@ -98,11 +98,11 @@ func decodeFast(line []byte) (frame, bool) {
 		s.expect(`,"kind":`)
 		f.Kind = s.name()
 		s.expect(`,"in":`)
-		f.In = s.int()
+		f.In = s.value()
 	case s.lit(resultPrefix):
 		f.T, f.Job = frameResult, s.int()
 		if s.lit(`,"out":`) {
-			f.Out = s.int()
+			f.Out = s.value()
 		}
 		if s.lit(`,"ms":`) {
 			f.MS = s.num()
@@ -169,6 +169,105 @@ func (s *scanner) int() int64 {
 		n = -n
 	}
 	return n
+}
+
+// value consumes one JSON value written without spaces around it and returns a
+// copy, as encoding/json fills a json.RawMessage. Integers of one or two
+// characters share static copies: they are most results of tiny jobs, and a
+// million-job list then holds no allocation per result.
+func (s *scanner) value() json.RawMessage {
+	n := valueLen(s.b)
+	if !s.ok || n == 0 {
+		s.ok = false
+		return nil
+	}
+	v := s.b[:n]
+	if numberLen(v) != n && !json.Valid(v) { // numberLen checked a number already
+		s.ok = false
+		return nil
+	}
+	s.b = s.b[n:]
+	return cloneValue(v)
+}
+
+// smallInts holds "0".."99" and "-1".."-9", the values cloneValue shares.
+var smallInts = func() map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage, 109)
+	for i := -9; i < 100; i++ {
+		v := strconv.Itoa(i)
+		m[v] = json.RawMessage(v)
+	}
+	return m
+}()
+
+func cloneValue(v []byte) json.RawMessage {
+	if len(v) <= 2 {
+		if shared, ok := smallInts[string(v)]; ok {
+			return shared
+		}
+	}
+	return bytes.Clone(v)
+}
+
+// valueLen is the length of the JSON value at the start of b, judged only by its
+// shape (strings, brackets, numbers, literals), or 0 if it does not look like one;
+// the caller validates what it spans. It never reads past b.
+func valueLen(b []byte) int {
+	if len(b) == 0 {
+		return 0
+	}
+	switch c := b[0]; {
+	case c == '"':
+		return stringLen(b)
+	case c == '{' || c == '[':
+		return nestedLen(b)
+	case c == '-' || isDigit(c):
+		return numberLen(b)
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if len(b) >= len(lit) && string(b[:len(lit)]) == lit {
+			return len(lit)
+		}
+	}
+	return 0
+}
+
+// stringLen is the length of the quoted string at the start of b, escapes
+// skipped, or 0 if it does not end.
+func stringLen(b []byte) int {
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// nestedLen is the length of the object or array at the start of b: up to the
+// bracket that closes the first one, strings skipped.
+func nestedLen(b []byte) int {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			n := stringLen(b[i:])
+			if n == 0 {
+				return 0
+			}
+			i += n - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // num consumes a JSON number.

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -42,13 +43,13 @@ func TestDecodeFrameRejectsGarbage(t *testing.T) {
 }
 
 func TestJobFrameRoundTrip(t *testing.T) {
-	f := frame{T: frameJob, Job: 42, Kind: "fib", In: -7}
+	f := frame{T: frameJob, Job: 42, Kind: "fib", In: json.RawMessage("-7")}
 	b, err := appendFrame(nil, &f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := decodeFrame(b[:len(b)-1])
-	if err != nil || got.T != f.T || got.Job != f.Job || got.Kind != f.Kind || got.In != f.In {
+	if err != nil || got.T != f.T || got.Job != f.Job || got.Kind != f.Kind || string(got.In) != string(f.In) {
 		t.Fatalf("round trip: %+v, %v from %s", got, err, b)
 	}
 }

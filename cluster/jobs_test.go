@@ -29,8 +29,8 @@ func TestFibValuesMatchTable(t *testing.T) {
 		t.Fatalf("batch %s: %+v", got.State, got.Summary)
 	}
 	for i, j := range got.Jobs {
-		if j.Result == nil || *j.Result != want[i] {
-			t.Errorf("fib(%d) = %v, want %d", j.Input, j.Result, want[i])
+		if r, ok := cluster.IntValue(j.Result); !ok || r != want[i] {
+			t.Errorf("fib(%s) = %s, want %d", j.Input, j.Result, want[i])
 		}
 		if j.Attempts != 1 || j.Worker == 0 || j.PID == 0 {
 			t.Errorf("job %d: attempts %d worker %d pid %d", j.ID, j.Attempts, j.Worker, j.PID)
@@ -96,7 +96,7 @@ func TestTimeoutKillsAndReplacesWorker(t *testing.T) {
 	if j := got.Jobs[0]; j.State != cluster.JobFailed || !strings.Contains(j.Error, "timed out after 300ms") || j.Attempts != 1 {
 		t.Fatalf("slow job: %+v", j)
 	}
-	if j := got.Jobs[1]; j.State != cluster.JobDone || *j.Result != 10 {
+	if j := got.Jobs[1]; j.State != cluster.JobDone || string(j.Result) != "10" {
 		t.Fatalf("next job: %+v", j)
 	}
 	exit := ev.next("killed worker", ofType(cluster.EventExit, got.Jobs[0].Worker))

@@ -1,10 +1,9 @@
 package cluster
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
-
-	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
 // job is one input of a list. Times are nanoseconds after the list's creation, which
@@ -12,9 +11,10 @@ import (
 type job struct {
 	id       int64
 	b        *batch
-	input    int64
-	result   int64
+	input    json.RawMessage // compact JSON; a numeric list's share one buffer
+	result   json.RawMessage // set once done
 	err      string
+	errData  json.RawMessage
 	worker   int32
 	pid      int32
 	attempts int32
@@ -27,13 +27,14 @@ type job struct {
 // batch is one job list.
 type batch struct {
 	id       string
-	kind     jobs.Kind
+	kind     string
 	created  time.Time
 	finished time.Time
 	timeout  time.Duration
 	state    BatchState
 	jobs     []job
-	perJob   bool // small enough for job.* events
+	inBytes  int64 // the inputs' bytes, counted in jobState.liveBytes
+	perJob   bool  // small enough for job.* events
 
 	queued, running, done, failed, canceled int
 	workMS, maxJobMS                        float64
@@ -72,15 +73,16 @@ func (s *jobState) init() { s.batches = map[string]*batch{} }
 
 func (s *jobState) queueInfo() QueueInfo { return QueueInfo{Pending: s.queued, Running: s.running} }
 
-// newBatch creates the list and queues its jobs.
-func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, opts BatchOptions) *batch {
+// newBatch creates the list and queues its jobs. The inputs are compact JSON that
+// the list keeps (the caller hands them over).
+func (s *jobState) newBatch(c *Cluster, kind string, inputs []json.RawMessage, opts BatchOptions) *batch {
 	s.nextBatch++
 	// The run id first: a list id is never reused, not even by a restarted primary,
 	// whose counter starts again at 1.
 	b := &batch{id: c.opts.RunID + "-" + strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
 		timeout: opts.Timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
 		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs),
-		limit: opts.Workers, workers: c.size, key: keyOf(kind.Name, inputs), baselines: &s.baselines}
+		limit: opts.Workers, workers: c.size, key: keyOf(kind, inputs), baselines: &s.baselines}
 	if b.limit > 0 {
 		b.workers = min(b.workers, b.limit)
 	}
@@ -90,7 +92,8 @@ func (s *jobState) newBatch(c *Cluster, kind jobs.Kind, inputs []int64, opts Bat
 	}
 	s.release(b)
 	s.queued += len(inputs)
-	s.liveBytes += listBytes(len(inputs))
+	b.inBytes = inputBytes(inputs)
+	s.liveBytes += listBytes(len(inputs), b.inBytes)
 	s.batches[b.id] = b
 	s.order = append(s.order, b)
 	return b

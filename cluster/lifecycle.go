@@ -79,11 +79,20 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 	switch {
 	case p.state != StateStarting:
 		c.protocolError(p, fmt.Errorf("%w: second hello", ErrProtocol))
-	case f.V != ProtocolVersion:
-		c.protocolError(p, fmt.Errorf("%w: protocol version %d, want %d", ErrProtocol, f.V, ProtocolVersion))
+	case f.V < MinProtocolVersion || f.V > ProtocolVersion:
+		c.protocolError(p, fmt.Errorf("%w: protocol version %d, want %d..%d", ErrProtocol, f.V,
+			MinProtocolVersion, ProtocolVersion))
 	case f.ID != p.id:
 		c.protocolError(p, fmt.Errorf("%w: hello from worker id %d, want %d", ErrProtocol, f.ID, p.id))
+	case f.V == 1 && len(f.Kinds) > 0:
+		c.protocolError(p, fmt.Errorf("%w: a version 1 hello declares kinds; say \"v\":2", ErrProtocol))
 	default:
+		if err := checkKinds(f.Kinds); err != nil {
+			c.protocolError(p, fmt.Errorf("%w: hello: %v", ErrProtocol, err))
+			return
+		}
+		p.version = f.V
+		c.onHelloKinds(p, f.Kinds)
 		if p.intentional {
 			p.state = StateStopping
 		} else {

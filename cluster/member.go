@@ -21,6 +21,8 @@ type Member struct {
 	conn     *net.UnixConn
 	out      *frameWriter
 	maxFrame int // both ways: the primary's Options.MaxFrame, from GOCLUSTER_MAX_FRAME
+	// maxJobBytes bounds a result: JobOptions.MaxValueBytes, from GOCLUSTER_MAX_JOB_BYTES.
+	maxJobBytes int
 
 	msgs         chan json.RawMessage
 	handles      chan HandleMessage
@@ -43,14 +45,21 @@ var (
 	exitWorker = os.Exit // the worker's way out; a variable so tests of framing can stub it
 )
 
-// Join connects this worker to its primary and says hello (once; later calls return
-// the same Member). In a process that is not a worker it returns ErrNotWorker.
-func Join() (*Member, error) {
-	joinOnce.Do(func() { joined, joinErr = join() })
+// Join connects this worker to its primary and says hello (once; later calls of
+// Join or JoinServing return the same Member). Its hello declares no job kinds: a
+// worker that serves jobs joins with JoinServing (RunWorker does). In a process that
+// is not a worker it returns ErrNotWorker.
+func Join() (*Member, error) { return JoinServing(nil) }
+
+// JoinServing is Join for a worker that serves the job kinds kinds (e.g.
+// jobs.Registry.Infos), which its hello declares: the pool learns its kinds from
+// the first worker's hello. Only the first call of Join or JoinServing says hello.
+func JoinServing(kinds []KindInfo) (*Member, error) {
+	joinOnce.Do(func() { joined, joinErr = join(kinds) })
 	return joined, joinErr
 }
 
-func join() (*Member, error) {
+func join(kinds []KindInfo) (*Member, error) {
 	if !IsWorker() {
 		return nil, ErrNotWorker
 	}
@@ -71,10 +80,12 @@ func join() (*Member, error) {
 		return nil, fmt.Errorf("IPC fd %d is not a unix socket", fd)
 	}
 	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0), maxFrame: maxFrameFromEnv(),
-		msgs: make(chan json.RawMessage, 4096), handles: make(chan HandleMessage, 256), jobs: make(chan frame, 4096),
+		maxJobBytes: maxJobBytesFromEnv(),
+		msgs:        make(chan json.RawMessage, 4096), handles: make(chan HandleMessage, 256), jobs: make(chan frame, 4096),
 		disconnected: make(chan struct{})}
 	m.out.maxFrame = m.maxFrame
-	if err := m.out.send(&frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid()}); err != nil {
+	hello := frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid(), Kinds: kinds}
+	if err := m.out.send(&hello); err != nil {
 		return nil, fmt.Errorf("hello: %w", err)
 	}
 	go m.readLoop()

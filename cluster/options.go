@@ -123,6 +123,12 @@ type JobOptions struct {
 	// ProgressInterval is the least time between two batch.progress events of one
 	// list. Default 100ms.
 	ProgressInterval time.Duration
+	// MaxValueBytes bounds each job input (Submit refuses a list with a bigger one,
+	// naming it) and each result (a bigger one fails its job; the worker lives on).
+	// Workers learn it from GOCLUSTER_MAX_JOB_BYTES. Default DefaultMaxValueBytes
+	// (64 KiB); it is lowered to leave room for the frame around the value within
+	// Options.MaxFrame.
+	MaxValueBytes int
 }
 
 func (o Options) withDefaults() Options {
@@ -164,6 +170,7 @@ func (o Options) withDefaults() Options {
 	}
 	o.Restart = o.Restart.withDefaults()
 	o.Jobs = o.Jobs.withDefaults()
+	o.Jobs.MaxValueBytes = min(o.Jobs.MaxValueBytes, max(o.MaxFrame-frameOverhead, 1))
 	return o
 }
 
@@ -181,6 +188,7 @@ func (j JobOptions) withDefaults() JobOptions {
 	j.HistoryJobs = cmpOr(j.HistoryJobs, 2_000_000)
 	j.PerJobEvents = cmpOr(j.PerJobEvents, 1000)
 	j.ProgressInterval = cmpOr(j.ProgressInterval, 100*time.Millisecond)
+	j.MaxValueBytes = cmpOr(j.MaxValueBytes, DefaultMaxValueBytes)
 	return j
 }
 

@@ -50,7 +50,7 @@ func TestCancelPrefetchedJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := c.WaitBatch(ctxT(t), next.ID); got.State != cluster.BatchDone || got.Jobs[0].Result == nil || *got.Jobs[0].Result != 55 {
+	if got, _ := c.WaitBatch(ctxT(t), next.ID); got.State != cluster.BatchDone || string(got.Jobs[0].Result) != "55" {
 		t.Fatalf("next list: %s %+v", got.State, got.Jobs)
 	}
 	drain(ev)

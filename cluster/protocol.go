@@ -10,9 +10,22 @@ import (
 	"strconv"
 )
 
-// ProtocolVersion is the version a worker states in its hello frame. The primary
-// refuses a worker that speaks another version.
-const ProtocolVersion = 1
+// ProtocolVersion is the version gocluster's own workers state in their hello
+// frame. The primary accepts MinProtocolVersion up to it and refuses a worker that
+// speaks another.
+const ProtocolVersion = 2
+
+// MinProtocolVersion is the oldest version the primary still accepts: a version 1
+// worker declares no kinds and carries integers only, and its missing "out" means 0.
+const MinProtocolVersion = 1
+
+// frameOverhead is room for a job or result frame around its value: the kind,
+// numbers and field names.
+const frameOverhead = 256
+
+// DefaultMaxValueBytes is the default bound on one job input and one result
+// (JobOptions.MaxValueBytes).
+const DefaultMaxValueBytes = 64 << 10
 
 // DefaultMaxFrame is the largest frame, in bytes, either side accepts by default.
 const DefaultMaxFrame = 1 << 20
@@ -46,18 +59,23 @@ var ErrBadFrame = errors.New("malformed frame")
 // frame is one line on the IPC channel. One struct for every kind keeps decoding to a
 // single json.Unmarshal; fields a kind does not use stay zero and are omitted.
 type frame struct {
-	T    string  `json:"t"`
-	V    int     `json:"v,omitempty"`
-	ID   int     `json:"id,omitempty"`
-	PID  int     `json:"pid,omitempty"`
-	Job  int64   `json:"job,omitempty"`
-	Kind string  `json:"kind,omitempty"`
-	In   int64   `json:"in,omitempty"`
-	Out  int64   `json:"out,omitempty"`
-	Err  string  `json:"err,omitempty"`
-	Code int     `json:"code,omitempty"`
-	MS   float64 `json:"ms,omitempty"`
-	Addr string  `json:"addr,omitempty"`
+	T    string `json:"t"`
+	V    int    `json:"v,omitempty"`
+	ID   int    `json:"id,omitempty"`
+	PID  int    `json:"pid,omitempty"`
+	Job  int64  `json:"job,omitempty"`
+	Kind string `json:"kind,omitempty"`
+	// In and Out are a job's input and result, any JSON value, compact (no newline).
+	// A job frame always carries "in" (null for an empty In); a result frame
+	// carries "out" when Out is set (see outValue for what a missing one means).
+	In  json.RawMessage `json:"in,omitempty"`
+	Out json.RawMessage `json:"out,omitempty"`
+	Err string          `json:"err,omitempty"`
+	// ErrData is a failed result's optional detail, any JSON value.
+	ErrData json.RawMessage `json:"err_data,omitempty"`
+	Code    int             `json:"code,omitempty"`
+	MS      float64         `json:"ms,omitempty"`
+	Addr    string          `json:"addr,omitempty"`
 	// Servers and descriptors. They come before D so that a msg frame with a
 	// handle never starts like the fast-path msg frame.
 	Req  int    `json:"req,omitempty"`       // a listen request's number, echoed by its answer
@@ -67,6 +85,8 @@ type frame struct {
 	Excl bool   `json:"exclusive,omitempty"` // a listening frame for the worker's own socket
 	FDs  int    `json:"fds,omitempty"`       // descriptors that came with this frame (SCM_RIGHTS)
 	H    string `json:"h,omitempty"`         // what a msg's descriptor is: file, conn, listener
+	// Kinds are the job kinds a version 2 worker serves, in its hello frame.
+	Kinds []KindInfo `json:"kinds,omitempty"`
 
 	D json.RawMessage `json:"d,omitempty"`
 
@@ -92,20 +112,32 @@ func decodeFrame(line []byte) (frame, error) {
 }
 
 // appendFrame appends the frame as one JSON line. The hot kinds (job, result, msg)
-// are written without reflection, byte for byte as encoding/json writes them.
+// are written without reflection, as encoding/json writes them (byte for byte,
+// except that JSON values are copied as they are, not HTML-escaped). Their JSON
+// values must be compact: a raw newline would end the frame early, so a value with
+// one goes through encoding/json, which compacts it.
 func appendFrame(buf []byte, f *frame) ([]byte, error) {
 	switch {
-	case f.T == frameJob:
+	case f.T == frameJob && oneLine(f.In):
 		return appendJobFrame(buf, f), nil
-	case f.T == frameMsg && f.FDs == 0 && len(f.D) > 0 && bytes.IndexByte(f.D, '\n') < 0:
+	case f.T == frameMsg && f.FDs == 0 && len(f.D) > 0 && oneLine(f.D):
 		buf = append(buf, msgPrefix...)
 		buf = append(buf, f.D...)
 		return append(buf, "}\n"...), nil
-	case f.T == frameResult && f.Err == "" && plainFloat(f.MS):
+	case f.T == frameResult && f.Err == "" && len(f.ErrData) == 0 && plainFloat(f.MS) && oneLine(f.Out):
 		return appendResultFrame(buf, f), nil
+	case f.T == frameJob && len(f.In) == 0:
+		g := *f
+		g.In = jsonNull // "in" is always present in a job frame
+		return marshalFrame(buf, g)
 	}
 	return marshalFrame(buf, *f)
 }
+
+// jsonNull is the JSON null, the value of an absent input or version 2 result.
+var jsonNull = json.RawMessage("null")
+
+func oneLine(v []byte) bool { return bytes.IndexByte(v, '\n') < 0 }
 
 // marshalFrame is the general encoder. It takes the frame by value so that only
 // this rare path puts a frame on the heap.
@@ -119,14 +151,19 @@ func marshalFrame(buf []byte, f frame) ([]byte, error) {
 }
 
 // appendJobFrame encodes the hottest frame without reflection: job kinds are
-// registry names (letters only), so they need no escaping.
+// names checked against ValidKindName (no character needs escaping), and an empty
+// input is written as null because a job frame always carries "in".
 func appendJobFrame(buf []byte, f *frame) []byte {
 	buf = append(buf, jobPrefix...)
 	buf = appendInt(buf, f.Job)
 	buf = append(buf, `,"kind":"`...)
 	buf = append(buf, f.Kind...)
 	buf = append(buf, `","in":`...)
-	buf = appendInt(buf, f.In)
+	if len(f.In) == 0 {
+		buf = append(buf, jsonNull...)
+	} else {
+		buf = append(buf, f.In...)
+	}
 	return append(buf, "}\n"...)
 }
 
@@ -134,9 +171,9 @@ func appendJobFrame(buf []byte, f *frame) []byte {
 func appendResultFrame(buf []byte, f *frame) []byte {
 	buf = append(buf, resultPrefix...)
 	buf = appendInt(buf, f.Job)
-	if f.Out != 0 {
+	if len(f.Out) > 0 {
 		buf = append(buf, `,"out":`...)
-		buf = appendInt(buf, f.Out)
+		buf = append(buf, f.Out...)
 	}
 	if f.MS != 0 {
 		buf = append(buf, `,"ms":`...)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"fmt"
 	"unsafe"
 )
@@ -15,18 +16,27 @@ const (
 	jobCost  = int64(unsafe.Sizeof(job{})) + 8
 )
 
-// listBytes estimates the memory of a list of n jobs.
-func listBytes(n int) int64 { return listCost + jobCost*int64(n) }
+// listBytes estimates the memory of a list of n jobs whose inputs take in bytes.
+func listBytes(n int, in int64) int64 { return listCost + jobCost*int64(n) + in }
 
-// queueFull says why a list of n jobs cannot be queued now, or returns nil. It runs
-// on the pool goroutine.
-func (c *Cluster) queueFull(n int) error {
+// inputBytes sums the inputs' lengths.
+func inputBytes(inputs []json.RawMessage) int64 {
+	var n int64
+	for _, in := range inputs {
+		n += int64(len(in))
+	}
+	return n
+}
+
+// queueFull says why a list of n jobs whose inputs take in bytes cannot be queued
+// now, or returns nil. It runs on the pool goroutine.
+func (c *Cluster) queueFull(n int, in int64) error {
 	o := c.opts.Jobs
 	if c.jobs.queued+n > o.MaxQueued {
 		return fmt.Errorf("%w: %d jobs are waiting, this list adds %d and the limit is %d; try again when some finished",
 			ErrQueueFull, c.jobs.queued, n, o.MaxQueued)
 	}
-	if need := listBytes(n); need > o.MaxQueuedBytes {
+	if need := listBytes(n, in); need > o.MaxQueuedBytes {
 		// Never fits, however empty the queue: a 429 would have a script retry forever.
 		return fmt.Errorf("%w: this list alone needs about %s, more than the limit of %s on the lists not yet done; "+
 			"split it, or raise -max-queued-bytes", ErrInvalid, humanBytes(need), humanBytes(o.MaxQueuedBytes))

@@ -16,6 +16,10 @@ const (
 	// accepts (Options.MaxFrame). A worker reads frames up to this size and must not
 	// send larger ones: the primary kills a worker that does. Unset: 1 MiB.
 	EnvMaxFrame = "GOCLUSTER_MAX_FRAME"
+	// EnvMaxJobBytes holds the largest job input and result, in bytes
+	// (JobOptions.MaxValueBytes). A worker fails a job whose result is bigger
+	// rather than send it.
+	EnvMaxJobBytes = "GOCLUSTER_MAX_JOB_BYTES"
 	// EnvListenFD holds the descriptor of the shared listening socket, when there is one.
 	EnvListenFD = "GOCLUSTER_LISTEN_FD"
 	// EnvListenAddr holds the address the shared listening socket is bound to.
@@ -27,6 +31,15 @@ const (
 	ipcFD    = 3
 	listenFD = 4
 )
+
+// maxJobBytesFromEnv is the result limit the primary handed this worker.
+func maxJobBytesFromEnv() int {
+	n, err := strconv.Atoi(os.Getenv(EnvMaxJobBytes))
+	if err != nil || n <= 0 {
+		return DefaultMaxValueBytes
+	}
+	return n
+}
 
 // maxFrameFromEnv is the frame limit the primary handed this worker.
 func maxFrameFromEnv() int {

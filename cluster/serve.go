@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster/jobs"
@@ -44,11 +45,8 @@ func (m *Member) ServeJobs(ctx context.Context, reg *jobs.Registry) error {
 
 func (m *Member) runJob(ctx context.Context, reg *jobs.Registry, f *frame) {
 	res := frame{T: frameResult, Job: f.Job}
-	kind, err := reg.Lookup(f.Kind)
 	start := time.Now()
-	if err == nil {
-		res.Out, err = kind.Run(ctx, f.In)
-	}
+	out, err := reg.Run(ctx, f.Kind, f.In)
 	res.MS = float64(time.Since(start).Microseconds()) / 1000
 	var crash *jobs.CrashError
 	if errors.As(err, &crash) {
@@ -56,17 +54,34 @@ func (m *Member) runJob(ctx context.Context, reg *jobs.Registry, f *frame) {
 		exitWorker(crash.Code)
 		return
 	}
+	if err == nil && len(out) > m.maxJobBytes {
+		// Checked here too, so an oversized result costs one small frame, not a big one.
+		err = fmt.Errorf("result too large: %d bytes, limit %d", len(out), m.maxJobBytes)
+	}
 	if err != nil {
-		res.Err = err.Error()
+		res.Err, res.ErrData = errText(err), jobs.ErrorData(err)
+	} else {
+		res.Out = out
 	}
 	m.out.queue(&res) // results come in runs under prefetch: let them batch
 }
 
-// RunWorker is the whole life of a standard worker: join the primary, serve jobs from
-// reg (nil: the built-in kinds) until told to leave, close IPC. main calls it when
-// IsWorker is true.
+// errText is a failed job's error; never empty, since an empty "err" means success.
+func errText(err error) string {
+	if s := err.Error(); s != "" {
+		return s
+	}
+	return "failed"
+}
+
+// RunWorker is the whole life of a standard worker: join the primary declaring the
+// kinds of reg (nil: the built-in kinds) in its hello, serve jobs from reg until
+// told to leave, close IPC. main calls it when IsWorker is true.
 func RunWorker(ctx context.Context, reg *jobs.Registry) error {
-	m, err := Join()
+	if reg == nil {
+		reg = jobs.Builtin()
+	}
+	m, err := JoinServing(reg.Infos())
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,13 @@ package cluster
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/gocluster/gocluster/cluster/jobs"
 )
+
+// KindInfo is one job kind the pool serves, as the first worker's hello frame
+// declared it: {"name","doc","example"}.
+type KindInfo = jobs.Info
 
 // WorkerState is where a worker is in its life. The names follow Node's cluster and
 // supervisord so learners recognise them.
@@ -39,10 +45,10 @@ type WorkerInfo struct {
 
 // JobRef names the job a worker is running.
 type JobRef struct {
-	Batch string `json:"batch"`
-	Job   int64  `json:"job"`
-	Kind  string `json:"kind"`
-	Input int64  `json:"input"`
+	Batch string          `json:"batch"`
+	Job   int64           `json:"job"`
+	Kind  string          `json:"kind"`
+	Input json.RawMessage `json:"input"`
 }
 
 // QueueInfo counts jobs waiting for a worker and jobs on a worker.
@@ -134,19 +140,23 @@ const (
 )
 
 // JobInfo is a snapshot of one job.
+//
+// Input and Result are any JSON value; Result is null until the job is done. A
+// failed job has Error and, if its worker sent some, ErrorData.
 type JobInfo struct {
-	ID         int64      `json:"id"`
-	Input      int64      `json:"input"`
-	State      JobState   `json:"state"`
-	Result     *int64     `json:"result"`
-	Error      string     `json:"error,omitempty"`
-	Worker     int        `json:"worker,omitempty"`
-	PID        int        `json:"pid,omitempty"`
-	Attempts   int        `json:"attempts"`
-	QueuedAt   time.Time  `json:"queued_at"`
-	StartedAt  *time.Time `json:"started_at"`
-	FinishedAt *time.Time `json:"finished_at"`
-	DurationMS float64    `json:"duration_ms"`
+	ID         int64           `json:"id"`
+	Input      json.RawMessage `json:"input"`
+	State      JobState        `json:"state"`
+	Result     json.RawMessage `json:"result"`
+	Error      string          `json:"error,omitempty"`
+	ErrorData  json.RawMessage `json:"error_data,omitempty"`
+	Worker     int             `json:"worker,omitempty"`
+	PID        int             `json:"pid,omitempty"`
+	Attempts   int             `json:"attempts"`
+	QueuedAt   time.Time       `json:"queued_at"`
+	StartedAt  *time.Time      `json:"started_at"`
+	FinishedAt *time.Time      `json:"finished_at"`
+	DurationMS float64         `json:"duration_ms"`
 }
 
 // BatchSummary holds the numbers a teacher points at: how many jobs ended how, the wall
@@ -266,18 +276,19 @@ type Event struct {
 	Mode    string          `json:"mode,omitempty"`
 	Message json.RawMessage `json:"message,omitempty"`
 	// Handle names what came with a message: "file", "conn" or "listener".
-	Handle     string        `json:"handle,omitempty"`
-	Error      string        `json:"error,omitempty"`
-	Size       *int          `json:"size,omitempty"`
-	Batch      string        `json:"batch,omitempty"`
-	Kind       string        `json:"kind,omitempty"`
-	Job        int64         `json:"job,omitempty"`
-	Input      *int64        `json:"input,omitempty"`
-	Result     *int64        `json:"result,omitempty"`
-	Attempts   int           `json:"attempts,omitempty"`
-	DurationMS float64       `json:"duration_ms,omitempty"`
-	Summary    *BatchSummary `json:"summary,omitempty"`
-	State      string        `json:"state,omitempty"`
+	Handle     string          `json:"handle,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Size       *int            `json:"size,omitempty"`
+	Batch      string          `json:"batch,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	Job        int64           `json:"job,omitempty"`
+	Input      json.RawMessage `json:"input,omitempty"`
+	Result     json.RawMessage `json:"result,omitempty"`
+	ErrorData  json.RawMessage `json:"error_data,omitempty"`
+	Attempts   int             `json:"attempts,omitempty"`
+	DurationMS float64         `json:"duration_ms,omitempty"`
+	Summary    *BatchSummary   `json:"summary,omitempty"`
+	State      string          `json:"state,omitempty"`
 }
 
 // Reasons of a worker.exit for a worker the pool killed on purpose.
@@ -286,3 +297,10 @@ const (
 	ReasonTimeout  = "timeout"  // its job ran past the list's timeout
 	ReasonKilled   = "killed"   // someone asked (Worker.Kill, the panel's Kill button)
 )
+
+// IntValue reads a JSON value that is an integer, such as a numeric kind's input
+// or result; ok is false for any other value.
+func IntValue(v json.RawMessage) (n int64, ok bool) {
+	n, err := jobs.IntInput(v)
+	return n, err == nil
+}

@@ -149,7 +149,7 @@ func (r *fibRun) on(ctx context.Context, ev cluster.Event) (done bool, err error
 	case cluster.EventJobDone:
 		r.onResult(ctx, ev)
 	case cluster.EventJobFailed:
-		r.tr.printf("[master] fib(%d) failed on [worker %d]: %s", deref(ev.Input), ev.Worker, ev.Error)
+		r.tr.printf("[master] fib(%s) failed on [worker %d]: %s", ev.Input, ev.Worker, ev.Error)
 	case cluster.EventExit:
 		r.printExit(ev)
 	case cluster.EventDegraded:
@@ -179,7 +179,7 @@ func (r *fibRun) submit() error {
 func (r *fibRun) onResult(ctx context.Context, ev cluster.Event) {
 	r.results[ev.Worker]++
 	r.tr.await(ctx, "finish "+strconv.Itoa(ev.Worker), r.results[ev.Worker], 2*time.Second)
-	r.tr.printf("[master] receive message from [worker %d]: %d", ev.Worker, deref(ev.Result))
+	r.tr.printf("[master] receive message from [worker %d]: %s", ev.Worker, ev.Result)
 }
 
 // printExit prints Node's cluster.on('exit') line, with how the worker ended.
@@ -192,13 +192,6 @@ func (r *fibRun) printExit(ev cluster.Event) {
 		how = "killed by " + ev.Signal
 	}
 	r.tr.printf("[master] : worker %d died (%s, exitedAfterDisconnect: %t)", ev.Worker, how, intentional(ev))
-}
-
-func deref(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // ms rounds milliseconds for printing.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -17,11 +18,11 @@ func (s *Server) rerunOnOne(id string) (cluster.BatchInfo, error) {
 	if err != nil {
 		return b, err
 	}
-	inputs := make([]int64, len(b.Jobs))
+	inputs := make([]json.RawMessage, len(b.Jobs))
 	for i, j := range b.Jobs {
 		inputs[i] = j.Input
 	}
-	return s.c.Submit(b.Kind, inputs, cluster.BatchOptions{Timeout: time.Duration(b.Timeout), Workers: 1})
+	return s.c.SubmitJSON(b.Kind, inputs, cluster.BatchOptions{Timeout: time.Duration(b.Timeout), Workers: 1})
 }
 
 // baselineBatch is POST /api/batches/{id}/baseline: 201 with the new one-worker list.

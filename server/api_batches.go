@@ -31,7 +31,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	var info cluster.BatchInfo
 	if err == nil {
-		info, err = s.c.Submit(spec.Kind, spec.Inputs, cluster.BatchOptions{Timeout: spec.Timeout})
+		info, err = s.submitSpec(spec, cluster.BatchOptions{})
 	}
 	if err != nil {
 		writeError(w, r, err)

@@ -224,8 +224,8 @@ func (b batchJSON) results() []int64 {
 	out := make([]int64, len(b.Jobs))
 	for i, j := range b.Jobs {
 		out[i] = -1
-		if j.Result != nil {
-			out[i] = *j.Result
+		if r, ok := cluster.IntValue(j.Result); ok {
+			out[i] = r
 		}
 	}
 	return out

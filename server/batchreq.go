@@ -21,19 +21,39 @@ const maxBatchInputs = jobs.DefaultMaxInputs
 // maxKindLen bounds a kind name; real ones are a word.
 const maxKindLen = 64
 
-// batchRequest is the JSON body of POST /api/batches. Inputs stay raw until each is
-// checked to be a whole number that fits in 64 bits, so the error can name it.
+// batchRequest is the JSON body of POST /api/batches. Inputs stay raw: any JSON
+// value, or for a numeric kind a whole number that fits in 64 bits (jsonInputs).
 type batchRequest struct {
 	Kind    string            `json:"kind"`
 	Inputs  []json.RawMessage `json:"inputs"`
 	Timeout string            `json:"timeout"`
 }
 
-// batchSpec is a decoded submission, ready for cluster.Submit.
+// batchSpec is a decoded submission, ready for cluster.Submit: integers from a
+// text body, JSON values from a JSON body (see submitSpec).
 type batchSpec struct {
 	Kind    string
 	Inputs  []int64
+	JSON    []json.RawMessage
 	Timeout time.Duration
+}
+
+// submitSpec queues a decoded list. JSON inputs of a numeric kind are checked to
+// be integers here, so the error names the culprit as the body wrote it
+// (inputs[2]); any other kind takes them as they are.
+func (s *Server) submitSpec(spec batchSpec, opts cluster.BatchOptions) (cluster.BatchInfo, error) {
+	opts.Timeout = spec.Timeout
+	if spec.JSON == nil {
+		return s.c.Submit(spec.Kind, spec.Inputs, opts)
+	}
+	if _, numeric := s.c.IntKind(spec.Kind); numeric {
+		ints, err := jsonInputs(spec.JSON)
+		if err != nil {
+			return cluster.BatchInfo{}, err
+		}
+		return s.c.Submit(spec.Kind, ints, opts)
+	}
+	return s.c.SubmitJSON(spec.Kind, spec.JSON, opts)
 }
 
 // decodeBatchRequest reads POST /api/batches: a JSON body
@@ -73,8 +93,13 @@ func parseBatchJSON(body []byte) (batchSpec, string, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return batchSpec{}, "", err
 	}
-	inputs, err := jsonInputs(req.Inputs)
-	return batchSpec{Kind: req.Kind, Inputs: inputs}, req.Timeout, err
+	switch {
+	case len(req.Inputs) == 0:
+		return batchSpec{}, "", fmt.Errorf(`%w: no inputs given: "inputs" must hold at least one value`, cluster.ErrInvalid)
+	case len(req.Inputs) > maxBatchInputs:
+		return batchSpec{}, "", fmt.Errorf("%w: too many inputs: %d > %d", cluster.ErrInvalid, len(req.Inputs), maxBatchInputs)
+	}
+	return batchSpec{Kind: req.Kind, JSON: req.Inputs}, req.Timeout, nil
 }
 
 // parseBatchText parses inputs as people type them ("44 42, 42\n43").
@@ -160,4 +185,25 @@ func merge(name, body, query string) (string, error) {
 		return body, nil
 	}
 	return query, nil
+}
+
+// parseFormInputs reads the panel form's inputs: a JSON array of values (for any
+// kind) when the text starts with "[", else numbers as people type them.
+func parseFormInputs(text string) (batchSpec, error) {
+	trimmed := strings.TrimSpace(text)
+	if !strings.HasPrefix(trimmed, "[") {
+		ints, err := parseBatchText([]byte(text))
+		return batchSpec{Inputs: ints}, err
+	}
+	var values []json.RawMessage
+	if err := decodeStrict([]byte(trimmed), &values); err != nil {
+		return batchSpec{}, fmt.Errorf("%w (the inputs are a JSON array: [\"to be\", {\"x\": 1}])", err)
+	}
+	if len(values) == 0 {
+		return batchSpec{}, fmt.Errorf("%w: no inputs given: the array is empty", cluster.ErrInvalid)
+	}
+	if len(values) > maxBatchInputs {
+		return batchSpec{}, fmt.Errorf("%w: too many inputs: %d > %d", cluster.ErrInvalid, len(values), maxBatchInputs)
+	}
+	return batchSpec{JSON: values}, nil
 }

@@ -24,7 +24,7 @@ func (a *apiServer) inputsOf(id string) []int64 {
 	a.get("/api/batches/"+id+"?wait=60s").want(a.t, http.StatusOK, &b)
 	in := make([]int64, len(b.Jobs))
 	for i, j := range b.Jobs {
-		in[i] = j.Input
+		in[i], _ = cluster.IntValue(j.Input)
 	}
 	return in
 }

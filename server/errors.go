@@ -51,6 +51,7 @@ func errorTable() []errorRow {
 	return []errorRow{
 		{errTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 		{errBadJSON, http.StatusBadRequest, "bad_json"},
+		{cluster.ErrUnknownKind, http.StatusBadRequest, "unknown_kind"},
 		{cluster.ErrInvalid, http.StatusBadRequest, "invalid_input"},
 		{errBadPath, http.StatusBadRequest, "bad_path"}, // paths.go
 		{jobs.ErrInvalidInput, http.StatusBadRequest, "invalid_input"},

@@ -40,9 +40,7 @@ func (l *lostAttempts) observe(ev cluster.Event) {
 	switch ev.Type {
 	case cluster.EventJobStarted:
 		a := web.LostAttempt{Job: ev.Job, Worker: ev.Worker, PID: ev.PID, Start: ev.Time}
-		if ev.Input != nil {
-			a.Input = *ev.Input
-		}
+		a.Input = ev.Input
 		l.running[ev.Job] = lostRun{batch: ev.Batch, a: a}
 	case cluster.EventJobDone, cluster.EventJobFailed:
 		delete(l.running, ev.Job)

@@ -121,15 +121,15 @@ func (s *Server) uiSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) submitForm(f web.JobFormView) (cluster.BatchInfo, error) {
-	inputs, err := parseBatchText([]byte(f.Inputs))
+	spec, err := parseFormInputs(f.Inputs)
 	if err != nil {
 		return cluster.BatchInfo{}, err
 	}
-	timeout, err := parseTimeout(f.Timeout)
-	if err != nil {
+	spec.Kind = f.Kind
+	if spec.Timeout, err = parseTimeout(f.Timeout); err != nil {
 		return cluster.BatchInfo{}, err
 	}
-	return s.c.Submit(f.Kind, inputs, cluster.BatchOptions{Timeout: timeout})
+	return s.submitSpec(spec, cluster.BatchOptions{})
 }
 
 // uiCancel is POST /ui/batches/{id}/cancel.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
-	"github.com/gocluster/gocluster/cluster/jobs"
 	"github.com/gocluster/gocluster/web"
 )
 
@@ -21,11 +20,11 @@ func (s *Server) panelView() web.PanelView {
 		Pool:      poolView(pool),
 		Workers:   workerViews(pool.Workers),
 		Batches:   batchRows(batches),
-		Kinds:     kindOptions(kinds),
+		Kinds:     s.kindOptions(kinds),
 		ScaleForm: web.ScaleFormView{Size: pool.Size, Max: s.c.MaxWorkers(), CPUs: s.cfg.CPUs},
 		JobForm:   web.JobFormView{DefaultTimeout: web.ShortDuration(s.c.JobTimeout())},
 	}
-	if slices.ContainsFunc(kinds, func(k jobs.Kind) bool { return k.Name == defaultKind }) {
+	if slices.ContainsFunc(kinds, func(k cluster.KindInfo) bool { return k.Name == defaultKind }) {
 		v.JobForm.Kind = defaultKind // the preset inputs are the seed's fib list
 	}
 	return v
@@ -122,10 +121,15 @@ func batchPageView(b cluster.BatchInfo) web.BatchPageView {
 	return v
 }
 
-func kindOptions(ks []jobs.Kind) []web.KindOption {
+// kindOptions lists the served kinds for the form; a numeric kind also states its
+// bounds.
+func (s *Server) kindOptions(ks []cluster.KindInfo) []web.KindOption {
 	out := make([]web.KindOption, len(ks))
 	for i, k := range ks {
-		out[i] = web.KindOption{Name: k.Name, Doc: k.Doc, Min: k.Min, Max: k.Max}
+		out[i] = web.KindOption{Name: k.Name, Doc: k.Doc, Example: k.Example}
+		if n, ok := s.c.IntKind(k.Name); ok {
+			out[i].Numeric, out[i].Min, out[i].Max = true, n.Min, n.Max
+		}
 	}
 	return out
 }

@@ -1,15 +1,15 @@
 package web
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
 
 // batchView is a finished fib list of four jobs on two workers and one failed job.
 func batchView() BatchPageView {
-	r1, r2 := int64(701408733), int64(267914296)
 	jobs := []JobRow{job(1, 1, 0, 6), job(2, 2, 0, 2.5), job(3, 2, 2.5, 5), job(4, 1, 6, 8)}
-	jobs[0].Result, jobs[1].Result = &r1, &r2
+	jobs[0].Result, jobs[1].Result = json.RawMessage("701408733"), json.RawMessage("267914296")
 	jobs[0].Attempts, jobs[0].DurationMS = 1, 6000
 	jobs[3].State, jobs[3].Error, jobs[3].Attempts = "failed", "worker 1 died (SIGKILL)", 2
 	return BatchPageView{
@@ -102,7 +102,7 @@ func TestBatchTimeline(t *testing.T) {
 func TestBatchTimelineOneLanePerWorkerOneBarPerStartedJob(t *testing.T) {
 	v := batchView()
 	v.Batch.State, v.Batch.FinishedAt = "running", time.Time{}
-	v.Jobs = append(v.Jobs, JobRow{ID: 5, Input: 30, State: "queued"}, job(6, 3, 9, -1))
+	v.Jobs = append(v.Jobs, JobRow{ID: 5, Input: json.RawMessage("30"), State: "queued"}, job(6, 3, 9, -1))
 	doc := render(t, BatchPage(LayoutView{}, v))
 	count(t, doc, "#timeline [data-lane]", 3)
 	count(t, doc, "#timeline [data-job-bar]", 5)

@@ -149,7 +149,7 @@ func jobText(ev cluster.Event, w string) string {
 	case cluster.EventJobDone:
 		res := " done"
 		if ev.Result != nil {
-			res = " = " + strconv.FormatInt(*ev.Result, 10)
+			res = " = " + ValueText(ev.Result, labelRunes)
 		}
 		return label + res + " on " + w + " in " + logMS(ev.DurationMS) + " ms"
 	}
@@ -164,7 +164,7 @@ func inputLabel(ev cluster.Event) string {
 	if ev.Input == nil {
 		return or(ev.Kind, "job")
 	}
-	return JobLabel(or(ev.Kind, "job"), *ev.Input)
+	return JobLabel(or(ev.Kind, "job"), ev.Input)
 }
 
 // exitText says how a worker ended; a cancel or timeout says so instead of reading

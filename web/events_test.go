@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -27,7 +28,7 @@ func TestDescribeEvent(t *testing.T) {
 			"worker 2 exited (code 0) after disconnect", ""},
 		{cluster.Event{Type: cluster.EventFork, Worker: 4, Restarts: 2, Replaces: 3},
 			"[primary] fork worker 4 (restart #2, replaces worker 3)", ""},
-		{cluster.Event{Type: cluster.EventJobDone, Job: 7, Kind: "fib", Input: ptrTo(int64(42)), Result: ptrTo(int64(267914296)),
+		{cluster.Event{Type: cluster.EventJobDone, Job: 7, Kind: "fib", Input: json.RawMessage("42"), Result: json.RawMessage("267914296"),
 			Worker: 2, DurationMS: 1234.4}, "job 7 fib(42) = 267914296 on worker 2 in 1234 ms", ""},
 		{cluster.Event{Type: cluster.EventBatchDone, Batch: "r-1", State: "done",
 			Summary: &cluster.BatchSummary{Done: 4, WallMS: 3200}}, "job list r-1 done in 3.2 s: 4 done, 0 failed, 0 canceled (speedup not measured)", ""},

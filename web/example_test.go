@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -15,9 +16,9 @@ func ExampleBuildTimeline() {
 	created := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	at := func(s float64) time.Time { return created.Add(time.Duration(s * float64(time.Second))) }
 	jobs := []web.JobRow{
-		{ID: 1, Input: 44, State: "done", Worker: 1, PID: 4101, StartedAt: at(0), FinishedAt: at(8)},
-		{ID: 2, Input: 42, State: "done", Worker: 2, PID: 4102, StartedAt: at(0), FinishedAt: at(3)},
-		{ID: 3, Input: 42, State: "done", Worker: 2, PID: 4102, StartedAt: at(3), FinishedAt: at(6)},
+		{ID: 1, Input: json.RawMessage("44"), State: "done", Worker: 1, PID: 4101, StartedAt: at(0), FinishedAt: at(8)},
+		{ID: 2, Input: json.RawMessage("42"), State: "done", Worker: 2, PID: 4102, StartedAt: at(0), FinishedAt: at(3)},
+		{ID: 3, Input: json.RawMessage("42"), State: "done", Worker: 2, PID: 4102, StartedAt: at(3), FinishedAt: at(6)},
 	}
 	tl := web.BuildTimeline("fib", created, at(8), jobs)
 	for _, lane := range tl.Lanes {

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // StaticPrefix is the URL path under which the server serves package static's FS.
@@ -109,8 +111,28 @@ func StateClass(state string) string {
 }
 
 // JobLabel names a job the way the log does: "fib(42)".
-func JobLabel(kind string, input int64) string {
-	return kind + "(" + strconv.FormatInt(input, 10) + ")"
+func JobLabel(kind string, input json.RawMessage) string {
+	return kind + "(" + ValueText(input, labelRunes) + ")"
+}
+
+// labelRunes bounds an input written inside a label such as "wordcount(...)".
+const labelRunes = 40
+
+// ValueText writes a JSON value for people: as it is (compact JSON) when it has at
+// most max runes, else its first max-1 runes and "…". An absent value is "".
+func ValueText(v json.RawMessage, max int) string {
+	s := string(v)
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // Stamp writes t for a data- or datetime attribute (RFC 3339, milliseconds), or ""

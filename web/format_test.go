@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -82,7 +83,8 @@ func TestStateClass(t *testing.T) {
 
 func TestLabelsAndURLs(t *testing.T) {
 	checks := []struct{ got, want string }{
-		{JobLabel("fib", 42), "fib(42)"},
+		{JobLabel("fib", json.RawMessage("42")), "fib(42)"},
+		{JobLabel("wordcount", json.RawMessage(`"to be or not to be, that is the question"`)), `wordcount("to be or not to be, that is the questi…)`},
 		{Stamp(time.Time{}), ""},
 		{Stamp(time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.UTC)), "2025-01-02T03:04:05.006Z"},
 		{Clock(time.Time{}), ""},

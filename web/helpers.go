@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -97,12 +98,10 @@ func laneLabel(l Lane) string {
 }
 
 // resultText is a job's result, or "" when it has none.
-func resultText(r *int64) string {
-	if r == nil {
-		return ""
-	}
-	return strconv.FormatInt(*r, 10)
-}
+func resultText(r json.RawMessage) string { return ValueText(r, cellRunes) }
+
+// cellRunes bounds a value shown in a table cell; the whole value is one click away.
+const cellRunes = 60
 
 // zeroDash writes n, or "–" for 0 (a job not yet on a worker).
 func zeroDash(n int) string {

@@ -1,13 +1,15 @@
 package web
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestHelpers(t *testing.T) {
-	r := int64(7)
 	kinds := []KindOption{{Name: "fib", Doc: "fib doc"}, {Name: "sleep", Doc: "sleep doc"}}
 	checks := []struct{ got, want string }{
 		{currentJob(nil), "–"},
-		{currentJob(&JobRef{Kind: "fib", Input: 42, Job: 7}), "fib(42) · job 7"},
+		{currentJob(&JobRef{Kind: "fib", Input: json.RawMessage("42"), Job: 7}), "fib(42) · job 7"},
 		{batchTitle(BatchRow{Kind: "fib", Summary: SummaryView{Total: 4}}), "fib × 4"},
 		{kindDoc(kinds, "sleep"), "sleep doc"},
 		{kindDoc(kinds, ""), "fib doc"},
@@ -16,7 +18,7 @@ func TestHelpers(t *testing.T) {
 		{formInputs(JobFormView{Error: "inputs: empty"}), ""},
 		{formInputs(JobFormView{Inputs: "1 2"}), "1 2"},
 		{resultText(nil), ""},
-		{resultText(&r), "7"},
+		{resultText(json.RawMessage("7")), "7"},
 		{zeroDash(0), "–"},
 		{zeroDash(3), "3"},
 		{durationText(JobRow{DurationMS: 1500}), "1.5 s"},

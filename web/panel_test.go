@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ func panelView() PanelView {
 		Workers: []WorkerView{
 			{ID: 1, PID: 4101, State: "idle", StartedAt: t0.Add(-90 * time.Second), JobsDone: 9, RSSBytes: 12 << 20, CPUPercent: 1.5},
 			{ID: 3, PID: 4121, State: "busy", StartedAt: t0.Add(-5 * time.Second), JobsDone: 8, Restarts: 1, Replaces: 2,
-				CurrentJob: &JobRef{Batch: "b2", Job: 7, Kind: "fib", Input: 42}},
+				CurrentJob: &JobRef{Batch: "b2", Job: 7, Kind: "fib", Input: json.RawMessage("42")}},
 			{ID: 2, PID: 4111, State: "dead", StartedAt: t0.Add(-9 * time.Second), RSSBytes: 9 << 20, Exit: "SIGKILL (killed)"},
 			{ID: 4, PID: 4130, State: "starting"},
 		},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -32,7 +33,7 @@ type Lane struct {
 // Bar is one job on the timeline.
 type Bar struct {
 	Job     int64
-	Input   int64
+	Input   json.RawMessage
 	State   string
 	StartMS float64 // from the list's creation
 	EndMS   float64
@@ -49,7 +50,7 @@ type Bar struct {
 // worker died, so a retry's later start is explained.
 type LostAttempt struct {
 	Job    int64
-	Input  int64
+	Input  json.RawMessage
 	Worker int
 	PID    int
 	Start  time.Time

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"encoding/json"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -9,7 +11,7 @@ import (
 // job builds a JobRow that ran on worker from start to end seconds after t0; end < 0
 // means still running.
 func job(id int64, worker int, start, end float64) JobRow {
-	j := JobRow{ID: id, Input: 40 + id, State: "done", Worker: worker, PID: 1000 + worker,
+	j := JobRow{ID: id, Input: json.RawMessage(strconv.FormatInt(40+id, 10)), State: "done", Worker: worker, PID: 1000 + worker,
 		StartedAt: t0.Add(sec(start))}
 	if end < 0 {
 		j.State = "running"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -90,14 +91,18 @@ type JobRef struct {
 	Batch string
 	Job   int64
 	Kind  string
-	Input int64
+	Input json.RawMessage
 }
 
 // KindOption is one job kind in the form's select.
 type KindOption struct {
 	Name string // "fib"
 	Doc  string // one line: "naive recursive Fibonacci"
-	// Min and Max bound the inputs; both zero means the kind states no bounds.
+	// Example is an input worth trying, any JSON value (nil for none).
+	Example json.RawMessage
+	// Numeric kinds take integers, typed as "44 42 42 43"; the others a JSON array.
+	Numeric bool
+	// Min and Max bound a numeric kind's inputs; both zero means no bounds stated.
 	Min int64
 	Max int64
 }
@@ -161,11 +166,12 @@ type JobPager struct {
 // JobRow is one job of a list (JobInfo).
 type JobRow struct {
 	ID         int64
-	Input      int64
-	State      string // queued, running, done, failed or canceled
-	Result     *int64 // nil until done
+	Input      json.RawMessage // any JSON value
+	State      string          // queued, running, done, failed or canceled
+	Result     json.RawMessage // nil until done
 	Error      string
-	Worker     int // 0 until started
+	ErrorData  json.RawMessage // a failed job's detail, if its worker sent any
+	Worker     int             // 0 until started
 	PID        int
 	Attempts   int
 	QueuedAt   time.Time

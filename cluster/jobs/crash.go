@@ -12,12 +12,13 @@ import (
 // and a test can run every kind.
 func crashKind() Kind {
 	return Kind{
-		Name: "crash",
-		Doc:  "makes the worker exit with code n (for restart demos)",
-		Min:  1,
-		Max:  255,
-		Unit: "exit code",
-		Run:  runCrash,
+		Name:    "crash",
+		Doc:     "makes the worker exit with code n (for restart demos)",
+		Min:     1,
+		Max:     255,
+		Unit:    "exit code",
+		Example: 3,
+		Run:     runCrash,
 	}
 }
 

@@ -6,12 +6,13 @@ import "context"
 // to burn CPU, so the pool's speedup shows; it must never be memoized.
 func fibKind() Kind {
 	return Kind{
-		Name: "fib",
-		Doc:  "n-th Fibonacci number by naive recursion (burns CPU on purpose)",
-		Min:  0,
-		Max:  50,
-		Unit: "n",
-		Run:  runFib,
+		Name:    "fib",
+		Doc:     "n-th Fibonacci number by naive recursion (burns CPU on purpose)",
+		Min:     0,
+		Max:     50,
+		Unit:    "n",
+		Example: 30,
+		Run:     runFib,
 	}
 }
 

@@ -16,6 +16,9 @@ type Kind struct {
 	Min, Max int64
 	// Unit says what the input counts, e.g. "n", "ms" or "exit code".
 	Unit string
+	// Example is an input worth trying, declared in the worker's hello frame for the
+	// panel; it is brought within Min..Max.
+	Example int64
 	// Run computes the result for input n. It should return ctx.Err() soon after ctx
 	// is canceled. A Kind returned by Registry.Lookup has a Run that first rejects
 	// inputs outside Min..Max and canceled contexts, so it is safe on unchecked input.

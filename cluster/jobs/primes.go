@@ -9,12 +9,13 @@ import (
 // unlike fib's cliff.
 func primesKind() Kind {
 	return Kind{
-		Name: "primes",
-		Doc:  "counts the primes <= n with a segmented sieve",
-		Min:  0,
-		Max:  50_000_000,
-		Unit: "n",
-		Run:  runPrimes,
+		Name:    "primes",
+		Doc:     "counts the primes <= n with a segmented sieve",
+		Min:     0,
+		Max:     50_000_000,
+		Unit:    "n",
+		Example: 1000000,
+		Run:     runPrimes,
 	}
 }
 

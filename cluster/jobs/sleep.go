@@ -10,12 +10,13 @@ import (
 // parking a worker for days.
 func sleepKind() Kind {
 	return Kind{
-		Name: "sleep",
-		Doc:  "sleeps n milliseconds, then returns n",
-		Min:  0,
-		Max:  600_000,
-		Unit: "ms",
-		Run:  runSleep,
+		Name:    "sleep",
+		Doc:     "sleeps n milliseconds, then returns n",
+		Min:     0,
+		Max:     600_000,
+		Unit:    "ms",
+		Example: 500,
+		Run:     runSleep,
 	}
 }
 
