@@ -6,10 +6,8 @@ package web
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
-)
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
 // PresentPage is the lecture view at GET /present: one screen, no scrolling, sized for
 // a projector (1280×720 up to 1920×1080). The newest job list's lanes take most of it,
