@@ -77,7 +77,7 @@ class Worker {
     if (this.kinds.has(name)) throw new TypeError(`job ${name} is declared twice`);
     if (typeof fn !== 'function') throw new TypeError(`job ${name}: the last argument must be a function`);
     const doc = opts.doc === undefined ? '' : opts.doc;
-    if (typeof doc !== 'string' || doc.length > DOC_MAX || /[\r\n]/.test(doc)) {
+    if (typeof doc !== 'string' || [...doc].length > DOC_MAX || /[\r\n]/.test(doc)) {
       throw new TypeError(`job ${name}: doc must be one line of at most ${DOC_MAX} characters`);
     }
     const kind = { name, doc };
