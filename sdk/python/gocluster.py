@@ -159,6 +159,13 @@ class Worker:
         return {"t": "hello", "v": PROTOCOL_VERSION, "id": worker_id, "pid": os.getpid(), "kinds": kinds}
 
     def _loop(self, inbox, leaving):
+        try:
+            return self._serve_frames(inbox, leaving)
+        except OSError as e:  # the channel broke under a write: the primary is gone
+            sys.stderr.write("gocluster: write the IPC channel: %s\n" % e)
+            return 70
+
+    def _serve_frames(self, inbox, leaving):
         while True:
             f = inbox.get()
             t = f.get("t")
