@@ -39,6 +39,7 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Post("/batches/{id}/baseline", s.baselineBatch)
 
 	r.Get("/events", s.getEvents)
+	r.Get("/kinds", s.getKinds)
 
 	r.Post("/demos/{id}/run", s.apiRunDemo)
 	r.Get("/demos/http", s.apiHTTPDemo)

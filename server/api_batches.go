@@ -27,7 +27,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	var spec batchSpec
 	if err == nil {
-		spec, err = decodeBatchRequest(w, r, s.cfg.MaxBody)
+		spec, err = decodeBatchRequest(w, r, s.cfg.MaxBody, s.intKind)
 	}
 	var info cluster.BatchInfo
 	if err == nil {
@@ -46,7 +46,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusCreated, pageOf(info, page))
+	writePage(w, r, http.StatusCreated, pageOf(info, page))
 }
 
 // waitBatch long-polls one list: it returns when the list ended, the wait is over,
@@ -101,7 +101,7 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, pageOf(info, page))
+	writePage(w, r, http.StatusOK, pageOf(info, page))
 }
 
 // cancelBatch is DELETE /api/batches/{id}: queued jobs are canceled, running ones
@@ -129,5 +129,5 @@ func (s *Server) cancelBatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, pageOf(info, page))
+	writePage(w, r, http.StatusOK, pageOf(info, page))
 }

@@ -136,7 +136,7 @@ func TestSubmitBadInput(t *testing.T) {
 		{"application/json", "", `{"kind":"fib","inputs":[-1]}`, 400, "invalid_input"},
 		{"application/json", "", `{"kind":"fib","inputs":[9223372036854775807]}`, 400, "invalid_input"},
 		{"application/json", "", `{"kind":"fib","inputs":[]}`, 400, "invalid_input"},
-		{"application/json", "", `{"kind":"nope","inputs":[1]}`, 400, "invalid_input"},
+		{"application/json", "", `{"kind":"nope","inputs":[1]}`, 400, "unknown_kind"},
 		{"application/json", "", `{"kind":"fib","inputs":[1],"timeout":"-1s"}`, 400, "invalid_input"},
 		{"application/json", "", `{"kind":"fib","inputs":[1],"timeout":"48h"}`, 400, "invalid_input"},
 		{"application/json", "wait=soon", `{"kind":"fib","inputs":[1]}`, 400, "invalid_input"},

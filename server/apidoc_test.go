@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -246,7 +248,12 @@ func TestAPIDocExamples(t *testing.T) {
 // runDocCommands runs cmds on a new server with run, which returns the status and
 // the body.
 func runDocCommands(t *testing.T, cmds []docCommand, run func(*apiServer, []string) (int, string, error)) {
-	a := newAPIServer(t, cluster.Options{Workers: 2, RunID: docRunID}, Config{})
+	a := newAPIServer(t, cluster.Options{Workers: 2, RunID: docRunID, Env: jsonKindsEnv}, Config{})
+	ready, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.c.WaitReady(ready); err != nil { // the pool knows wordcount from the workers' hello
+		t.Fatal(err)
+	}
 	subst := docSubstitutions()
 	for _, c := range cmds {
 		args := make([]string, len(c.args))

@@ -38,30 +38,28 @@ type batchSpec struct {
 	Timeout time.Duration
 }
 
-// submitSpec queues a decoded list. JSON inputs of a numeric kind are checked to
-// be integers here, so the error names the culprit as the body wrote it
-// (inputs[2]); any other kind takes them as they are.
+// submitSpec queues a decoded list: integers, or JSON values.
 func (s *Server) submitSpec(spec batchSpec, opts cluster.BatchOptions) (cluster.BatchInfo, error) {
 	opts.Timeout = spec.Timeout
 	if spec.JSON == nil {
 		return s.c.Submit(spec.Kind, spec.Inputs, opts)
 	}
-	if _, numeric := s.c.IntKind(spec.Kind); numeric {
-		ints, err := jsonInputs(spec.JSON)
-		if err != nil {
-			return cluster.BatchInfo{}, err
-		}
-		return s.c.Submit(spec.Kind, ints, opts)
-	}
 	return s.c.SubmitJSON(spec.Kind, spec.JSON, opts)
+}
+
+// intKind says whether the pool serves kind as a numeric kind.
+func (s *Server) intKind(kind string) bool {
+	_, ok := s.c.IntKind(kind)
+	return ok
 }
 
 // decodeBatchRequest reads POST /api/batches: a JSON body
 // {"kind":"fib","inputs":[44,42],"timeout":"60s"}, or a text body "44 42" with
 // ?kind=fib (and ?timeout=60s). ?kind and ?timeout may also complete a JSON body,
 // but not contradict it. Every error is a 4xx: bad JSON, bad input, too large,
-// unsupported type.
-func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (batchSpec, error) {
+// unsupported type. The JSON inputs of a kind intKind says is numeric become
+// integers (each checked, named inputs[i] if wrong); any other kind's stay JSON.
+func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64, intKind func(string) bool) (batchSpec, error) {
 	typ, err := bodyTypeOf(r)
 	if err != nil {
 		return batchSpec{}, err
@@ -80,7 +78,12 @@ func decodeBatchRequest(w http.ResponseWriter, r *http.Request, maxBody int64) (
 	if err != nil {
 		return batchSpec{}, err
 	}
-	return withQuery(r, spec, timeout)
+	if spec, err = withQuery(r, spec, timeout); err != nil || spec.JSON == nil || !intKind(spec.Kind) {
+		return spec, err
+	}
+	spec.Inputs, err = jsonInputs(spec.JSON)
+	spec.JSON = nil
+	return spec, err
 }
 
 // parseBatchJSON decodes the JSON form; the timeout string is returned as written so
@@ -196,8 +199,9 @@ func parseFormInputs(text string) (batchSpec, error) {
 		return batchSpec{Inputs: ints}, err
 	}
 	var values []json.RawMessage
-	if err := decodeStrict([]byte(trimmed), &values); err != nil {
-		return batchSpec{}, fmt.Errorf("%w (the inputs are a JSON array: [\"to be\", {\"x\": 1}])", err)
+	if err := json.Unmarshal([]byte(trimmed), &values); err != nil {
+		return batchSpec{}, fmt.Errorf(`%w: the inputs are not a JSON array such as ["to be", {"x": 1}]: %v`,
+			cluster.ErrInvalid, err)
 	}
 	if len(values) == 0 {
 		return batchSpec{}, fmt.Errorf("%w: no inputs given: the array is empty", cluster.ErrInvalid)

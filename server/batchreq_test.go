@@ -25,7 +25,7 @@ func batchRequestFor(contentType, query string, body []byte) *http.Request {
 }
 
 func decodeBatch(contentType, query, body string) (batchSpec, error) {
-	return decodeBatchRequest(httptest.NewRecorder(), batchRequestFor(contentType, query, []byte(body)), 1<<20)
+	return decodeBatchRequest(httptest.NewRecorder(), batchRequestFor(contentType, query, []byte(body)), 1<<20, anyIntKind)
 }
 
 func TestDecodeBatchRequestAccepts(t *testing.T) {
@@ -91,7 +91,7 @@ func TestDecodeBatchRequestRejects(t *testing.T) {
 
 func TestDecodeBatchRequestTooLarge(t *testing.T) {
 	body := []byte(`{"kind":"fib","inputs":[` + strings.Repeat("1,", 600) + `1]}`)
-	_, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor("application/json", "", body), 1000)
+	_, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor("application/json", "", body), 1000, anyIntKind)
 	if !errors.Is(err, errTooLarge) {
 		t.Fatalf("got %v, want errTooLarge", err)
 	}
@@ -106,7 +106,7 @@ func FuzzDecodeBatchRequest(f *testing.F) {
 	f.Add("text/plain", "kind=sleep&timeout=1s", []byte("100,200;300\n"))
 	f.Add("application/json", "kind=fib", []byte(`{"inputs":[1.5,"2",null,1e400]}`))
 	f.Fuzz(func(t *testing.T, contentType, query string, body []byte) {
-		spec, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor(contentType, query, body), 1<<16)
+		spec, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor(contentType, query, body), 1<<16, anyIntKind)
 		if err != nil {
 			if s := statusOf(err); s < 400 || s > 499 {
 				t.Fatalf("status %d for %v", s, err)
@@ -120,7 +120,7 @@ func FuzzDecodeBatchRequest(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec2, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor("application/json", "", again), 1<<20)
+		spec2, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor("application/json", "", again), 1<<20, anyIntKind)
 		if err != nil || spec2.Kind != spec.Kind || !slices.Equal(spec2.Inputs, spec.Inputs) || spec2.Timeout != spec.Timeout {
 			t.Fatalf("round trip of %s: %+v, %v; want %+v", again, spec2, err, spec)
 		}
@@ -143,5 +143,23 @@ func BenchmarkDecodeBatchRequest(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// anyIntKind takes every kind for a numeric one, as the built-in kinds are.
+func anyIntKind(string) bool { return true }
+
+// TestDecodeBatchRequestKeepsJSON: a kind that is not numeric keeps its inputs as
+// the JSON values they are.
+func TestDecodeBatchRequestKeepsJSON(t *testing.T) {
+	body := `{"kind":"wordcount","inputs":["a b",{"x":[1,2]},null,1.5]}`
+	spec, err := decodeBatchRequest(httptest.NewRecorder(), batchRequestFor("application/json", "", []byte(body)), 1<<20,
+		func(string) bool { return false })
+	var got []string
+	for _, v := range spec.JSON {
+		got = append(got, string(v))
+	}
+	if err != nil || spec.Inputs != nil || strings.Join(got, " ") != `"a b" {"x":[1,2]} null 1.5` {
+		t.Fatalf("spec %+v, %v", spec, err)
 	}
 }

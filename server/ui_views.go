@@ -109,6 +109,7 @@ func batchPageView(b cluster.BatchInfo) web.BatchPageView {
 			State:      string(j.State),
 			Result:     j.Result,
 			Error:      j.Error,
+			ErrorData:  j.ErrorData,
 			Worker:     j.Worker,
 			PID:        j.PID,
 			Attempts:   j.Attempts,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -177,6 +178,38 @@ func KindLabel(k KindOption) string {
 	}
 	if k.Min != 0 || k.Max != 0 {
 		fmt.Fprintf(&b, " (%d–%d)", k.Min, k.Max)
+	}
+	return b.String()
+}
+
+// exampleInput is a kind's example as it is typed in the inputs field: the number
+// for a numeric kind, a JSON array of it for the others.
+func exampleInput(k KindOption) string {
+	if k.Numeric {
+		return string(k.Example)
+	}
+	return "[" + string(k.Example) + "]"
+}
+
+// maxShownBytes bounds the whole value a page shows in a cell's <details>: a page
+// of 500 jobs with 64 KiB values would weigh 64 MB; past it the API has the value.
+const maxShownBytes = 4 << 10
+
+// longValue says whether v is cut in a cell.
+func longValue(v json.RawMessage) bool { return utf8.RuneCount(v) > cellRunes }
+
+// fullValue is v indented for reading, or its first maxShownBytes and a note.
+func fullValue(v json.RawMessage) string {
+	if len(v) > maxShownBytes {
+		cut := maxShownBytes
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		return string(v[:cut]) + fmt.Sprintf("… (%d bytes in all: GET /api/batches/{id} has the whole value)", len(v))
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, v, "", "  ") != nil {
+		return string(v)
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/jobs"
 )
 
@@ -28,6 +29,7 @@ type serveConfig struct {
 	MaxJobsPerList  int
 	MaxQueued       int
 	MaxQueuedBytes  byteSize
+	MaxJobBytes     byteSize
 	JobTimeout      time.Duration
 	MaxAttempts     int
 	Prefetch        int
@@ -75,7 +77,10 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.MaxQueued, "max-queued", 2_000_000, "most jobs waiting across all lists, at least -max-jobs-per-list")
 	cfg.MaxQueuedBytes = 512 << 20
 	fs.Var(&cfg.MaxQueuedBytes, "max-queued-bytes", "most memory the lists not yet done may hold, estimated at about "+
-		"1.5KiB a list and 120B a job; 1MiB..64GiB")
+		"1.5KiB a list and 120B a job plus its input; 1MiB..64GiB")
+	cfg.MaxJobBytes = cluster.DefaultMaxValueBytes
+	fs.Var(&cfg.MaxJobBytes, "max-job-bytes", "largest job input and result, as compact JSON, 1KiB..1023KiB; "+
+		"a bigger input is refused (400 naming it), a bigger result fails its job")
 	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")
 	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")

@@ -124,7 +124,7 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},
 		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
 			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
-			History: cfg.History},
+			History: cfg.History, MaxValueBytes: int(cfg.MaxJobBytes)},
 	}
 	if len(cfg.execCmd) > 0 {
 		opts.Exec, opts.Args = cfg.execCmd[0], cfg.execCmd[1:]

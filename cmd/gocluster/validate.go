@@ -76,9 +76,17 @@ func (c *serveConfig) checkInts(src sources) error {
 	return nil
 }
 
+// maxJobBytes leaves room for the frame around the largest value within the
+// frame limit (cluster.DefaultMaxFrame, 1MiB).
+const maxJobBytes = cluster.DefaultMaxFrame - 1<<10
+
 func (c *serveConfig) checkSizes(src sources) error {
 	if c.MaxBody < 1<<10 || c.MaxBody > 1<<30 {
 		return usageErrorf("%s %s is out of range: must be between 1KiB and 1GiB", src.name("max-body"), &c.MaxBody)
+	}
+	if c.MaxJobBytes < 1<<10 || c.MaxJobBytes > maxJobBytes {
+		return usageErrorf("%s %s is out of range: must be between 1KiB and 1023KiB", src.name("max-job-bytes"),
+			&c.MaxJobBytes)
 	}
 	if c.MaxQueuedBytes < 1<<20 || c.MaxQueuedBytes > 64<<30 {
 		return usageErrorf("%s %s is out of range: must be between 1MiB and 64GiB", src.name("max-queued-bytes"),

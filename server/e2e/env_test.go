@@ -33,10 +33,10 @@ type env struct {
 
 // newEnv starts a pool of workers (-1 for none), the server and a browser with
 // JavaScript on. Everything stops at the end of the test, the browser first.
-func newEnv(t *testing.T, workers int) *env {
+func newEnv(t *testing.T, workers int, workerEnv ...string) *env {
 	t.Helper()
 	path := browserPath(t)
-	c := startPool(t, workers)
+	c := startPool(t, workers, workerEnv...)
 	srv := startServer(t, c)
 	e := &env{t: t, c: c, srv: srv, url: srv.URL}
 	e.ctx = openTab(t, path)
@@ -54,10 +54,10 @@ func (w testLog) Write(b []byte) (int, error) {
 // startPool starts a real pool (this test binary is the worker, see TestMain), waits
 // until its workers are online and closes it at the end of the test, checking that
 // no worker is left behind.
-func startPool(t *testing.T, workers int) *cluster.Cluster {
+func startPool(t *testing.T, workers int, env ...string) *cluster.Cluster {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	c, err := cluster.Start(cluster.Options{Workers: workers, Output: testLog{t}, Logger: logger})
+	c, err := cluster.Start(cluster.Options{Workers: workers, Output: testLog{t}, Logger: logger, Env: env})
 	if err != nil {
 		t.Fatalf("start pool: %v", err)
 	}

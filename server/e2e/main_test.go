@@ -17,6 +17,9 @@ import (
 // proxies and browser connections stopped their goroutines.
 func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
+		if os.Getenv(envTestKinds) == "json" {
+			os.Exit(demos.ExitCode(cluster.RunWorker(context.Background(), jsonRegistry())))
+		}
 		err := demos.RunWorker(context.Background())
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
