@@ -57,7 +57,7 @@ func TestWordcountWorkers(t *testing.T) {
 	}
 }
 
-// checkKinds: GET /api/kinds lists what the worker's hello declared.
+// checkKinds: GET /api/kinds and the panel list what the worker's hello declared.
 func checkKinds(t *testing.T, s *server) {
 	t.Helper()
 	var k struct {
@@ -74,6 +74,11 @@ func checkKinds(t *testing.T, s *server) {
 	if len(k.Kinds) != 1 || k.Kinds[0].Name != "wordcount" || k.Kinds[0].Doc != "counts words in a string" ||
 		string(k.Kinds[0].Example) != `"to be or not"` {
 		t.Errorf("GET /api/kinds: %+v, want wordcount with its doc and example", k.Kinds)
+	}
+	// The panel's kind selector offers it, with its doc.
+	code, page := s.call(t, http.MethodGet, "/", nil, nil)
+	if code != http.StatusOK || !strings.Contains(page, `value="wordcount"`) || !strings.Contains(page, `data-doc="counts words in a string"`) {
+		t.Errorf("GET /: %d, the kind selector does not offer wordcount with its doc", code)
 	}
 }
 
