@@ -32,7 +32,7 @@ func TestWordcountWorkers(t *testing.T) {
 			s := serve(t, w.exec, "-workers", "2")
 			before := s.waitOnline(t, 2)
 			checkKinds(t, s)
-			inputs, want := wordcountInputs(60)
+			inputs, want := wordcountInputs(30)
 			b := s.submit(t, "wordcount", inputs)
 			for i, j := range b.Jobs {
 				if j.State != "done" || string(j.Result) != strconv.Itoa(want[i]) {
