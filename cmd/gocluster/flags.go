@@ -37,6 +37,11 @@ type serveConfig struct {
 	DegradedCooldown time.Duration
 	LogLevel         string
 	LogFormat        string
+	// Exec, Dir and Env choose the worker program (see cmdline.go).
+	Exec    string
+	Dir     string
+	Env     envList
+	execCmd []string // Exec split into words by validate
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -77,6 +82,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.History, "history", 100, "finished job lists kept, 1..100000")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running jobs may finish before their workers are killed, 0..24h")
 	fs.DurationVar(&cfg.DegradedCooldown, "degraded-cooldown", 30*time.Second, "how long a slot degraded by a crash loop rests before a worker is tried in it again, 0..24h; 0: never (until the pool is scaled or restarted), and jobs fail at once when every slot is degraded")
+	fs.StringVar(&cfg.Exec, "exec", "", "run this program as every worker instead of gocluster itself, e.g. 'python3 worker.py'; split into words like a shell would, but nothing is expanded and no shell runs (write sh -c '...' for one); it must speak docs/protocol.md")
+	fs.StringVar(&cfg.Dir, "dir", "", "the workers' working directory (default: serve's); a relative -exec path is found from here")
+	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return fs

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func TestParseServeDefaults(t *testing.T) {
 		MaxBody: 1 << 20, MaxConnsPerIP: 64, MaxJobsPerList: 1_000_000, MaxQueued: 2_000_000, MaxQueuedBytes: 512 << 20,
 		JobTimeout: time.Minute, MaxAttempts: 3, Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second,
 		DegradedCooldown: 30 * time.Second, LogLevel: "info", LogFormat: "text"}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)
 	}
 }

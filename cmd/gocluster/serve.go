@@ -111,11 +111,12 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 	if workers == 0 {
 		workers = -1 // cluster.Options: -1 is an empty pool, 0 the default size
 	}
-	return cluster.Options{
+	opts := cluster.Options{
 		Workers:    workers,
 		MaxWorkers: cfg.MaxWorkers,
 		// A GOCLUSTER_DEMO left in the shell must not turn the job workers into demo workers.
-		Env:    []string{demos.EnvDemo + "="},
+		Env:    append([]string{demos.EnvDemo + "="}, cfg.Env...),
+		Dir:    cfg.Dir,
 		Output: stderr,
 		Logger: log,
 		// A retiring worker may finish its job for as long as a shutdown lets it.
@@ -125,6 +126,10 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
 			History: cfg.History},
 	}
+	if len(cfg.execCmd) > 0 {
+		opts.Exec, opts.Args = cfg.execCmd[0], cfg.execCmd[1:]
+	}
+	return opts
 }
 
 // degradedCooldown maps the flag, where 0 means never, to the policy, where 0 means

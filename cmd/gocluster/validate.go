@@ -1,8 +1,13 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +32,7 @@ const (
 // validate checks every setting and says which flag or variable is wrong and why.
 func (c *serveConfig) validate(src sources) error {
 	for _, check := range []func(sources) error{
-		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure,
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure, c.checkExec,
 	} {
 		if err := check(src); err != nil {
 			return err
@@ -177,4 +182,49 @@ func isLoopback(host string) bool {
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
+}
+
+// checkExec splits -exec and checks that its program and -dir exist now, so a typo
+// is a usage error at start rather than a pool of workers failing to fork.
+func (c *serveConfig) checkExec(src sources) error {
+	if c.Dir != "" {
+		if fi, err := os.Stat(c.Dir); err != nil || !fi.IsDir() {
+			return usageErrorf("%s %q: not a directory", src.name("dir"), c.Dir)
+		}
+	}
+	if strings.TrimSpace(c.Exec) == "" {
+		return nil
+	}
+	words, err := splitCommand(c.Exec)
+	if err == nil && words[0] == "" {
+		err = errors.New("empty program name")
+	}
+	if err != nil {
+		return usageErrorf("%s %q: %v", src.name("exec"), c.Exec, err)
+	}
+	if err := findProgram(words[0], c.Dir); err != nil {
+		return usageErrorf("%s %q: %v", src.name("exec"), c.Exec, err)
+	}
+	c.execCmd = words
+	return nil
+}
+
+// findProgram checks a program the way exec.Command will run it: a name without a
+// slash is looked up in PATH, a path is taken from dir when relative.
+func findProgram(prog, dir string) error {
+	if !strings.Contains(prog, "/") {
+		_, err := exec.LookPath(prog)
+		return err
+	}
+	if !filepath.IsAbs(prog) && dir != "" {
+		prog = filepath.Join(dir, prog)
+	}
+	fi, err := os.Stat(prog)
+	switch {
+	case err != nil:
+		return err
+	case fi.IsDir() || fi.Mode()&0o111 == 0:
+		return fmt.Errorf("%s is not an executable file", prog)
+	}
+	return nil
 }
