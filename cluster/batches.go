@@ -31,6 +31,9 @@ type BatchOptions struct {
 // Bad input gives an error wrapping ErrInvalid with the reason; a full queue gives
 // ErrQueueFull. The returned info has no jobs (see Batch).
 func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchInfo, error) {
+	if c.opts.Protocol == ProtocolNone {
+		return BatchInfo{}, fmt.Errorf("%w: no jobs", ErrPlainPrograms)
+	}
 	k, err := c.validate(kind, inputs, &opts)
 	if err != nil {
 		return BatchInfo{}, err
