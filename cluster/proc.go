@@ -34,9 +34,9 @@ type proc struct {
 	exitCode    int    // set before exited is closed
 	exitSignal  string // likewise
 
-	plain      bool   // a plain program (ProtocolNone): no conn, no out
-	port       int    // its PORT (Options.PortBase), or 0
-	ready      bool   // it serves (ready.go)
+	plain      bool // a plain program (ProtocolNone): no conn, no out
+	port       int  // its PORT (Options.PortBase), or 0
+	ready      bool // it serves (ready.go)
 	readyCh    chan struct{}
 	startTimer *timer // Options.StartTimeout
 	readyTimer *timer // Options.ReadyDelay

@@ -61,8 +61,8 @@ type PoolInfo struct {
 	// Protocol is what the workers speak (Options.Protocol): "gocluster", or
 	// "none" for plain programs, which take no jobs or messages.
 	Protocol Protocol `json:"protocol"`
-	Size     int    `json:"size"`
-	Degraded bool   `json:"degraded"`
+	Size     int      `json:"size"`
+	Degraded bool     `json:"degraded"`
 	// DegradedReason says which slots stopped restarting and why.
 	DegradedReason string `json:"degraded_reason,omitempty"`
 	// DegradedSlots lists the degraded slots, lowest first, with when each is tried
