@@ -102,47 +102,71 @@ func (l *loadClients) end() {
 }
 
 // waitServed waits until the clients have n more successful requests than before.
-func (l *loadClients) waitServed(t *testing.T, n int64) {
+func (l *loadClients) waitServed(t testing.TB, n int64) {
 	t.Helper()
 	target := l.ok.Load() + n
 	waitFor(t, fmt.Sprintf("%d requests served", n), func() bool { return l.ok.Load() >= target })
 }
 
 // TestRollingRestartLosesNoRequest restarts a 2-worker HTTP pool 20 times under 6
-// keep-alive clients and 2 that connect anew for each request: not one request may fail (issue 14: 1-6 of ~2,000 did).
+// keep-alive clients and 2 that connect anew for each request: not one request
+// may fail (issue 14: 1-6 of ~2,000 did). Protocol workers are Go net/http
+// servers on cluster.Listen (rr and os balancing); plain ones the standard-library
+// Python server, socket-activated, which finishes its requests on SIGTERM.
 func TestRollingRestartLosesNoRequest(t *testing.T) {
-	for _, mode := range []cluster.Balance{cluster.BalanceRR, cluster.BalanceOS} {
-		t.Run(string(mode), func(t *testing.T) {
-			c := startPool(t, cluster.Options{Workers: 2, Env: helperEnv("drainhttp"),
-				Listen: "127.0.0.1:0", Balance: mode, StopTimeout: 20 * time.Second})
-			if err := c.WaitReady(ctxT(t)); err != nil {
-				t.Fatal(err)
-			}
-			url := "http://" + c.ListenAddr() + "/"
-			load := startLoad(url, 6, 2)
-			defer load.end()
-			load.waitServed(t, 50)
-			restarts := 20
-			if testing.Short() {
-				restarts = 5
-			}
-			for i := range restarts {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				began := time.Now()
-				err := c.Restart(ctx)
-				cancel()
-				t.Logf("restart %d took %s", i+1, time.Since(began).Round(time.Millisecond))
-				if err != nil {
-					t.Fatalf("restart %d: %v", i+1, err)
-				}
-				load.waitServed(t, 20)
-			}
-			load.end()
-			load.stop = make(chan struct{}) // the deferred end finds nothing left to stop
-			t.Logf("%d restarts: %d requests served, %d failed", restarts, load.ok.Load(), load.failed.Load())
-			if n := load.failed.Load(); n != 0 {
-				t.Fatalf("%d requests failed during rolling restarts; first: %v", n, load.firstErr)
+	cases := map[string]func(t *testing.T) cluster.Options{
+		"rr": func(*testing.T) cluster.Options {
+			return cluster.Options{Env: helperEnv("drainhttp"), Balance: cluster.BalanceRR}
+		},
+		"os": func(*testing.T) cluster.Options {
+			return cluster.Options{Env: helperEnv("drainhttp"), Balance: cluster.BalanceOS}
+		},
+		"plain-socket-activated": func(t *testing.T) cluster.Options {
+			return cluster.Options{Exec: needPython(t), Args: []string{activatedServer}, Protocol: cluster.ProtocolNone}
+		},
+	}
+	for _, name := range []string{"rr", "os", "plain-socket-activated"} {
+		t.Run(name, func(t *testing.T) {
+			opts := cases[name](t)
+			opts.Workers, opts.Listen, opts.DrainTimeout = 2, "127.0.0.1:0", 20*time.Second
+			ok, failed, firstErr := rollingRestartsUnderLoad(t, startPool(t, opts), 20)
+			if failed != 0 {
+				t.Fatalf("%d of %d requests failed during rolling restarts; first: %v", failed, ok+failed, firstErr)
 			}
 		})
 	}
+}
+
+// rollingRestartsUnderLoad restarts c n times (5 with -short) under 6 keep-alive
+// and 2 one-shot clients and counts the requests that succeeded and failed.
+func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, failed int64, firstErr error) {
+	if err := c.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	load := startLoad("http://"+c.ListenAddr()+"/", 6, 2)
+	defer func() {
+		if load != nil {
+			load.end()
+		}
+	}()
+	load.waitServed(t, 50)
+	if testing.Short() {
+		n = 5
+	}
+	for i := range n {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		began := time.Now()
+		err := c.Restart(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("restart %d: %v", i+1, err)
+		}
+		t.Logf("restart %d took %s", i+1, time.Since(began).Round(time.Millisecond))
+		load.waitServed(t, 20)
+	}
+	load.end()
+	l := load
+	load = nil
+	t.Logf("%d restarts: %d requests served, %d failed", n, l.ok.Load(), l.failed.Load())
+	return l.ok.Load(), l.failed.Load(), l.firstErr
 }
