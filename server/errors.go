@@ -63,6 +63,7 @@ func errorTable() []errorRow {
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
 		{errSlowBody, http.StatusRequestTimeout, "request_timeout"}, // deadlines.go
 		{errConflict, http.StatusConflict, "conflict"},
+		{cluster.ErrPlainPrograms, http.StatusConflict, "no_protocol"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},
