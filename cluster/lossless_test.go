@@ -129,7 +129,7 @@ func TestRollingRestartLosesNoRequest(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			opts := cases[name](t)
 			opts.Workers, opts.Listen, opts.DrainTimeout = 2, "127.0.0.1:0", 20*time.Second
-			ok, failed, firstErr := rollingRestartsUnderLoad(t, startPool(t, opts), 20)
+			ok, failed, firstErr, _ := rollingRestartsUnderLoad(t, startPool(t, opts), 20)
 			if failed != 0 {
 				t.Fatalf("%d of %d requests failed during rolling restarts; first: %v", failed, ok+failed, firstErr)
 			}
@@ -138,8 +138,9 @@ func TestRollingRestartLosesNoRequest(t *testing.T) {
 }
 
 // rollingRestartsUnderLoad restarts c n times (5 with -short) under 6 keep-alive
-// and 2 one-shot clients and counts the requests that succeeded and failed.
-func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, failed int64, firstErr error) {
+// and 2 one-shot clients and counts the requests that succeeded and failed, and
+// the time the restarts took.
+func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, failed int64, firstErr error, spent time.Duration) {
 	if err := c.WaitReady(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +162,7 @@ func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, fail
 		if err != nil {
 			t.Fatalf("restart %d: %v", i+1, err)
 		}
+		spent += time.Since(began)
 		t.Logf("restart %d took %s", i+1, time.Since(began).Round(time.Millisecond))
 		load.waitServed(t, 20)
 	}
@@ -168,5 +170,5 @@ func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, fail
 	l := load
 	load = nil
 	t.Logf("%d restarts: %d requests served, %d failed", n, l.ok.Load(), l.failed.Load())
-	return l.ok.Load(), l.failed.Load(), l.firstErr
+	return l.ok.Load(), l.failed.Load(), l.firstErr, spent
 }

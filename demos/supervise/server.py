@@ -30,6 +30,7 @@ stopping = threading.Event()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
+    wbufsize = 64 << 10  # one send per answer: headers and body apart meet Nagle's delay
     timeout = 5  # an idle keep-alive connection ends after this, so a stop is bounded
 
     def do_GET(self):
