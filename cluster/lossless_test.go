@@ -172,3 +172,24 @@ func rollingRestartsUnderLoad(t testing.TB, c *cluster.Cluster, n int) (ok, fail
 	t.Logf("%d restarts: %d requests served, %d failed", n, l.ok.Load(), l.failed.Load())
 	return l.ok.Load(), l.failed.Load(), l.firstErr, spent
 }
+
+// TestTimedOutRestartLeavesNoStrayWorkers: a rolling restart whose context ends
+// before the replacement is ready fails, and the pool keeps its size: the
+// replacement holds the slot, its predecessor is retired all the same, and the
+// other slot keeps its worker.
+func TestTimedOutRestartLeavesNoStrayWorkers(t *testing.T) {
+	c := startPool(t, cluster.Options{Workers: 2, Env: helperEnv("drainhttp"), Listen: "127.0.0.1:0"})
+	if err := c.WaitReady(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	before := c.Workers()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	if err := c.Restart(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Restart: %v, want the deadline", err)
+	}
+	waitFor(t, "the pool back to 2 ready workers, the first one replaced", func() bool {
+		ws := c.Workers()
+		return len(ws) == 2 && ws[0].ID == before[1].ID && ws[1].ID > before[1].ID && ws[0].Ready && ws[1].Ready
+	})
+}
