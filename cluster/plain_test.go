@@ -184,6 +184,21 @@ func TestPlainHTTPServerWithPortPerInstance(t *testing.T) {
 		return len(ws) == 2 && ws[0].ID != first.ID && ws[0].Ready && ws[1].Ready && ws[1].Listening == first.Listening ||
 			len(ws) == 2 && ws[1].ID != first.ID && ws[1].Ready && ws[1].Listening == first.Listening
 	})
+	// Two servers cannot bind one PORT: a rolling restart stops each before its
+	// replacement starts, and the replacement binds the same port.
+	before := c.Workers()
+	if err := c.Restart(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	after := c.Workers()
+	if len(after) != 2 || after[0].ID <= before[1].ID || !after[0].Ready || !after[1].Ready {
+		t.Fatalf("after the restart %+v, before %+v", after, before)
+	}
+	for i := range 2 {
+		if fetch(port(i)) == "" {
+			t.Fatalf("instance %d does not serve %s after the restart", i, port(i))
+		}
+	}
 	if err := c.Scale(3); err != nil {
 		t.Fatal(err)
 	}
