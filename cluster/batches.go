@@ -41,6 +41,9 @@ func (c *Cluster) Submit(kind string, inputs []int64, opts BatchOptions) (BatchI
 // into copies, so the caller keeps its slices. The returned info has no jobs (see
 // Batch).
 func (c *Cluster) SubmitJSON(kind string, inputs []json.RawMessage, opts BatchOptions) (BatchInfo, error) {
+	if c.opts.Protocol == ProtocolNone {
+		return BatchInfo{}, fmt.Errorf("%w: no jobs", ErrPlainPrograms)
+	}
 	inputs, err := c.validate(kind, inputs, &opts)
 	if err != nil {
 		return BatchInfo{}, err

@@ -19,6 +19,7 @@ type Cluster struct {
 	bus    *eventBus
 	exe    string
 	args   []string
+	self   string // this executable: the socket-activation shim (shim.go)
 	stats  procStats
 	kinds  servedKinds // written by the loop, read by Submit
 	frames framePool   // batches of frames from the readers to the loop
@@ -60,6 +61,9 @@ type slot struct {
 	degradedWhy string
 	retryAt     time.Time // when a degraded slot's cool-down ends (zero: no retry set)
 	stable      *timer    // a retried degraded slot's worker counts as recovered at this
+	// instance numbers the slot from 0, the lowest free at its creation: its
+	// workers' PORT offset and GOCLUSTER_INSTANCE.
+	instance int
 	// env is added to the environment of this slot's workers (Fork).
 	env []string
 	// waiting: the slot has no worker because MaxWorkers processes are alive (some
@@ -77,6 +81,14 @@ func Start(opts Options) (*Cluster, error) {
 	opts = opts.withDefaults()
 	if _, err := ParseBalance(string(opts.Balance)); err != nil {
 		return nil, err
+	}
+	if _, err := ParseProtocol(string(opts.Protocol)); err != nil {
+		return nil, err
+	}
+	if opts.Protocol == ProtocolNone {
+		// Plain programs accept on the socket themselves: only the kernel can
+		// balance them (rr and sticky need the primary to pass connections over IPC).
+		opts.Balance = BalanceOS
 	}
 	c := &Cluster{
 		opts:     opts,
@@ -114,12 +126,13 @@ func Start(opts Options) (*Cluster, error) {
 
 func (c *Cluster) resolveExec() error {
 	c.exe, c.args = c.opts.Exec, c.opts.Args
-	if c.exe != "" {
-		return nil
-	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find own executable: %w", err)
+	}
+	c.self = exe
+	if c.exe != "" {
+		return nil
 	}
 	c.exe = exe
 	if c.args == nil {
@@ -235,7 +248,8 @@ func (c *Cluster) Snapshot(maxBatches int) (PoolInfo, []BatchInfo) {
 
 // poolOnLoop builds Pool's snapshot on the pool goroutine, which owns the state.
 func (c *Cluster) poolOnLoop() PoolInfo {
-	info := PoolInfo{Run: c.opts.RunID, Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
+	info := PoolInfo{Run: c.opts.RunID, Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done,
+		Protocol: c.opts.Protocol}
 	info.Queue = c.jobs.queueInfo()
 	for _, p := range c.procs {
 		w := p.info()
@@ -279,8 +293,8 @@ func (c *Cluster) Size() int {
 	return n
 }
 
-// WaitReady waits until every slot of the pool has a worker that is online, or ctx
-// ends. A degraded slot makes it fail at once.
+// WaitReady waits until every slot of the pool has a worker that is ready (online,
+// and for servers listening: see Cluster.Restart), or ctx ends. A degraded slot makes it fail at once.
 func (c *Cluster) WaitReady(ctx context.Context) error {
 	sub := c.Subscribe(1024)
 	defer sub.Close()
@@ -311,7 +325,7 @@ func (c *Cluster) readyOnLoop() (bool, error) {
 		if s.degraded {
 			return false, fmt.Errorf("slot %d is degraded: its worker keeps crashing", s.n)
 		}
-		if s.worker == nil || s.worker.state == StateStarting {
+		if s.worker == nil || !s.worker.ready {
 			return false, nil
 		}
 	}

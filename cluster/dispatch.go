@@ -64,7 +64,7 @@ func (c *Cluster) strandedWhy() string {
 func (c *Cluster) pickWorker() *proc {
 	var best *proc
 	for _, p := range c.procs {
-		if (p.state != StateIdle && p.state != StateBusy) || len(p.inflight) >= c.opts.Jobs.Prefetch {
+		if p.plain || (p.state != StateIdle && p.state != StateBusy) || len(p.inflight) >= c.opts.Jobs.Prefetch {
 			continue
 		}
 		if best == nil || len(p.inflight) < len(best.inflight) ||

@@ -54,6 +54,7 @@
 //	{"t":"listening","addr":"[::]:8000","net":"tcp","srv":2,"mode":"rr"}  now serving it
 //	{"t":"listening","addr":"127.0.0.1:9000","net":"tcp","exclusive":true}  serving a socket of my own
 //	{"t":"unlisten","srv":2}                       my listener closed: pass me no more connections
+//	{"t":"ready"}                                  I serve: count me ready (see Readiness) even if I listen on nothing shared
 //
 // A kind's name matches ^[a-z][a-z0-9_.-]{0,63}$, its doc is one line of at most 200
 // characters, its example any JSON value (optional); "kinds" itself is optional (a
@@ -91,6 +92,28 @@
 // leaves the rotation when it closes its listener (unlisten), is asked to leave, or
 // exits. In os mode the pool's own server (Options.Listen) is also inherited on fd
 // 4, for workers that do not send listen.
+//
+// # Readiness and rolling restarts
+//
+// A worker is ready when it serves. In a pool with its own server (Options.Listen)
+// that is its first listening frame; in any other pool its hello; a ready frame
+// says so at any time, and Options.ReadyDelay counts a worker ready that long after
+// it came online. Options.StartTimeout makes a worker that is not ready in time a
+// failed start (a worker.error event, SIGKILL, the restart policy's backoff).
+// Cluster.Restart retires a worker only once its replacement is ready; the retired
+// worker is sent disconnect and has Options.DrainTimeout to finish. A worker that
+// serves HTTP on a listener from Listen should call its server's Shutdown once
+// Serve returns: Serve returns only after every connection the listener handed out
+// answered once, so no request is dropped (see LeaveGrace).
+//
+// # Plain programs (Options.Protocol ProtocolNone)
+//
+// A program that knows nothing of this protocol can be supervised all the same: it
+// gets no IPC socket and no GOCLUSTER_WORKER_ID, is online once started, and is
+// asked to stop with SIGTERM. The pool's own server reaches it by systemd socket
+// activation: fd 3, LISTEN_FDS=1, LISTEN_FDNAMES=gocluster and LISTEN_PID=its pid
+// (set by a re-exec of this executable, see shim.go); Options.PortBase gives it
+// PORT instead. GOCLUSTER_INSTANCE numbers its slot from 0. See docs/supervise.md.
 //
 // # Passing descriptors
 //

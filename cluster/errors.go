@@ -14,6 +14,9 @@ var (
 	ErrQueueFull = errors.New("queue full")
 	// ErrWorkerRole is returned by Start in a worker: a worker must not fork a pool.
 	ErrWorkerRole = errors.New("this process is a worker")
+	// ErrPlainPrograms is returned by Submit, Worker.Send and Worker.Crash in a pool
+	// of plain programs (Options.Protocol ProtocolNone): they have no IPC channel.
+	ErrPlainPrograms = errors.New("this pool runs plain programs (-protocol none)")
 	// ErrProtocol marks a worker that broke the wire protocol.
 	ErrProtocol = errors.New("protocol error")
 )

@@ -29,7 +29,7 @@ func (c *Cluster) Fork(env []string) (*Worker, error) {
 
 func (c *Cluster) forkSlot(env []string) (*proc, error) {
 	c.nextSlot++
-	s := &slot{n: c.nextSlot, env: env}
+	s := &slot{n: c.nextSlot, env: env, instance: c.instanceFor()}
 	c.slots[s.n] = s
 	c.size = len(c.slots)
 	size := c.size

@@ -77,6 +77,9 @@ func (w *Worker) do(f func(*proc) error) error {
 // The worker gets the pair from Member.HandleMessages. The caller's handle stays
 // open: close it when this process no longer needs it.
 func (w *Worker) Send(v any, handle ...any) error {
+	if w.p.plain {
+		return fmt.Errorf("%w: no messages", ErrPlainPrograms)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%w: message is not JSON-serialisable: %v", ErrInvalid, err)
@@ -130,7 +133,12 @@ func (w *Worker) Crash(code int) error {
 	if code < 1 || code > 255 {
 		return fmt.Errorf("%w: exit code %d is outside 1..255", ErrInvalid, code)
 	}
-	return w.do(func(p *proc) error { return p.out.send(&frame{T: frameExit, Code: code}) })
+	return w.do(func(p *proc) error {
+		if p.plain {
+			return fmt.Errorf("%w: no IPC to ask worker %d to exit with a code: kill it instead", ErrPlainPrograms, p.id)
+		}
+		return p.out.send(&frame{T: frameExit, Code: code})
+	})
 }
 
 // Disconnect retires the worker gracefully and shrinks the pool by one: IPC closes

@@ -22,7 +22,13 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	s.waiting = false
 	c.nextID++
 	id := c.nextID
-	p, err := c.spawn(id, s.n)
+	var p *proc
+	var err error
+	if c.opts.Protocol == ProtocolNone {
+		p, err = c.spawnPlain(id, s)
+	} else {
+		p, err = c.spawn(id, s.n)
+	}
 	if err != nil {
 		c.publish(Event{Type: EventError, Worker: id, Slot: s.n, Error: err.Error()})
 		c.opts.Logger.Error("fork failed", "worker", id, "err", err)
@@ -34,6 +40,12 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	s.replaces, s.last = s.last, id
 	c.procs[id] = p
 	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts, Replaces: s.replaces})
+	c.armStart(p)
+	if p.plain { // no handshake to wait for
+		c.onProbation(p)
+		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
+		c.onOnline(p)
+	}
 	return p
 }
 
@@ -70,6 +82,9 @@ func (c *Cluster) onFrame(p *proc, f *frame) {
 		c.onListen(p, f)
 	case frameUnlisten:
 		c.onUnlisten(p, f)
+	case frameReady:
+		closeFiles(f.files)
+		c.markReady(p)
 	default:
 		c.protocolError(p, fmt.Errorf("%w: unknown frame kind %q", ErrProtocol, f.T))
 	}
@@ -101,6 +116,7 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 		close(p.online)
 		c.onProbation(p) // before the event: a test may move a fake clock on it
 		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
+		c.onOnline(p)
 	}
 }
 
@@ -159,9 +175,13 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 
 // onExit handles a reaped worker: the exit event, its jobs, and its replacement.
 func (c *Cluster) onExit(p *proc) {
-	p.conn.Close()
-	p.out.close()
+	if !p.plain {
+		p.conn.Close()
+		p.out.close()
+	}
 	p.stopTimer.stop()
+	p.startTimer.stop()
+	p.readyTimer.stop()
 	c.leaveServers(p)
 	p.state = StateDead
 	delete(c.procs, p.id)

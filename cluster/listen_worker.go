@@ -72,14 +72,14 @@ func (m *Member) listenShared(network, addr string) (net.Listener, error) {
 	select {
 	case r = <-ch:
 	case <-m.disconnected:
-		select { // an answer that crossed the request to leave is closed, not leaked
+		select {
 		case r = <-ch:
-			if r.ln != nil {
-				r.ln.Close()
-			}
+			// The answer came before the request to leave (the read loop handles
+			// frames in order), and the primary may have passed connections with
+			// it: the listener is returned closed (track), and Accept yields them.
 		default:
+			return nil, fmt.Errorf("listen %s: %w: the primary asked this worker to leave", addr, net.ErrClosed)
 		}
-		return nil, fmt.Errorf("listen %s: %w: the primary asked this worker to leave", addr, net.ErrClosed)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, r.err)
@@ -87,7 +87,7 @@ func (m *Member) listenShared(network, addr string) (net.Listener, error) {
 	m.track(r.ln)
 	m.out.send(&frame{T: frameListening, Addr: r.ln.Addr().String(), Net: network, Mode: r.mode,
 		Srv: srvOf(r.ln)})
-	return r.ln, nil
+	return newLeaveListener(r.ln, m.disconnected), nil
 }
 
 func srvOf(ln net.Listener) int {
@@ -97,11 +97,30 @@ func srvOf(ln net.Listener) int {
 	return 0
 }
 
-// track keeps a listener to close when the primary disconnects this worker.
+// track keeps a listener to close when the primary disconnects this worker. A
+// listener whose answer crossed the request to leave is closed at once: the read
+// loop may have closed the others before this one was tracked.
 func (m *Member) track(ln net.Listener) {
 	m.mu.Lock()
-	m.listeners = append(m.listeners, ln)
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	select {
+	case <-m.disconnected:
+		closeForLeave(ln)
+	default:
+		m.listeners = append(m.listeners, ln)
+	}
+}
+
+// closeForLeave closes a listener because the primary asked this worker to leave.
+// A passed listener still yields the connections the primary passed before it
+// sent disconnect, so a server's Accept loop takes and serves them rather than
+// dropping them (they were accepted from clients already).
+func closeForLeave(ln net.Listener) {
+	if p, ok := ln.(*passedListener); ok {
+		p.closeKeepingQueued()
+		return
+	}
+	ln.Close()
 }
 
 // onServer builds the listener a server frame describes and hands it to the Listen
@@ -208,12 +227,19 @@ func (l *passedListener) push(c net.Conn) bool {
 	}
 }
 
-// Accept waits for the next connection the primary passes.
+// Accept waits for the next connection the primary passes. After the primary
+// asked this worker to leave it still returns those already passed, then
+// net.ErrClosed.
 func (l *passedListener) Accept() (net.Conn, error) {
 	select {
 	case c := <-l.conns:
 		return c, nil
 	case <-l.done:
+		select {
+		case c := <-l.conns:
+			return c, nil
+		default:
+		}
 		return nil, &net.OpError{Op: "accept", Net: l.addr.Network(), Addr: l.addr, Err: net.ErrClosed}
 	}
 }
@@ -221,14 +247,9 @@ func (l *passedListener) Accept() (net.Conn, error) {
 // Close stops this worker's share of the server: the primary is told to pass it no
 // more connections, and those waiting for Accept are closed.
 func (l *passedListener) Close() error {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
+	if !l.markClosed() {
 		return nil
 	}
-	l.closed = true
-	close(l.done)
-	l.mu.Unlock()
 	for {
 		select {
 		case c := <-l.conns:
@@ -238,6 +259,23 @@ func (l *passedListener) Close() error {
 			return nil
 		}
 	}
+}
+
+// closeKeepingQueued closes like Close but leaves the connections already passed
+// for Accept (see closeForLeave). The primary took this worker off the server
+// before it sent disconnect, so no unlisten is needed and none come after them.
+func (l *passedListener) closeKeepingQueued() { l.markClosed() }
+
+// markClosed refuses further connections and wakes Accept; false if it was closed.
+func (l *passedListener) markClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return false
+	}
+	l.closed = true
+	close(l.done)
+	return true
 }
 
 func (l *passedListener) isClosed() bool {

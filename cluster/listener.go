@@ -36,3 +36,15 @@ func (c *Cluster) Listen(network, addr string) (net.Addr, error) {
 	}
 	return s.ln.Addr(), nil
 }
+
+// ListenAddr is the address the pool's own server is bound to (Options.Listen,
+// Cluster.Listen), or "" when it has none: with port 0, the port the kernel chose.
+func (c *Cluster) ListenAddr() string {
+	var addr string
+	c.call(func() {
+		if c.listen != nil {
+			addr = c.listen.addr
+		}
+	})
+	return addr
+}

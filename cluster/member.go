@@ -190,7 +190,7 @@ func (m *Member) disconnect() {
 		close(m.disconnected)
 		m.mu.Lock()
 		for _, l := range m.listeners {
-			l.Close()
+			closeForLeave(l)
 		}
 		m.mu.Unlock()
 	})

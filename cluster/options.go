@@ -31,6 +31,31 @@ type Options struct {
 	// Balance is how shared servers spread connections over workers: BalanceOS,
 	// BalanceRR or BalanceSticky. Default DefaultBalance (rr, as Node on Linux).
 	Balance Balance
+	// Protocol is whether workers speak the wire protocol: ProtocolGocluster (the
+	// default) or ProtocolNone, plain programs that know nothing of gocluster (a
+	// web server, a script): no IPC channel, no jobs or messages (ErrPlainPrograms);
+	// fork, exit events, restarts, scaling, kills, rolling restarts and output
+	// capture work as for any worker. A plain worker is online once started, and
+	// gets the pool's own server by systemd socket activation (see the package doc).
+	Protocol Protocol
+	// PortBase, if positive, gives each worker PORT=PortBase+i in its environment,
+	// i its instance (0 for the first slot, then 1, …; a slot keeps its instance),
+	// like PM2's increment_var: for programs that cannot take a socket. A plain
+	// worker with a PORT is ready when 127.0.0.1:PORT accepts a connection. Two
+	// workers cannot bind one PORT, so Restart stops such a worker before it starts
+	// its replacement.
+	PortBase int
+	// ReadyDelay, if positive, counts a worker ready this long after it came online
+	// when nothing said so sooner (see Cluster.Restart for what ready means).
+	ReadyDelay time.Duration
+	// StartTimeout, if positive, bounds the time from fork to ready: a worker that
+	// takes longer is a failed start (a worker.error event, the kill, and the
+	// restart policy's backoff), never starting for good. Default: none.
+	StartTimeout time.Duration
+	// DrainTimeout bounds how long a worker that Restart replaced may take to finish
+	// what it serves (its requests, its job) and exit before it is killed. Default:
+	// StopTimeout.
+	DrainTimeout time.Duration
 	// Dir is the workers' working directory (Node's settings.cwd). Default: the
 	// primary's.
 	Dir string
@@ -164,6 +189,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.StopTimeout <= 0 {
 		o.StopTimeout = 10 * time.Second
+	}
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = o.StopTimeout
+	}
+	if o.Protocol == "" {
+		o.Protocol = ProtocolGocluster
 	}
 	if o.RunID == "" {
 		o.RunID = newRunID(time.Now())

@@ -40,7 +40,7 @@ func (c *Cluster) scaleOnLoop(n int) {
 	}
 	for len(c.slots) < n {
 		c.nextSlot++
-		s := &slot{n: c.nextSlot}
+		s := &slot{n: c.nextSlot, instance: c.instanceFor()}
 		c.slots[s.n] = s
 		c.forkInto(s)
 	}
@@ -103,7 +103,11 @@ func (c *Cluster) removeSlot(s *slot) {
 
 // retire asks a worker to leave: it finishes its running job, closes IPC and exits. It
 // is killed if it takes longer than StopTimeout.
-func (c *Cluster) retire(p *proc) {
+func (c *Cluster) retire(p *proc) { c.retireWithin(p, c.opts.StopTimeout) }
+
+// retireWithin is retire with its own deadline. A plain program has no IPC to be
+// asked on: it gets SIGTERM, the signal servers take as "finish and exit".
+func (c *Cluster) retireWithin(p *proc, timeout time.Duration) {
 	if p.intentional || p.state == StateDead {
 		return
 	}
@@ -112,8 +116,12 @@ func (c *Cluster) retire(p *proc) {
 	if p.state != StateStarting {
 		p.state = StateStopping
 	}
-	p.out.send(&frame{T: frameDisconnect})
-	p.stopTimer = c.after(c.opts.StopTimeout, func() {
+	if p.plain {
+		p.signal(syscall.SIGTERM)
+	} else {
+		p.out.send(&frame{T: frameDisconnect})
+	}
+	p.stopTimer = c.after(timeout, func() {
 		if p.state != StateDead {
 			c.opts.Logger.Warn("worker did not stop in time; killing it", "worker", p.id, "pid", p.pid)
 			p.signal(syscall.SIGKILL)

@@ -36,6 +36,13 @@ type proc struct {
 	exitCode    int    // set before exited is closed
 	exitSignal  string // likewise
 
+	plain      bool // a plain program (ProtocolNone): no conn, no out
+	port       int  // its PORT (Options.PortBase), or 0
+	ready      bool // it serves (ready.go)
+	readyCh    chan struct{}
+	startTimer *timer // Options.StartTimeout
+	readyTimer *timer // Options.ReadyDelay
+
 	online   chan struct{} // closed at the handshake
 	exited   chan struct{} // closed once its exit was handled
 	readDone chan struct{}
@@ -43,7 +50,7 @@ type proc struct {
 
 func (p *proc) info() WorkerInfo {
 	w := WorkerInfo{ID: p.id, PID: p.pid, Slot: p.slot, State: p.state, StartedAt: p.startedAt,
-		JobsDone: p.jobsDone, Restarts: p.restarts, Listening: p.listening}
+		JobsDone: p.jobsDone, Restarts: p.restarts, Listening: p.listening, Ready: p.ready}
 	if len(p.inflight) > 0 && p.inflight[0].state == JobRunning {
 		j := p.inflight[0]
 		w.CurrentJob = &JobRef{Batch: j.b.id, Job: j.id, Kind: j.b.kind, Input: j.input}
@@ -81,7 +88,7 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 	p := &proc{id: id, slot: slotN, pid: cmd.Process.Pid, cmd: cmd, conn: conn,
 		out: newFrameWriter(conn, c.opts.SendQueueLimit), state: StateStarting,
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
-		readDone: make(chan struct{})}
+		readDone: make(chan struct{}), readyCh: make(chan struct{})}
 	p.out.maxFrame = c.opts.MaxFrame // the worker reads with the same limit
 	go c.readLoop(p)
 	go c.waitLoop(p)
@@ -173,7 +180,7 @@ func (c *Cluster) waitLoop(p *proc) {
 	flushOutput(p.cmd)
 	select {
 	case <-p.readDone:
-	case <-time.After(time.Second): // a grandchild kept the socket open
+	case <-time.After(time.Second): // a grandchild kept the socket open (never for plain workers: readDone is closed)
 		p.conn.Close()
 		<-p.readDone
 	}

@@ -40,9 +40,10 @@ const (
 	frameDisconnect = "disconnect"
 	frameExit       = "exit"
 	// Servers and passed connections (see the package documentation).
-	frameListen   = "listen"   // worker: share this address with me
-	frameServer   = "server"   // primary: the answer to a listen frame
-	frameConn     = "conn"     // primary: a connection accepted for a server (rr, sticky)
+	frameListen   = "listen" // worker: share this address with me
+	frameServer   = "server" // primary: the answer to a listen frame
+	frameConn     = "conn"   // primary: a connection accepted for a server (rr, sticky)
+	frameReady    = "ready"
 	frameUnlisten = "unlisten" // worker: my listener for this server closed
 )
 

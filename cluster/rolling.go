@@ -8,11 +8,17 @@ import (
 )
 
 // Restart replaces every worker one at a time, lowest slot first. Each replacement
-// is online before its predecessor is retired, so the pool never has zero workers
-// serving, with one exception: at MaxWorkers live processes there is no room for a
-// replacement beside its predecessor, so that slot retires its worker first and
-// forks the replacement once a process exited (a pool of one at its cap is briefly
-// empty).
+// is ready (see ready.go: online, and for a server listening) before its predecessor
+// is retired, so the pool never has zero workers serving. The predecessor then
+// stops taking connections and finishes what it serves, for at most
+// Options.DrainTimeout: a protocol worker is sent disconnect (its cluster.Listen
+// listeners stop accepting, and a net/http server's Serve returns once every
+// connection it accepted was answered once, so its Shutdown loses no request); a
+// plain program gets SIGTERM. There are two exceptions: at MaxWorkers live
+// processes there is no room for a replacement beside its predecessor, and with
+// Options.PortBase two workers cannot bind one PORT, so that slot retires its
+// worker first and forks the replacement once it exited (a pool of one is then
+// briefly empty).
 //
 // If ctx ends or a replacement exits before it came online, the restart stops
 // there and returns the error. The pool keeps its size all the same: the
@@ -60,7 +66,7 @@ func (c *Cluster) restartSlot(ctx context.Context, n int) error {
 	}
 	// Whether or not the replacement made it, it holds the slot now: the old worker
 	// leaves, or the pool would be a worker over its size for good.
-	c.call(func() { c.retire(old) })
+	c.call(func() { c.retireWithin(old, c.opts.DrainTimeout) })
 	if err != nil {
 		return err
 	}
@@ -85,8 +91,8 @@ func (c *Cluster) beginRestart(n int) (old *proc, ok bool) {
 	s.pending, s.degraded, s.retryAt = nil, false, time.Time{}
 	s.restarts++
 	c.restarts++
-	if old != nil && len(c.procs) >= c.opts.MaxWorkers {
-		c.retire(old)
+	if old != nil && (len(c.procs) >= c.opts.MaxWorkers || c.opts.PortBase > 0) {
+		c.retireWithin(old, c.opts.DrainTimeout)
 		s.waiting = true // onExit of old clears s.worker; forkWaiting fills the slot
 		return old, true
 	}
@@ -95,7 +101,7 @@ func (c *Cluster) beginRestart(n int) (old *proc, ok bool) {
 }
 
 // awaitReplacement waits until slot n holds a worker other than old and that worker
-// came online. It returns nil at once if the slot went away (scaled down, closed).
+// is ready. It returns nil at once if the slot went away (scaled down, closed).
 func (c *Cluster) awaitReplacement(ctx context.Context, n int, old *proc) error {
 	sub := c.Subscribe(1024)
 	defer func() { sub.Close() }()
@@ -115,7 +121,7 @@ func (c *Cluster) awaitReplacement(ctx context.Context, n int, old *proc) error 
 		case gone:
 			return nil
 		case fresh != nil:
-			return waitOnline(ctx, fresh)
+			return waitReady(ctx, fresh)
 		}
 		select { // a fork, an exit or a timer changed something: look again
 		case <-ctx.Done():
@@ -129,17 +135,17 @@ func (c *Cluster) awaitReplacement(ctx context.Context, n int, old *proc) error 
 	}
 }
 
-func waitOnline(ctx context.Context, p *proc) error {
+func waitReady(ctx context.Context, p *proc) error {
 	select {
-	case <-p.online:
+	case <-p.readyCh:
 		return nil
 	case <-p.exited:
 		select {
-		case <-p.online:
+		case <-p.readyCh:
 			return nil
 		default:
 		}
-		return fmt.Errorf("replacement worker %d exited before coming online", p.id)
+		return fmt.Errorf("replacement worker %d exited before it was ready", p.id)
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -164,10 +164,15 @@ func (s *server) accept() (fd int, client [16]byte, err error) {
 }
 
 // hand passes a connection to a worker; one whose channel refuses it is skipped.
-// With no worker left to take it, the connection is closed.
+// With no worker left to take it, the connection is closed. It holds the lock from
+// the pick to the queued send, so that once leave returned no further connection is
+// queued for that worker: the primary sends a retiring worker its disconnect frame
+// after leave, and every connection it was passed then comes before that frame.
 func (s *server) hand(f *os.File, client [16]byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for tries := 0; ; tries++ {
-		p, n := s.pick(client)
+		p, n := s.pickLocked(client)
 		if p == nil || tries > n {
 			f.Close()
 			return
@@ -176,15 +181,14 @@ func (s *server) hand(f *os.File, client [16]byte) {
 			return
 		}
 		if s.mode == BalanceSticky {
-			s.forget(client)
+			delete(s.sticky, client)
 		}
 	}
 }
 
-// pick chooses the worker for a client and says how many listen; nil once closed.
-func (s *server) pick(client [16]byte) (*proc, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// pickLocked chooses the worker for a client and says how many listen; nil once
+// closed. s.mu is held (and released while it waits for a member).
+func (s *server) pickLocked(client [16]byte) (*proc, int) {
 	for len(s.members) == 0 && !s.closed {
 		s.cond.Wait()
 	}
@@ -210,10 +214,4 @@ func (s *server) pick(client [16]byte) (*proc, int) {
 	p := s.members[s.next%n]
 	s.sticky[client] = p.id
 	return p, n
-}
-
-func (s *server) forget(client [16]byte) {
-	s.mu.Lock()
-	delete(s.sticky, client)
-	s.mu.Unlock()
 }

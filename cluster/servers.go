@@ -126,6 +126,7 @@ func (c *Cluster) onListening(p *proc, f *frame) {
 	}
 	ev.Address, ev.Port, ev.Family = splitAddr(cmpOrString(f.Net, "tcp"), f.Addr)
 	c.publish(ev)
+	c.markReady(p)
 }
 
 // splitAddr gives Node's address fields: host, port and "IPv4", "IPv6" or "unix".

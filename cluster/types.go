@@ -39,6 +39,9 @@ type WorkerInfo struct {
 	Replaces   int     `json:"replaces,omitempty"`
 	CurrentJob *JobRef `json:"current_job"`
 	Listening  string  `json:"listening,omitempty"`
+	// Ready: the worker serves (see Cluster.Restart); a rolling restart retires
+	// its predecessor only then.
+	Ready      bool    `json:"ready"`
 	RSSBytes   int64   `json:"rss_bytes"`
 	CPUPercent float64 `json:"cpu_percent"`
 }
@@ -60,9 +63,12 @@ type QueueInfo struct {
 // PoolInfo is a snapshot of the whole pool.
 type PoolInfo struct {
 	// Run names this run of the primary (Options.RunID).
-	Run      string `json:"run"`
-	Size     int    `json:"size"`
-	Degraded bool   `json:"degraded"`
+	Run string `json:"run"`
+	// Protocol is what the workers speak (Options.Protocol): "gocluster", or
+	// "none" for plain programs, which take no jobs or messages.
+	Protocol Protocol `json:"protocol"`
+	Size     int      `json:"size"`
+	Degraded bool     `json:"degraded"`
 	// DegradedReason says which slots stopped restarting and why.
 	DegradedReason string `json:"degraded_reason,omitempty"`
 	// DegradedSlots lists the degraded slots, lowest first, with when each is tried

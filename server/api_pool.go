@@ -86,16 +86,22 @@ func (s *Server) restartPool(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if err := s.RollingRestart(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusAccepted, restartResponse{Status: "restarting"})
+}
+
+// RollingRestart starts a rolling restart of the pool in the background, as POST
+// /api/pool/restart does (serve calls it on SIGHUP): GET /api/pool says
+// "restarting" until it ends. One already running makes it an error.
+func (s *Server) RollingRestart() error {
 	log := s.cfg.Logger
-	err := s.bg.startRestart(func(ctx context.Context) {
+	return s.bg.startRestart(func(ctx context.Context) {
 		err := s.c.Restart(ctx)
 		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, cluster.ErrClosed) {
 			log.Warn("rolling restart failed", "err", err)
 		}
 	})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, r, http.StatusAccepted, restartResponse{Status: "restarting"})
 }

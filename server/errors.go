@@ -66,6 +66,7 @@ func errorTable() []errorRow {
 		{errSlowBody, http.StatusRequestTimeout, "request_timeout"}, // deadlines.go
 		{errConflict, http.StatusConflict, "conflict"},
 		{demos.ErrBusy, http.StatusConflict, "conflict"},
+		{cluster.ErrPlainPrograms, http.StatusConflict, "no_protocol"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},

@@ -27,8 +27,15 @@ func (s *Server) panelView() web.PanelView {
 	if slices.ContainsFunc(kinds, func(k cluster.KindInfo) bool { return k.Name == defaultKind }) {
 		v.JobForm.Kind = defaultKind // the preset inputs are the seed's fib list
 	}
+	if pool.Protocol == cluster.ProtocolNone {
+		v.JobForm.NoJobs = noJobsMessage
+	}
 	return v
 }
+
+// noJobsMessage replaces the job form of a pool of plain programs.
+const noJobsMessage = "This pool runs plain programs (-protocol none): no jobs. " +
+	"It supervises them: scale, kill and restart them above."
 
 // defaultKind is preselected in the job form: web.DefaultInputs are its inputs.
 const defaultKind = "fib"

@@ -125,6 +125,9 @@ type JobFormView struct {
 	// DefaultTimeout is the pool's default deadline of each job, e.g. "1m": what an
 	// empty Timeout means. Empty when unknown.
 	DefaultTimeout string
+	// NoJobs, when set, says why this pool takes no job lists (it runs plain
+	// programs): it is shown instead of the form.
+	NoJobs string
 }
 
 // BatchRow is one job list without its jobs (BatchInfo in list views).

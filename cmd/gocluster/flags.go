@@ -44,6 +44,8 @@ type serveConfig struct {
 	Dir     string
 	Env     envList
 	execCmd []string // Exec split into words by validate
+	// Supervise: -protocol, -listen, -balance and readiness (supervise.go).
+	Supervise superviseConfig
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -90,6 +92,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Exec, "exec", "", "run this program as every worker instead of gocluster itself, e.g. 'python3 worker.py'; split into words like a shell would, but nothing is expanded and no shell runs (write sh -c '...' for one); it must speak docs/protocol.md")
 	fs.StringVar(&cfg.Dir, "dir", "", "the workers' working directory (default: serve's); a relative -exec path is found from here")
 	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
+	superviseFlags(fs, &cfg.Supervise)
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return fs

@@ -60,9 +60,12 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	}
 	served := make(chan error, 1)
 	go func() { served <- in.http.Serve(in.ln) }()
+	stopHUP := in.restartOnHUP()
+	defer stopHUP()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
-		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP)
+		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP,
+		"protocol", cfg.Supervise.Protocol, "listen", in.pool.ListenAddr())
 	signals := 0
 	var serveErr error
 	select {
@@ -129,6 +132,7 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 	if len(cfg.execCmd) > 0 {
 		opts.Exec, opts.Args = cfg.execCmd[0], cfg.execCmd[1:]
 	}
+	cfg.Supervise.apply(&opts)
 	return opts
 }
 
