@@ -144,7 +144,7 @@ func listOK(b faultBatch) bool {
 		return false
 	}
 	for i, j := range b.Jobs {
-		if r, ok := cluster.IntValue(j.Result); j.State != "done" || !ok || r != loadFib(inputs[i]) {
+		if j.State != "done" || j.Result == nil || *j.Result != loadFib(inputs[i]) {
 			return false
 		}
 	}
