@@ -22,6 +22,7 @@ type Cluster struct {
 	exe   string
 	args  []string
 	stats procStats
+	logs  *logStore
 
 	inbox    chan func()
 	wake     chan struct{}
@@ -89,6 +90,7 @@ func Start(opts Options) (*Cluster, error) {
 		slots:    map[int]*slot{},
 	}
 	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
+	c.logs = newLogStore(opts.LogLines, c.clock.Now, func(ev Event) { c.bus.publish(ev) })
 	c.jobs.init()
 	if err := c.resolveExec(); err != nil {
 		return nil, err

@@ -1,0 +1,112 @@
+package cluster
+
+import (
+	"bytes"
+	"io"
+	"sync"
+)
+
+// logPiece is one line's text (escaped) and whether it ended without a newline.
+type logPiece struct {
+	text    string
+	partial bool
+}
+
+// logWriter splits one of a worker's output streams into lines for the logStore.
+// os/exec copies the stream into it from one goroutine; flush, after the worker
+// exited, writes the unfinished last line.
+type logWriter struct {
+	mu     sync.Mutex
+	store  *logStore
+	id     int
+	stream string
+	buf    []byte
+	pieces []logPiece // reused between writes
+}
+
+func (w *logWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, b...)
+	rest := w.buf
+	for {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 && len(rest) < LogLineMax {
+			break
+		}
+		if i < 0 || i > LogLineMax {
+			w.pieces = append(w.pieces, logPiece{text: escapeLine(rest[:LogLineMax]), partial: true})
+			rest = rest[LogLineMax:]
+			continue
+		}
+		w.pieces = append(w.pieces, logPiece{text: escapeLine(rest[:i])})
+		rest = rest[i+1:]
+	}
+	w.send()
+	w.buf = append(w.buf[:0], rest...) // rest is shorter than LogLineMax
+	return len(b), nil
+}
+
+// send hands the collected pieces to the store in one go.
+func (w *logWriter) send() {
+	if len(w.pieces) > 0 {
+		w.store.add(w.id, w.stream, w.pieces)
+		clear(w.pieces)
+		w.pieces = w.pieces[:0]
+	}
+}
+
+func (w *logWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		w.pieces = append(w.pieces, logPiece{text: escapeLine(w.buf), partial: true})
+		w.buf = nil
+		w.send()
+	}
+}
+
+// teeWriter gives a worker's stream to both the primary's log and the store.
+type teeWriter struct {
+	prefix *prefixWriter
+	log    *logWriter
+}
+
+func (t teeWriter) Write(b []byte) (int, error) {
+	t.prefix.Write(b)
+	return t.log.Write(b)
+}
+
+func (t teeWriter) flush() {
+	t.prefix.flush()
+	t.log.flush()
+}
+
+// flusher is an output writer holding an unfinished last line.
+type flusher interface{ flush() }
+
+// outputs returns the writers of worker id's stdout and stderr: prefixed to
+// Options.Output unless Silent, and kept in the store unless LogLines is
+// negative; nil when neither (the worker's output is discarded).
+func (c *Cluster) outputs(id int) (stdout, stderr io.Writer) {
+	keep := c.opts.LogLines > 0
+	if keep {
+		c.logs.register(id)
+	}
+	make1 := func(tag, stream string) io.Writer {
+		var lw *logWriter
+		if keep {
+			lw = &logWriter{store: c.logs, id: id, stream: stream}
+		}
+		switch {
+		case c.opts.Silent && !keep:
+			return nil
+		case c.opts.Silent:
+			return lw
+		case !keep:
+			return newPrefixWriter(c.opts.Output, id, tag)
+		}
+		return teeWriter{prefix: newPrefixWriter(c.opts.Output, id, tag), log: lw}
+	}
+	return make1(streamStdout, StreamStdout), make1(streamStderr, StreamStderr)
+}
