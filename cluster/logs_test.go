@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func init() {
 
 func startLogPool(t *testing.T, helper string, lines int) (*cluster.Cluster, int) {
 	t.Helper()
-	c, err := cluster.Start(cluster.Options{Workers: 1, Silent: true, LogLines: lines,
+	c, err := cluster.Start(cluster.Options{Workers: 1, Output: io.Discard, LogLines: lines,
 		Env: []string{envHelper + "=" + helper}})
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +141,7 @@ func TestLogsFilterByStreamAndSince(t *testing.T) {
 }
 
 func TestLogEventsAreCoalesced(t *testing.T) {
-	c, err := cluster.Start(cluster.Options{Workers: -1, Silent: true, Env: []string{envHelper + "=logs"}})
+	c, err := cluster.Start(cluster.Options{Workers: -1, Output: io.Discard, Env: []string{envHelper + "=logs"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestLogEventsAreCoalesced(t *testing.T) {
 }
 
 func TestLogFloodIsBoundedAndDropsAreCounted(t *testing.T) {
-	c, err := cluster.Start(cluster.Options{Workers: -1, Silent: true, LogLines: 500,
+	c, err := cluster.Start(cluster.Options{Workers: -1, Output: io.Discard, LogLines: 500,
 		Env: []string{envHelper + "=flood"}})
 	if err != nil {
 		t.Fatal(err)

@@ -86,27 +86,19 @@ func (t teeWriter) flush() {
 type flusher interface{ flush() }
 
 // outputs returns the writers of worker id's stdout and stderr: prefixed to
-// Options.Output unless Silent, and kept in the store unless LogLines is
-// negative; nil when neither (the worker's output is discarded).
+// Options.Output, and kept in the store unless LogLines is negative. A Silent
+// pool's workers write to /dev/null (nil writers): nothing is read or kept.
 func (c *Cluster) outputs(id int) (stdout, stderr io.Writer) {
-	keep := c.opts.LogLines > 0
-	if keep {
-		c.logs.register(id)
+	if c.opts.Silent {
+		return nil, nil
 	}
-	make1 := func(tag, stream string) io.Writer {
-		var lw *logWriter
-		if keep {
-			lw = &logWriter{store: c.logs, id: id, stream: stream}
-		}
-		switch {
-		case c.opts.Silent && !keep:
-			return nil
-		case c.opts.Silent:
-			return lw
-		case !keep:
-			return newPrefixWriter(c.opts.Output, id, tag)
-		}
-		return teeWriter{prefix: newPrefixWriter(c.opts.Output, id, tag), log: lw}
+	if c.opts.LogLines < 0 {
+		return newPrefixWriter(c.opts.Output, id, streamStdout), newPrefixWriter(c.opts.Output, id, streamStderr)
 	}
-	return make1(streamStdout, StreamStdout), make1(streamStderr, StreamStderr)
+	c.logs.register(id)
+	tee := func(tag, stream string) io.Writer {
+		return teeWriter{prefix: newPrefixWriter(c.opts.Output, id, tag),
+			log: &logWriter{store: c.logs, id: id, stream: stream}}
+	}
+	return tee(streamStdout, StreamStdout), tee(streamStderr, StreamStderr)
 }

@@ -51,7 +51,8 @@ type Options struct {
 	Output io.Writer
 	// LogLines is how many of the newest output lines are kept for Cluster.Logs
 	// per worker (also for the last workers that exited) and for the pool, and
-	// turned into coalesced worker.log events. Default 1000; negative keeps none.
+	// turned into coalesced worker.log events. Default 1000; negative keeps none,
+	// and so does Silent.
 	LogLines int
 	// Logger receives the pool's own log lines. Default: slog.Default().
 	Logger *slog.Logger
