@@ -50,7 +50,7 @@ type metrics struct {
 // newMetrics builds the registry and starts the event consumer; close stops it.
 func newMetrics(c *cluster.Cluster) *metrics {
 	m := newRegistry()
-	m.reg.MustRegister(poolCollector{c: c})
+	m.reg.MustRegister(poolCollector{c: c}, workerCollector{c: c})
 	sub, missed, last := subscribeFresh(c)
 	go m.consume(c, sub, last, missed)
 	return m
