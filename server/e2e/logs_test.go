@@ -5,8 +5,8 @@ import (
 	"os"
 	"strconv"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
