@@ -17,6 +17,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/demos"
+	"github.com/gocluster/gocluster/internal/sdnotify"
 	"github.com/gocluster/gocluster/server"
 )
 
@@ -54,12 +55,18 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
+	notifier, err := sdnotify.New(os.Getenv)
+	if err != nil {
+		return err
+	}
 	in, err := start(cfg, newLogger(stderr, cfg), stderr)
 	if err != nil {
 		return err
 	}
 	served := make(chan error, 1)
 	go func() { served <- in.http.Serve(in.ln) }()
+	sd := startSystemd(notifier, in.pool, in.ln.Addr().String(), in.log)
+	defer sd.stop()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
 		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP)
@@ -74,6 +81,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	case serveErr = <-served:
 		in.log.Error("http server failed", "err", serveErr)
 	}
+	sd.stopping()
 	err = in.shutdown(sigs, signals)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return errors.Join(fmt.Errorf("serve http: %w", serveErr), err)
