@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -126,7 +127,9 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		Env:    append([]string{demos.EnvDemo + "="}, cfg.Env...),
 		Dir:    cfg.Dir,
 		Output: stderr,
-		Logger: log,
+		// 0 keeps no lines: the pool's -1; the pool's 0 would be its default.
+		LogLines: cmp.Or(cfg.LogLines, -1),
+		Logger:   log,
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},

@@ -66,6 +66,7 @@ func (c *serveConfig) checkInts(src sources) error {
 		{"max-attempts", c.MaxAttempts, 1, 100},
 		{"prefetch", c.Prefetch, 1, 1000},
 		{"history", c.History, 1, 100_000},
+		{"log-lines", c.LogLines, 0, 100_000},
 		{"max-conns", c.MaxConns, 0, maxAutoConns},
 		{"max-conns-per-ip", c.MaxConnsPerIP, 0, maxAutoConns},
 	} {
