@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,5 +52,20 @@ func TestLogBufBoundsLinesAndBytes(t *testing.T) {
 	b.add(LogLine{Seq: 61, Text: string(make([]byte, 100))}, 100, 35)
 	if len(b.lines) != 1 || b.lines[0].Seq != 61 {
 		t.Fatalf("one line over the byte cap stays alone: %+v", b.lines)
+	}
+}
+
+func TestRateBucketCapsBytesPerSecond(t *testing.T) {
+	var b rateBucket
+	start := time.Unix(1000, 0)
+	kept := 0
+	for i := range 10_000 { // 10,000 lines of 1 KiB in one second: 10 MiB offered
+		if b.take(1024, start.Add(time.Duration(i)*100*time.Microsecond)) {
+			kept++
+		}
+	}
+	// A full bucket (2 MiB) plus a second's refill (2 MiB): about 4096 lines.
+	if kept < 4000 || kept > 4100 {
+		t.Errorf("kept %d lines of 1 KiB, want about 4096", kept)
 	}
 }

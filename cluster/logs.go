@@ -25,8 +25,8 @@ type LogPage struct {
 	// reader fell behind by more than Options.LogLines).
 	Missed bool `json:"missed"`
 	// Dropped counts lines printed since the pool started that did not fit the
-	// coalesced worker.log events; they are still in the kept lines until newer
-	// ones push them out.
+	// coalesced worker.log events. Most are kept all the same; those printed
+	// beyond 2 MiB a second by one stream are only counted.
 	Dropped uint64 `json:"dropped"`
 }
 

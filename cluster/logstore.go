@@ -77,8 +77,9 @@ func (s *logStore) exit(id int) {
 }
 
 // add keeps pieces of one worker's stream, each a line's text and whether it
-// ended without a newline, all stamped with the same time.
-func (s *logStore) add(id int, stream string, pieces []logPiece) {
+// ended without a newline, all stamped with the same time, and counts skipped
+// lines (over the capture rate) as dropped.
+func (s *logStore) add(id int, stream string, pieces []logPiece, skipped int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
@@ -105,6 +106,8 @@ func (s *logStore) add(id int, stream string, pieces []logPiece) {
 			s.dropped++
 		}
 	}
+	p.dropped += skipped
+	s.dropped += uint64(skipped)
 	if s.timer == nil && !s.closed {
 		s.timer = time.AfterFunc(logEventInterval, s.flush)
 	}

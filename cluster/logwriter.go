@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"sync"
+	"time"
 )
 
 // logPiece is one line's text (escaped) and whether it ended without a newline.
@@ -22,7 +23,15 @@ type logWriter struct {
 	stream string
 	buf    []byte
 	pieces []logPiece // reused between writes
+	bucket rateBucket
+	skip   int64 // lines over the capture rate since the last send
 }
+
+// logCaptureRate bounds the bytes per second of one stream that are escaped and
+// kept; the lines beyond it are only counted (dropped). Finding line ends is cheap,
+// escaping and keeping them is not: a flood must not slow the copy to the
+// primary's log, and nobody reads more than this live.
+const logCaptureRate = 2 << 20
 
 func (w *logWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
@@ -35,11 +44,11 @@ func (w *logWriter) Write(b []byte) (int, error) {
 			break
 		}
 		if i < 0 || i > LogLineMax {
-			w.pieces = append(w.pieces, logPiece{text: escapeLine(rest[:LogLineMax]), partial: true})
+			w.keep(rest[:LogLineMax], true)
 			rest = rest[LogLineMax:]
 			continue
 		}
-		w.pieces = append(w.pieces, logPiece{text: escapeLine(rest[:i])})
+		w.keep(rest[:i], false)
 		rest = rest[i+1:]
 	}
 	w.send()
@@ -47,20 +56,52 @@ func (w *logWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// keep escapes and collects one line, or counts it when the stream is over its
+// capture rate.
+func (w *logWriter) keep(line []byte, partial bool) {
+	if !w.bucket.take(len(line)+1, time.Now()) {
+		w.skip++
+		return
+	}
+	w.pieces = append(w.pieces, logPiece{text: escapeLine(line), partial: partial})
+}
+
 // send hands the collected pieces to the store in one go.
 func (w *logWriter) send() {
-	if len(w.pieces) > 0 {
-		w.store.add(w.id, w.stream, w.pieces)
+	if len(w.pieces) > 0 || w.skip > 0 {
+		w.store.add(w.id, w.stream, w.pieces, w.skip)
 		clear(w.pieces)
 		w.pieces = w.pieces[:0]
+		w.skip = 0
 	}
+}
+
+// rateBucket is a token bucket of logCaptureRate bytes a second, holding at most
+// one second's worth.
+type rateBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (b *rateBucket) take(n int, now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens = logCaptureRate
+	} else {
+		b.tokens = min(logCaptureRate, b.tokens+now.Sub(b.last).Seconds()*logCaptureRate)
+	}
+	b.last = now
+	if b.tokens < float64(n) {
+		return false
+	}
+	b.tokens -= float64(n)
+	return true
 }
 
 func (w *logWriter) flush() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.buf) > 0 {
-		w.pieces = append(w.pieces, logPiece{text: escapeLine(w.buf), partial: true})
+		w.keep(w.buf, true)
 		w.buf = nil
 		w.send()
 	}
