@@ -46,6 +46,9 @@ type serveConfig struct {
 	Config string
 	// LogLines is how many output lines are kept per worker and for the pool.
 	LogLines int
+	// LogDir and LogMaxSize put workers' output in a rotated file too (logdir.go).
+	LogDir     string
+	LogMaxSize byteSize
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -91,6 +94,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
 	fs.StringVar(&cfg.Config, "config", "", "read settings from this TOML file: its keys are these flags' names without the dash (env may be a table); a flag or its variable wins over the file")
 	fs.IntVar(&cfg.LogLines, "log-lines", 1000, "newest output lines kept per worker (and the last 16 that exited) and for the pool, for /api/logs and the Output page, 0..100000; 0 keeps none")
+	fs.StringVar(&cfg.LogDir, "log-dir", "", "also write every worker's prefixed output to DIR/"+logDirFile+", rotated by size (the last 5 kept as .1 .. .5); the directory must exist")
+	cfg.LogMaxSize = 10 << 20
+	fs.Var(&cfg.LogMaxSize, "log-max-size", "size past which -log-dir's file is rotated, 64KiB..16GiB")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return fs

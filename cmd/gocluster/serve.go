@@ -60,7 +60,12 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	in, err := start(cfg, newLogger(stderr, cfg), stderr)
+	out, closeOut, err := workerOutput(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeOut() // after the pool: every worker's last line is written
+	in, err := start(cfg, newLogger(stderr, cfg), out)
 	if err != nil {
 		return err
 	}
