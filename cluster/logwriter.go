@@ -36,19 +36,26 @@ const logCaptureRate = 2 << 20
 func (w *logWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	now := time.Now()
 	w.buf = append(w.buf, b...)
 	rest := w.buf
+	if w.bucket.empty(now) { // a flood: count its whole lines at memchr speed, keep none
+		if i := bytes.LastIndexByte(rest, '\n'); i >= 0 {
+			w.skip += int64(bytes.Count(rest[:i+1], []byte{'\n'}))
+			rest = rest[i+1:]
+		}
+	}
 	for {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 && len(rest) < LogLineMax {
 			break
 		}
 		if i < 0 || i > LogLineMax {
-			w.keep(rest[:LogLineMax], true)
+			w.keep(rest[:LogLineMax], true, now)
 			rest = rest[LogLineMax:]
 			continue
 		}
-		w.keep(rest[:i], false)
+		w.keep(rest[:i], false, now)
 		rest = rest[i+1:]
 	}
 	w.send()
@@ -58,8 +65,8 @@ func (w *logWriter) Write(b []byte) (int, error) {
 
 // keep escapes and collects one line, or counts it when the stream is over its
 // capture rate.
-func (w *logWriter) keep(line []byte, partial bool) {
-	if !w.bucket.take(len(line)+1, time.Now()) {
+func (w *logWriter) keep(line []byte, partial bool, now time.Time) {
+	if !w.bucket.take(len(line)+1, now) {
 		w.skip++
 		return
 	}
@@ -83,6 +90,11 @@ type rateBucket struct {
 	last   time.Time
 }
 
+// empty says the bucket holds less than one short line, even after refilling.
+func (b *rateBucket) empty(now time.Time) bool {
+	return !b.last.IsZero() && b.tokens+now.Sub(b.last).Seconds()*logCaptureRate < 128
+}
+
 func (b *rateBucket) take(n int, now time.Time) bool {
 	if b.last.IsZero() {
 		b.tokens = logCaptureRate
@@ -101,7 +113,7 @@ func (w *logWriter) flush() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if len(w.buf) > 0 {
-		w.keep(w.buf, true)
+		w.keep(w.buf, true, time.Now())
 		w.buf = nil
 		w.send()
 	}
