@@ -32,6 +32,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 		c.closeServers()
 	})
 	c.quitOnce.Do(func() { close(c.quit) })
+	c.logs.close()
 	c.bus.close()
 	return err
 }

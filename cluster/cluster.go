@@ -23,6 +23,7 @@ type Cluster struct {
 	stats  procStats
 	kinds  servedKinds // written by the loop, read by Submit
 	frames framePool   // batches of frames from the readers to the loop
+	logs   *logStore
 
 	inbox    chan func()
 	wake     chan struct{}
@@ -101,6 +102,7 @@ func Start(opts Options) (*Cluster, error) {
 		slots:    map[int]*slot{},
 	}
 	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
+	c.logs = newLogStore(opts.LogLines, c.clock.Now, func(ev Event) { c.bus.publish(ev) })
 	c.jobs.init()
 	c.kinds.init(opts.Jobs.Registry)
 	if err := c.resolveExec(); err != nil {

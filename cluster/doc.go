@@ -24,7 +24,9 @@
 //     by GOCLUSTER_IPC_FD (always 3). stdin, stdout and stderr stay the worker's own;
 //     the primary prefixes each stdout line with "[worker N] " and each stderr line
 //     with "[worker N stderr] ", and writes a last line that lacks its newline when
-//     the worker exited.
+//     the worker exited. It also keeps the newest lines of each worker and of the
+//     pool (Options.LogLines) for Cluster.Logs, and sends them to subscribers as
+//     coalesced worker.log events.
 //   - A frame is one JSON object on one line, terminated by "\n". Frames are at most
 //     Options.MaxFrame bytes (1 MiB by default), both ways; the primary hands the
 //     limit to the worker in GOCLUSTER_MAX_FRAME. Send on either side refuses a

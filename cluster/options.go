@@ -74,6 +74,11 @@ type Options struct {
 	Silent bool
 	// Output receives workers' prefixed output. Default: os.Stderr.
 	Output io.Writer
+	// LogLines is how many of the newest output lines are kept for Cluster.Logs
+	// per worker (also for the last workers that exited) and for the pool, and
+	// turned into coalesced worker.log events. Default 1000; negative keeps none,
+	// and so does Silent.
+	LogLines int
 	// Logger receives the pool's own log lines. Default: slog.Default().
 	Logger *slog.Logger
 
@@ -174,6 +179,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Output == nil {
 		o.Output = os.Stderr
+	}
+	if o.LogLines == 0 {
+		o.LogLines = 1000
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

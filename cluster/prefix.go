@@ -52,8 +52,8 @@ func (w *prefixWriter) flush() {
 // flushOutput flushes the prefix writers of a worker that exited.
 func flushOutput(cmd *exec.Cmd) {
 	for _, w := range []io.Writer{cmd.Stdout, cmd.Stderr} {
-		if pw, ok := w.(*prefixWriter); ok {
-			pw.flush()
+		if f, ok := w.(flusher); ok {
+			f.flush()
 		}
 	}
 }

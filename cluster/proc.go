@@ -117,10 +117,7 @@ func (c *Cluster) command(id int, ipc *os.File, slotEnv []string) *exec.Cmd {
 	}
 	cmd.Env = append(append(env, c.opts.Env...), slotEnv...)
 	cmd.Dir = c.opts.Dir
-	if !c.opts.Silent {
-		cmd.Stdout = newPrefixWriter(c.opts.Output, id, streamStdout)
-		cmd.Stderr = newPrefixWriter(c.opts.Output, id, streamStderr)
-	}
+	cmd.Stdout, cmd.Stderr = c.outputs(id)
 	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
 	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
 	// decides how workers stop.
@@ -178,6 +175,7 @@ func (c *Cluster) readLoop(p *proc) {
 func (c *Cluster) waitLoop(p *proc) {
 	p.cmd.Wait() // also waits until its output was copied (or WaitDelay passed)
 	flushOutput(p.cmd)
+	c.logs.exit(p.id)
 	select {
 	case <-p.readDone:
 	case <-time.After(time.Second): // a grandchild kept the socket open (never for plain workers: readDone is closed)

@@ -238,6 +238,7 @@ const (
 	EventDisconnect    = "worker.disconnect"
 	EventExit          = "worker.exit"
 	EventError         = "worker.error"
+	EventLog           = "worker.log" // coalesced output lines: Lines, Dropped
 	EventScale         = "pool.scale"
 	EventDegraded      = "pool.degraded"
 	EventRestart       = "pool.restart"
@@ -295,6 +296,10 @@ type Event struct {
 	DurationMS float64         `json:"duration_ms,omitempty"`
 	Summary    *BatchSummary   `json:"summary,omitempty"`
 	State      string          `json:"state,omitempty"`
+	// Lines and Dropped are a worker.log event's: the lines the worker printed
+	// since its last one, and how many more did not fit (see Cluster.Logs).
+	Lines   []LogLine `json:"lines,omitempty"`
+	Dropped int64     `json:"dropped,omitempty"`
 }
 
 // Reasons of a worker.exit for a worker the pool killed on purpose.

@@ -30,6 +30,8 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Post("/workers/{id}/kill", s.killWorker)
 	r.Post("/workers/{id}/stop", s.stopWorker)
 	r.Post("/workers/{id}/crash", s.crashWorker)
+	r.Get("/workers/{id}/logs", s.getWorkerLogs)
+	r.Get("/logs", s.getPoolLogs)
 
 	r.Post("/batches", s.submitBatch)
 	r.Get("/batches", s.listBatches)

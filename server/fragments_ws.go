@@ -12,8 +12,8 @@ import (
 	"github.com/gocluster/gocluster/cluster"
 )
 
-// handleFragments is GET /ws/fragments?page=panel|batch|present|demos (batch: &id= and the
-// page's jobs_offset/jobs_limit). It sends HTML text messages only: the first holds
+// handleFragments is GET /ws/fragments?page=panel|batch|present|demos|logs (batch: &id= and the
+// page's jobs_offset/jobs_limit; logs: &worker=, absent for the pool). It sends HTML text messages only: the first holds
 // every live element of that page, each later one the elements that changed, each
 // an element with its id, ending with <div id="frag-seq" data-seq=N>. The browser
 // replaces the element of the same id. The JSON /ws stays for scripts.
@@ -81,6 +81,9 @@ func (s *Server) fragView(r *http.Request) (string, func(context.Context) []frag
 		return "present", s.presentFragments, nil
 	case "demos":
 		return "demos", s.demosFragments, nil
+	case "logs":
+		worker, err := logsWorker(r)
+		return "logs:" + strconv.Itoa(worker), s.logsFragments(worker), err
 	case "batch":
 		id, page, err := fragBatchParams(r)
 		if err != nil {
@@ -89,7 +92,7 @@ func (s *Server) fragView(r *http.Request) (string, func(context.Context) []frag
 		key := "batch:" + id + ":" + strconv.Itoa(page.offset) + ":" + strconv.Itoa(page.limit)
 		return key, s.batchFragments(id, page), nil
 	}
-	return "", nil, fmt.Errorf("%w: page %q: want panel, batch, present or demos", cluster.ErrInvalid, clip(q.Get("page")))
+	return "", nil, fmt.Errorf("%w: page %q: want panel, batch, present, demos or logs", cluster.ErrInvalid, clip(q.Get("page")))
 }
 
 func fragBatchParams(r *http.Request) (string, jobPage, error) {

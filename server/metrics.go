@@ -49,7 +49,7 @@ type metrics struct {
 // newMetrics builds the registry and starts the event consumer; close stops it.
 func newMetrics(c *cluster.Cluster) *metrics {
 	m := newRegistry()
-	m.reg.MustRegister(poolCollector{c: c})
+	m.reg.MustRegister(poolCollector{c: c}, workerCollector{c: c})
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	go m.follow(ctx, c, c.LastSeq(), metricsBuffer)

@@ -22,6 +22,7 @@ func (s *Server) mountUI(r chi.Router) {
 	r.Get("/batches/{id}", s.batchPage)
 	r.Get("/demos", s.demosPage)
 	r.Get("/present", s.presentPage)
+	r.Get("/logs", s.logsPage)
 	r.Get("/login", s.loginPage)
 	r.Route("/ui", func(r chi.Router) {
 		r.Use(s.uiForm)

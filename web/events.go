@@ -26,11 +26,15 @@ type EventLine struct {
 }
 
 // EventLines turns events into log lines, oldest first.
+// worker.log events are left out: output has its own page (LogsPage).
 func EventLines(evs []cluster.Event) []EventLine {
-	out := make([]EventLine, len(evs))
-	for i, ev := range evs {
-		out[i] = EventLine{Seq: ev.Seq, Type: ev.Type, Category: eventCategory(ev.Type), Time: ev.Time,
-			Text: DescribeEvent(ev), Tone: eventTone(ev)}
+	out := make([]EventLine, 0, len(evs))
+	for _, ev := range evs {
+		if ev.Type == cluster.EventLog {
+			continue
+		}
+		out = append(out, EventLine{Seq: ev.Seq, Type: ev.Type, Category: eventCategory(ev.Type), Time: ev.Time,
+			Text: DescribeEvent(ev), Tone: eventTone(ev)})
 	}
 	return out
 }

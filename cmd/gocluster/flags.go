@@ -46,6 +46,13 @@ type serveConfig struct {
 	execCmd []string // Exec split into words by validate
 	// Supervise: -protocol, -listen, -balance and readiness (supervise.go).
 	Supervise superviseConfig
+	// Config is the TOML file of settings (configfile.go).
+	Config string
+	// LogLines is how many output lines are kept per worker and for the pool.
+	LogLines int
+	// LogDir and LogMaxSize put workers' output in a rotated file too (logdir.go).
+	LogDir     string
+	LogMaxSize byteSize
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -93,13 +100,19 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Dir, "dir", "", "the workers' working directory (default: serve's); a relative -exec path is found from here")
 	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
 	superviseFlags(fs, &cfg.Supervise)
+	fs.StringVar(&cfg.Config, "config", "", "read settings from this TOML file: its keys are these flags' names without the dash (env may be a table); a flag or its variable wins over the file")
+	fs.IntVar(&cfg.LogLines, "log-lines", 1000, "newest output lines kept per worker (and the last 16 that exited) and for the pool, for /api/logs and the Output page, 0..100000; 0 keeps none")
+	fs.StringVar(&cfg.LogDir, "log-dir", "", "also write every worker's prefixed output to DIR/"+logDirFile+", rotated by size (the last 5 kept as .1 .. .5); the directory must exist")
+	cfg.LogMaxSize = 10 << 20
+	fs.Var(&cfg.LogMaxSize, "log-max-size", "size past which -log-dir's file is rotated, 64KiB..16GiB")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "text or json")
 	return fs
 }
 
-// parseServe reads serve's flags, then the environment for each flag not given, and
-// validates the result. -h gives flag.ErrHelp; every other mistake a usageError.
+// parseServe reads serve's flags, then the environment for each flag not given,
+// then the config file (-config) for each flag still not set, and validates the
+// result. -h gives flag.ErrHelp; every other mistake a usageError.
 func parseServe(args []string, getenv func(string) string) (serveConfig, error) {
 	var cfg serveConfig
 	fs := serveFlags(&cfg)
@@ -113,6 +126,12 @@ func parseServe(args []string, getenv func(string) string) (serveConfig, error) 
 		return cfg, usageErrorf("serve: unexpected argument %q (serve takes flags only)", fs.Arg(0))
 	}
 	src, err := applyEnv(fs, getenv)
+	if err == nil {
+		err = configPathExists(cfg.Config)
+	}
+	if err == nil {
+		err = applyConfigFile(fs, cfg.Config, src)
+	}
 	if err == nil {
 		err = cfg.loadTokenFile(src)
 	}

@@ -29,6 +29,7 @@ func TestParseServeDefaults(t *testing.T) {
 		MaxBody: 1 << 20, MaxConnsPerIP: 64, MaxJobsPerList: 1_000_000, MaxQueued: 2_000_000, MaxQueuedBytes: 512 << 20,
 		MaxJobBytes: 64 << 10, JobTimeout: time.Minute, MaxAttempts: 3, Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second,
 		DegradedCooldown: 30 * time.Second, LogLevel: "info", LogFormat: "text",
+		LogLines: 1000, LogMaxSize: 10 << 20,
 		Supervise: superviseConfig{Protocol: "gocluster", StartTimeout: time.Minute, DrainTimeout: 30 * time.Second}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/demos"
+	"github.com/gocluster/gocluster/internal/sdnotify"
 	"github.com/gocluster/gocluster/server"
 )
 
@@ -54,7 +56,16 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	in, err := start(cfg, newLogger(stderr, cfg), stderr)
+	notifier, err := sdnotify.New(os.Getenv)
+	if err != nil {
+		return err
+	}
+	out, closeOut, err := workerOutput(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeOut() // after the pool: every worker's last line is written
+	in, err := start(cfg, newLogger(stderr, cfg), out)
 	if err != nil {
 		return err
 	}
@@ -62,6 +73,8 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	go func() { served <- in.http.Serve(in.ln) }()
 	stopHUP := in.restartOnHUP()
 	defer stopHUP()
+	sd := startSystemd(notifier, in.pool, in.ln.Addr().String(), in.log)
+	defer sd.stop()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
 		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP,
@@ -77,6 +90,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	case serveErr = <-served:
 		in.log.Error("http server failed", "err", serveErr)
 	}
+	sd.stopping()
 	err = in.shutdown(sigs, signals)
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return errors.Join(fmt.Errorf("serve http: %w", serveErr), err)
@@ -121,7 +135,9 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		Env:    append([]string{demos.EnvDemo + "="}, cfg.Env...),
 		Dir:    cfg.Dir,
 		Output: stderr,
-		Logger: log,
+		// 0 keeps no lines: the pool's -1; the pool's 0 would be its default.
+		LogLines: cmp.Or(cfg.LogLines, -1),
+		Logger:   log,
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},

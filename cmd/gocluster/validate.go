@@ -32,7 +32,7 @@ const (
 // validate checks every setting and says which flag or variable is wrong and why.
 func (c *serveConfig) validate(src sources) error {
 	for _, check := range []func(sources) error{
-		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure, c.checkExec, c.checkSupervise,
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure, c.checkExec, c.checkSupervise, c.checkLogDir,
 	} {
 		if err := check(src); err != nil {
 			return err
@@ -66,6 +66,7 @@ func (c *serveConfig) checkInts(src sources) error {
 		{"max-attempts", c.MaxAttempts, 1, 100},
 		{"prefetch", c.Prefetch, 1, 1000},
 		{"history", c.History, 1, 100_000},
+		{"log-lines", c.LogLines, 0, 100_000},
 		{"max-conns", c.MaxConns, 0, maxAutoConns},
 		{"max-conns-per-ip", c.MaxConnsPerIP, 0, maxAutoConns},
 	} {

@@ -56,8 +56,14 @@ func (w testLog) Write(b []byte) (int, error) {
 // no worker is left behind.
 func startPool(t *testing.T, workers int, env ...string) *cluster.Cluster {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	c, err := cluster.Start(cluster.Options{Workers: workers, Output: testLog{t}, Logger: logger, Env: env})
+	return startPoolWith(t, cluster.Options{Workers: workers, Env: env})
+}
+
+// startPoolWith is startPool with more options (another worker program).
+func startPoolWith(t *testing.T, opts cluster.Options) *cluster.Cluster {
+	t.Helper()
+	opts.Output, opts.Logger = testLog{t}, slog.New(slog.NewTextHandler(testLog{t}, nil))
+	c, err := cluster.Start(opts)
 	if err != nil {
 		t.Fatalf("start pool: %v", err)
 	}

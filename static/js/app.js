@@ -56,6 +56,14 @@ function main() {
       startLive(batchQuery(root), {});
       break;
     }
+    case 'logs': {
+      const root = $('#logs-page');
+      if (!root) break;
+      const worker = root.dataset.worker === '0' ? '' : root.dataset.worker;
+      startLive(new URLSearchParams({ page: 'logs', worker }),
+        wireLog({ list: 'worker-log', cats: ['#log-cat-stdout', '#log-cat-stderr'] }));
+      break;
+    }
     case 'present':
       startLive('page=present', {});
       break;

@@ -6,17 +6,22 @@
 import { $ } from './dom.js';
 import { put } from './live.js';
 
-/** wireLog returns the swap hooks that keep #event-log followed, filtered, paused. */
-export function wireLog() {
+/**
+ * wireLog returns the swap hooks that keep a log followed, filtered, paused: the
+ * event log by default, or the list of id opts.list with the category checkboxes
+ * opts.cats (the output page: one per stream).
+ */
+export function wireLog(opts = {}) {
+  const id = opts.list ?? 'event-log';
   const filter = $('#log-filter');
-  const cats = ['#log-cat-workers', '#log-cat-jobs', '#log-cat-pool'].map((s) => $(s)).filter(Boolean);
+  const cats = (opts.cats ?? ['#log-cat-workers', '#log-cat-jobs', '#log-cat-pool']).map((s) => $(s)).filter(Boolean);
   const pause = $('#log-pause');
   let paused = false;
   let held = []; // what arrived for the log while paused, in order
   let clearedAt = 0; // lines up to this seq are hidden
   let follow = true; // the reader is at the newest lines (or the page just opened)
 
-  const list = () => $('#event-log');
+  const list = () => $('#' + id);
   const atBottom = (el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
   function apply(el) {
     const on = cats.filter((c) => c.checked).map((c) => c.value);
@@ -46,7 +51,7 @@ export function wireLog() {
   if (list()) apply(list());
   return {
     before(el) {
-      if (el.id !== 'event-log') return true;
+      if (el.id !== id) return true;
       // Follow the newest lines only if the reader was at them: one who scrolled up
       // to read is not pulled down.
       follow = atBottom(list());
@@ -56,7 +61,7 @@ export function wireLog() {
       return false;
     },
     after(el) {
-      if (el.id === 'event-log') apply(el);
+      if (el.id === id) apply(el);
     },
   };
 }
