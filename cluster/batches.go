@@ -128,12 +128,14 @@ func (c *Cluster) BatchJobs(id string, offset, limit int) (BatchInfo, error) {
 // Batches returns the kept lists, newest first, without their jobs.
 func (c *Cluster) Batches() []BatchInfo {
 	var out []BatchInfo
-	c.call(func() { out = c.batchesLocked(0) })
+	c.call(func() { out = c.batchesOnLoop(0) })
 	return out
 }
 
-// batchesLocked lists up to limit lists (0: all), newest first.
-func (c *Cluster) batchesLocked(limit int) []BatchInfo {
+// batchesOnLoop lists up to limit lists (0: all), newest first. Like every
+// …OnLoop function it runs on the pool goroutine, which owns the state it reads:
+// no lock is held or needed.
+func (c *Cluster) batchesOnLoop(limit int) []BatchInfo {
 	var out []BatchInfo
 	now := c.clock.Now()
 	for i := len(c.jobs.order) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {

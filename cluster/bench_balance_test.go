@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,7 +22,7 @@ const splitConns = 10000
 
 // BenchmarkHTTPBalance serves hello on 2 workers in each balancing mode, a plain
 // net/http process and, if node is installed, Node's own 2-worker cluster
-// (testdata/node_cluster.js), loaded in turn like BenchmarkHTTPHello: keep-alive clients,
+// (testdata/node_cluster.js), loaded in turn like BenchmarkHTTPHello (loadInTurn): keep-alive clients,
 // each from one of eight loopback addresses (127.0.0.1-8) so that sticky has
 // clients to spread. Then splitConns new connections per mode (from the same eight
 // addresses) say how evenly each mode splits connections: split-% is the busier
@@ -39,7 +38,7 @@ func BenchmarkHTTPBalance(b *testing.B) {
 		if nodeAddr != "" {
 			addrs = append(addrs, nodeAddr)
 		}
-		res := loadInTurnFrom(b, addrs)
+		res := loadInTurn(b, addrs, dialFromEight)
 		b.ReportMetric(res[0].rps, "plain-req/s")
 		for k, m := range balanceModes {
 			b.ReportMetric(res[k+1].rps, string(m)+"-req/s")
@@ -56,82 +55,12 @@ func BenchmarkHTTPBalance(b *testing.B) {
 	}
 }
 
-// loadInTurnFrom is loadInTurn with clients spread over eight source addresses.
-func loadInTurnFrom(b *testing.B, addrs []string) []loadResult {
-	lats := make([][]time.Duration, len(addrs))
-	for _, a := range addrs {
-		if _, err := hammerFrom(a, httpConns, httpWarmup); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for r := 0; r < httpRounds; r++ {
-		for i, a := range addrs {
-			lat, err := hammerFrom(a, httpConns, httpRound)
-			if err != nil {
-				b.Fatal(err)
-			}
-			lats[i] = append(lats[i], lat...)
-		}
-	}
-	res := make([]loadResult, len(addrs))
-	total := (httpRound * httpRounds).Seconds()
-	for i, lat := range lats {
-		res[i] = loadResult{rps: float64(len(lat)) / total, p99ms: ms(quantile(lat, 0.99)), requests: int64(len(lat))}
-	}
-	return res
-}
-
-// hammerFrom is hammer with connection i from 127.0.0.(i%8+1).
-func hammerFrom(addr string, conns int, d time.Duration) ([]time.Duration, error) {
-	type out struct {
-		lat []time.Duration
-		err error
-	}
-	results := make(chan out, conns)
-	stop := time.Now().Add(d)
-	for i := 0; i < conns; i++ {
-		go func() {
-			lat, err := clientFrom(addr, sourceIP(i), stop)
-			results <- out{lat, err}
-		}()
-	}
-	var all []time.Duration
-	var firstErr error
-	for i := 0; i < conns; i++ {
-		r := <-results
-		all = append(all, r.lat...)
-		if firstErr == nil {
-			firstErr = r.err
-		}
-	}
-	return all, firstErr
-}
-
 func sourceIP(i int) net.IP { return net.IPv4(127, 0, 0, byte(i%8+1)) }
 
-func clientFrom(addr string, from net.IP, stop time.Time) ([]time.Duration, error) {
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: from}, Timeout: 10 * time.Second}
-	conn, err := d.Dial("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	conn.SetDeadline(stop.Add(10 * time.Second))
-	r := bufio.NewReader(conn)
-	req := []byte(helloRequest)
-	lat := make([]time.Duration, 0, 4096)
-	for now := time.Now(); now.Before(stop); {
-		if _, err := conn.Write(req); err != nil {
-			return lat, err
-		}
-		if err := readResponse(r); err != nil {
-			return lat, err
-		}
-		t := time.Now()
-		lat = append(lat, t.Sub(now))
-		now = t
-	}
-	return lat, nil
+// dialFromEight opens connection i from 127.0.0.(i%8+1).
+func dialFromEight(addr string, i int) (net.Conn, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: sourceIP(i)}, Timeout: 10 * time.Second}
+	return d.Dial("tcp", addr)
 }
 
 // splitOf makes splitConns new connections, 8 at a time, one request each, and
@@ -196,19 +125,7 @@ func startNodeCluster(b *testing.B) string {
 	if err != nil {
 		return ""
 	}
-	cmd := exec.Command(nodeBin, "testdata/node_cluster.js")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	addr, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		b.Fatalf("node cluster: %v", err)
-	}
-	return strings.TrimSpace(addr)
+	return startAddrChild(b, "node cluster", exec.Command(nodeBin, "testdata/node_cluster.js"))
 }
 
 // whoamiWorker answers hello on / and its id on /who.

@@ -36,7 +36,7 @@ func BenchmarkHTTPHello(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var notified atomic.Int64
 		addrs := []string{startPlain(b), startShared(b, "hello", nil), startShared(b, "hellonotify", &notified)}
-		res := loadInTurn(b, addrs)
+		res := loadInTurn(b, addrs, dialLoopback)
 		plain, shared, notify := res[0], res[1], res[2]
 		waitNotified(b, &notified, notify.requests)
 		b.ReportMetric(plain.rps, "plain-req/s")
@@ -55,17 +55,27 @@ type loadResult struct {
 	requests   int64
 }
 
-// loadInTurn warms every server up, then loads them in turn, round after round.
-func loadInTurn(b *testing.B, addrs []string) []loadResult {
+// dialFunc opens load connection i to addr: from the one loopback address, or
+// spread over several (BenchmarkHTTPBalance's sticky mode needs clients to spread).
+type dialFunc func(addr string, i int) (net.Conn, error)
+
+// dialLoopback opens every connection from 127.0.0.1.
+func dialLoopback(addr string, _ int) (net.Conn, error) {
+	return net.DialTimeout("tcp", addr, 10*time.Second)
+}
+
+// loadInTurn warms every server up, then loads them in turn, round after round,
+// with connections dial opens.
+func loadInTurn(b *testing.B, addrs []string, dial dialFunc) []loadResult {
 	lats := make([][]time.Duration, len(addrs))
 	for _, a := range addrs {
-		if _, err := hammer(a, httpConns, httpWarmup); err != nil {
+		if _, err := hammer(a, httpConns, httpWarmup, dial); err != nil {
 			b.Fatal(err)
 		}
 	}
 	for r := 0; r < httpRounds; r++ {
 		for i, a := range addrs {
-			lat, err := hammer(a, httpConns, httpRound)
+			lat, err := hammer(a, httpConns, httpRound, dial)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -89,6 +99,13 @@ func startPlain(b *testing.B) string {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = childEnv("plainhttp")
+	return startAddrChild(b, "plain server", cmd)
+}
+
+// startAddrChild starts a server process that prints its address on a line and
+// serves until its stdin closes, and returns that address. The process is stopped
+// (stdin closed, then reaped) at the end of the benchmark, and dies with it.
+func startAddrChild(b *testing.B, what string, cmd *exec.Cmd) string {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
@@ -98,7 +115,7 @@ func startPlain(b *testing.B) string {
 	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
 	addr, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		b.Fatalf("plain server: %v", err)
+		b.Fatalf("%s: %v", what, err)
 	}
 	return strings.TrimSpace(addr)
 }
@@ -156,7 +173,7 @@ func waitListening(b *testing.B, c *cluster.Cluster, n int) string {
 // hammer runs conns keep-alive clients against addr for d and returns every
 // request's latency. The client is a minimal HTTP/1.1 one, so that the load
 // generator takes as little of the shared CPU as it can.
-func hammer(addr string, conns int, d time.Duration) ([]time.Duration, error) {
+func hammer(addr string, conns int, d time.Duration, dial dialFunc) ([]time.Duration, error) {
 	type out struct {
 		lat []time.Duration
 		err error
@@ -165,7 +182,7 @@ func hammer(addr string, conns int, d time.Duration) ([]time.Duration, error) {
 	stop := time.Now().Add(d)
 	for i := 0; i < conns; i++ {
 		go func() {
-			lat, err := client(addr, stop)
+			lat, err := client(addr, i, stop, dial)
 			results <- out{lat, err}
 		}()
 	}
@@ -183,8 +200,9 @@ func hammer(addr string, conns int, d time.Duration) ([]time.Duration, error) {
 
 const helloRequest = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n"
 
-func client(addr string, stop time.Time) ([]time.Duration, error) {
-	conn, err := net.Dial("tcp", addr)
+// client is load connection i: requests one after the other until stop.
+func client(addr string, i int, stop time.Time, dial dialFunc) ([]time.Duration, error) {
+	conn, err := dial(addr, i)
 	if err != nil {
 		return nil, err
 	}

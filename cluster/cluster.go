@@ -95,7 +95,7 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	if opts.Listen != "" {
-		s, err := c.openServerLocked("tcp", opts.Listen) // the loop has not started: ours alone
+		s, err := c.openServerOnLoop("tcp", opts.Listen) // the loop has not started: ours alone
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +210,7 @@ func (c *Cluster) LastSeq() uint64 { return c.bus.lastSeq() }
 // Pool returns a snapshot of the pool: size, workers by id, queue and counters.
 func (c *Cluster) Pool() PoolInfo {
 	var info PoolInfo
-	if err := c.call(func() { info = c.poolLocked() }); err != nil {
+	if err := c.call(func() { info = c.poolOnLoop() }); err != nil {
 		return PoolInfo{Run: c.opts.RunID, LastSeq: c.bus.lastSeq()}
 	}
 	c.stats.fill(info.Workers)
@@ -224,8 +224,8 @@ func (c *Cluster) Snapshot(maxBatches int) (PoolInfo, []BatchInfo) {
 	var info PoolInfo
 	var lists []BatchInfo
 	if err := c.call(func() {
-		info = c.poolLocked()
-		lists = c.batchesLocked(maxBatches)
+		info = c.poolOnLoop()
+		lists = c.batchesOnLoop(maxBatches)
 	}); err != nil {
 		return PoolInfo{Run: c.opts.RunID, LastSeq: c.bus.lastSeq()}, nil
 	}
@@ -233,7 +233,8 @@ func (c *Cluster) Snapshot(maxBatches int) (PoolInfo, []BatchInfo) {
 	return info, lists
 }
 
-func (c *Cluster) poolLocked() PoolInfo {
+// poolOnLoop builds Pool's snapshot on the pool goroutine, which owns the state.
+func (c *Cluster) poolOnLoop() PoolInfo {
 	info := PoolInfo{Run: c.opts.RunID, Size: c.size, Restarts: c.restarts, JobsDone: c.jobs.done}
 	info.Queue = c.jobs.queueInfo()
 	for _, p := range c.procs {
@@ -286,7 +287,7 @@ func (c *Cluster) WaitReady(ctx context.Context) error {
 	for {
 		var ready bool
 		var err error
-		if cerr := c.call(func() { ready, err = c.readyLocked() }); cerr != nil {
+		if cerr := c.call(func() { ready, err = c.readyOnLoop() }); cerr != nil {
 			return cerr
 		}
 		if ready || err != nil {
@@ -304,7 +305,8 @@ func (c *Cluster) WaitReady(ctx context.Context) error {
 	}
 }
 
-func (c *Cluster) readyLocked() (bool, error) {
+// readyOnLoop is WaitReady's test, run on the pool goroutine, which owns the slots.
+func (c *Cluster) readyOnLoop() (bool, error) {
 	for _, s := range c.slots {
 		if s.degraded {
 			return false, fmt.Errorf("slot %d is degraded: its worker keeps crashing", s.n)

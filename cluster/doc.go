@@ -118,7 +118,9 @@
 // lists of at most JobOptions.PerJobEvents jobs (larger lists get no per-job events),
 // batch.progress coalesced to at most one per list per ProgressInterval, and
 // batch.done. Subscribers have bounded buffers: one that falls behind is dropped,
-// never waited for (see Subscription).
+// never waited for (see Subscription). To watch for long, use Follow: it resumes a
+// dropped follower from the event ring and says so with an EventGap when the ring
+// moved on.
 //
 // # Restarts and stopping
 //

@@ -85,7 +85,7 @@ func (b *eventBus) store(ev Event) {
 	b.start = (b.start + 1) % len(b.ring)
 }
 
-// since returns the stored events after seq. ok is false when events after seq have
+// sinceLocked returns the stored events after seq; b.mu is held. ok is false when events after seq have
 // already left the ring, so the caller knows it must take a snapshot instead.
 func (b *eventBus) sinceLocked(seq uint64) (evs []Event, ok bool) {
 	if seq >= b.seq {
@@ -119,16 +119,12 @@ func (b *eventBus) lastSeq() uint64 {
 // value it also returns the missed events, atomically with the registration so
 // nothing falls between replay and live delivery.
 func (b *eventBus) subscribe(buffer int, since *uint64) (*Subscription, []Event, bool) {
-	if buffer <= 0 {
-		buffer = 256
-	}
-	c := make(chan Event, buffer)
-	s := &Subscription{C: c, c: c, bus: b}
+	s := newSubscription(b, buffer)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
 		s.err = ErrClosed
-		close(c)
+		close(s.c)
 		return s, nil, false
 	}
 	var missed []Event
@@ -140,12 +136,43 @@ func (b *eventBus) subscribe(buffer int, since *uint64) (*Subscription, []Event,
 	return s, missed, ok
 }
 
+// resume subscribes a follower that has seen every event up to last, with the
+// events after last that the ring holds. When the ring has moved on, it subscribes
+// from the latest event instead: gap is true and from is that event's seq. It
+// returns a nil subscription once the bus is closed.
+func (b *eventBus) resume(buffer int, last uint64) (s *Subscription, missed []Event, from uint64, gap bool) {
+	s = newSubscription(b, buffer)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, nil, last, false
+	}
+	missed, ok := b.sinceLocked(last)
+	if !ok {
+		missed, from, gap = nil, b.seq, true
+	} else {
+		from = last
+	}
+	b.subs[s] = struct{}{}
+	return s, missed, from, gap
+}
+
+func newSubscription(b *eventBus, buffer int) *Subscription {
+	if buffer <= 0 {
+		buffer = 256
+	}
+	c := make(chan Event, buffer)
+	return &Subscription{C: c, c: c, bus: b}
+}
+
 func (b *eventBus) remove(s *Subscription, reason error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.removeLocked(s, reason)
 }
 
+// removeLocked ends s with reason; b.mu is held (the bus's …Locked functions are the
+// only ones in the package that name a lock, and every caller holds it).
 func (b *eventBus) removeLocked(s *Subscription, reason error) {
 	if _, ok := b.subs[s]; !ok {
 		return

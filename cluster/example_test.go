@@ -3,6 +3,7 @@ package cluster_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -103,4 +104,29 @@ func Example_notifyRequest() {
 	}
 	fmt.Println("numReqs =", numReqs.Load())
 	// Output: numReqs = 10
+}
+
+// Follow watches the pool for as long as you like: a follower too slow for its
+// buffer is not lost, it resumes from the event ring (and is told of a gap if the
+// ring moved on).
+func ExampleCluster_Follow() {
+	c, _ := cluster.Start(cluster.Options{Workers: -1})
+	defer c.Close(context.Background())
+	since := c.LastSeq()
+	c.Scale(0)
+	c.Scale(0)
+	seenEnough := errors.New("seen enough")
+	n := 0
+	err := c.Follow(context.Background(), since, nil, func(ev cluster.Event) error {
+		fmt.Println(ev.Seq-since, ev.Type)
+		if n++; n == 2 {
+			return seenEnough
+		}
+		return nil
+	})
+	fmt.Println(errors.Is(err, seenEnough))
+	// Output:
+	// 1 pool.scale
+	// 2 pool.scale
+	// true
 }

@@ -25,7 +25,7 @@ func (c *Cluster) Listen(network, addr string) (net.Addr, error) {
 			c.dropServer(old)
 			c.listen = nil
 		}
-		if s, err = c.openServerLocked(network, addr); err == nil {
+		if s, err = c.openServerOnLoop(network, addr); err == nil {
 			c.listen = s
 		}
 	}); cerr != nil {

@@ -25,14 +25,15 @@ func (c *Cluster) Scale(n int) error {
 			err = ErrClosed
 			return
 		}
-		c.scaleLocked(n)
+		c.scaleOnLoop(n)
 	}); cerr != nil {
 		return cerr
 	}
 	return err
 }
 
-func (c *Cluster) scaleLocked(n int) {
+// scaleOnLoop sets the size and forks or retires to match, on the pool goroutine.
+func (c *Cluster) scaleOnLoop(n int) {
 	c.size = n
 	for _, s := range c.slots {
 		c.revive(s)
@@ -128,7 +129,7 @@ func (c *Cluster) retire(p *proc) {
 func (c *Cluster) Disconnect(ctx context.Context) error {
 	var exits []chan struct{}
 	if err := c.call(func() {
-		c.scaleLocked(0)
+		c.scaleOnLoop(0)
 		for _, p := range c.procs {
 			c.retire(p)
 			exits = append(exits, p.exited)

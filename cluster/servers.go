@@ -29,10 +29,12 @@ func (c *Cluster) serverFor(network, addr string) (*server, error) {
 	if s := c.srv.byKey[serverKey(network, addr)]; s != nil {
 		return s, nil
 	}
-	return c.openServerLocked(network, addr)
+	return c.openServerOnLoop(network, addr)
 }
 
-func (c *Cluster) openServerLocked(network, addr string) (*server, error) {
+// openServerOnLoop opens and registers a shared server. It runs on the pool
+// goroutine, which owns c.srv, or in Start before that goroutine exists.
+func (c *Cluster) openServerOnLoop(network, addr string) (*server, error) {
 	if c.srv.byKey == nil {
 		c.srv.byKey, c.srv.byID = map[string]*server{}, map[int]*server{}
 	}

@@ -18,5 +18,10 @@
 //
 // The demos fix, and point out, the two bugs of the lesson's fib example: its START
 // banner printed once per process, and its wait for results that were never asked for
-// when there are fewer workers than jobs.
+// when there are fewer workers than jobs. NodeFib (FibOptions.NodeBehaviour) replays
+// both instead, safely: the endless wait is cut after a stall timeout and explained.
+//
+// Runner runs the demos of a web panel beside its live pool (the fib list on the
+// pool, the restart demo's killer, the http demo and the Node replay on small pools of
+// their own), one of each at a time, until Close; the server only adapts it to HTTP.
 package demos

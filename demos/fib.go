@@ -37,6 +37,13 @@ type FibOptions struct {
 	// sets it by default). Without it no speedup is printed: summed job time is no
 	// stand-in for one worker's time once workers outnumber CPUs.
 	Compare bool
+	// NodeBehaviour replays the Node script's two faults instead of fixing them (see
+	// NodeFib): every worker prints the START banner too, and the primary sends each
+	// of its min(Workers, jobs) workers one job, then waits for a result per job.
+	NodeBehaviour bool
+	// Stall bounds that wait, the replay's stand-in for Node's endless one.
+	// Default DefaultStall; 10ms..MaxStall.
+	Stall time.Duration
 }
 
 func (o FibOptions) withDefaults() (FibOptions, error) {
@@ -58,6 +65,12 @@ func (o FibOptions) withDefaults() (FibOptions, error) {
 	if err := kind.ValidateAll(o.Inputs); err != nil {
 		return o, fmt.Errorf("%w: %w", cluster.ErrInvalid, err)
 	}
+	if o.Stall == 0 {
+		o.Stall = DefaultStall
+	}
+	if o.Stall < 10*time.Millisecond || o.Stall > MaxStall {
+		return o, fmt.Errorf("%w: stall timeout %s: must be between 10ms and %s", cluster.ErrInvalid, o.Stall, MaxStall)
+	}
 	return o, nil
 }
 
@@ -65,8 +78,13 @@ func (o FibOptions) withDefaults() (FibOptions, error) {
 // prints each result as it arrives and the total time, then disconnects the pool. The
 // workers print what they receive and how long each job took. Unlike the original,
 // the banner prints once and a list longer than the pool still finishes; the
-// transcript ends by saying why, and by comparing with one worker.
+// transcript ends by saying why, and by comparing with one worker. With
+// opts.NodeBehaviour it replays the original's faults instead (NodeFib).
 func Fib(ctx context.Context, out io.Writer, opts FibOptions) error {
+	if opts.NodeBehaviour {
+		_, err := NodeFib(ctx, out, opts)
+		return err
+	}
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return err
@@ -120,6 +138,7 @@ type fibRun struct {
 	batch   string
 	results map[int]int // results received per worker id
 	summary cluster.BatchSummary
+	node    *NodeReport // set when the run replays Node's faults
 }
 
 // play prints the pool's events until the list is done.
@@ -140,7 +159,7 @@ func (r *fibRun) play(ctx context.Context, evs *events) error {
 func (r *fibRun) on(ctx context.Context, ev cluster.Event) (done bool, err error) {
 	switch ev.Type {
 	case cluster.EventFork:
-		r.tr.printf("[master] : fork worker %d", ev.Worker)
+		r.tr.announce(ev.Worker, "[master] : fork worker %d", ev.Worker)
 	case cluster.EventOnline:
 		r.online++
 		if r.batch == "" && r.online >= r.opts.Workers {
@@ -157,7 +176,9 @@ func (r *fibRun) on(ctx context.Context, ev cluster.Event) (done bool, err error
 	case cluster.EventBatchDone:
 		if ev.Batch == r.batch && ev.Summary != nil {
 			r.summary = *ev.Summary
-			r.tr.printf("[master] finish all work and using %d ms", ms(r.summary.WallMS))
+			if r.node == nil || r.node.Sent == r.node.Jobs {
+				r.tr.printf("[master] finish all work and using %d ms", ms(r.summary.WallMS))
+			}
 			return true, nil
 		}
 	}
@@ -167,7 +188,11 @@ func (r *fibRun) on(ctx context.Context, ev cluster.Event) (done bool, err error
 // submit queues the whole list once every worker is online, so that the fork lines
 // come before any worker's output.
 func (r *fibRun) submit() error {
-	b, err := r.c.Submit("fib", r.opts.Inputs, cluster.BatchOptions{Timeout: fibTimeout})
+	inputs := r.opts.Inputs
+	if r.node != nil { // Node's loop: one job for each worker it forked, no more
+		inputs = inputs[:r.node.Sent]
+	}
+	b, err := r.c.Submit("fib", inputs, cluster.BatchOptions{Timeout: fibTimeout})
 	if err != nil {
 		return fmt.Errorf("submit fib jobs: %w", err)
 	}
@@ -178,6 +203,9 @@ func (r *fibRun) submit() error {
 // onResult prints a result after the worker's own "finish work" line for it.
 func (r *fibRun) onResult(ctx context.Context, ev cluster.Event) {
 	r.results[ev.Worker]++
+	if r.node != nil {
+		r.node.Answered++
+	}
 	r.tr.await(ctx, "finish "+strconv.Itoa(ev.Worker), r.results[ev.Worker], 2*time.Second)
 	r.tr.printf("[master] receive message from [worker %d]: %s", ev.Worker, ev.Result)
 }

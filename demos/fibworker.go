@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -12,8 +13,13 @@ import (
 
 // fibWorker is the worker side of the fib demo: the pool's job loop with a fib kind
 // that says, like the Node worker, what it received and how long it took. The lines
-// go to stdout, which the primary prefixes with "[worker N] ".
+// go to stdout, which the primary prefixes with "[worker N] ". In a Node replay it
+// first prints the banner, as every process of the Node script does.
 func fibWorker(ctx context.Context, stdout io.Writer) error {
+	if os.Getenv(EnvNodeBehaviour) == "1" {
+		// The Node script's first line, which every one of its processes runs.
+		fmt.Fprintln(stdout, Banner)
+	}
 	reg, err := talkativeFib(stdout)
 	if err != nil {
 		return err

@@ -43,12 +43,19 @@ func newTranscript(w io.Writer, watch func(line string) string) *transcript {
 func (t *transcript) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	n := len(b)
+	t.count(b) // a line held back is counted already: it was said
 	if t.hold {
 		b = t.holdBack(b)
 	}
 	t.write(b)
+	return n, nil
+}
+
+// count counts the watched lines of b.
+func (t *transcript) count(b []byte) {
 	if t.watch == nil {
-		return len(b), nil
+		return
 	}
 	grew := false
 	for line := range bytes.Lines(b) {
@@ -61,7 +68,13 @@ func (t *transcript) Write(b []byte) (int, error) {
 		close(t.changed)
 		t.changed = make(chan struct{})
 	}
-	return len(b), nil
+}
+
+// seen is how many times the watched line key came.
+func (t *transcript) seen(key string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.counts[key]
 }
 
 func (t *transcript) write(b []byte) {

@@ -43,6 +43,7 @@ func (s *Server) mountAPI(r chi.Router) {
 
 	r.Post("/demos/{id}/run", s.apiRunDemo)
 	r.Get("/demos/http", s.apiHTTPDemo)
+	r.Get("/demos/fib", s.apiFibDemo)
 }
 
 // marshalText is json.Marshal without HTML escaping, for the WebSocket's messages:

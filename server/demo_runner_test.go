@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // TestDemoRestartRun: the restart demo SIGKILLs workers of the live pool, which
 // replaces each at once; the event log has each exit with its signal.
 func TestDemoRestartRun(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: 2}, Config{})
-	a.s.demos.setTimings(demoTimings{killEvery: 100 * time.Millisecond, kills: 3, httpFor: time.Minute, httpWorkers: 2})
+	a.s.demos.SetTimings(demos.Timings{KillEvery: 100 * time.Millisecond, Kills: 3, HTTPFor: time.Minute, HTTPWorkers: 2})
 	var run demoRun
 	a.do(http.MethodPost, "/api/demos/restart/run", "", "").want(t, http.StatusAccepted, &run)
 	if run.Demo != "restart" || run.Page != "/" || run.Kills != 3 || run.Every != cluster.Duration(100*time.Millisecond) {
@@ -30,7 +31,7 @@ func TestDemoRestartRun(t *testing.T) {
 				killed = append(killed, ev.Worker)
 			}
 		}
-		return len(killed) == 3 && !a.s.demos.killerRunning()
+		return len(killed) == 3 && !a.s.demos.KillerRunning()
 	})
 	waitFor(t, "two new workers online", func() bool {
 		p := a.pool()
@@ -38,7 +39,7 @@ func TestDemoRestartRun(t *testing.T) {
 			p.Workers[0].State == cluster.StateIdle && p.Workers[1].State == cluster.StateIdle
 	})
 	// It ended, so it can run again; while it runs, a second run is refused.
-	a.s.demos.setTimings(slowKiller())
+	a.s.demos.SetTimings(slowKiller())
 	a.do(http.MethodPost, "/api/demos/restart/run", "", "").want(t, http.StatusAccepted, nil)
 	msg := a.do(http.MethodPost, "/api/demos/restart/run", "", "").wantError(t, http.StatusConflict, "conflict")
 	if !strings.Contains(msg, "already running") {
@@ -50,10 +51,10 @@ func TestDemoRestartRun(t *testing.T) {
 // to make, and demos asked for afterwards are refused with 503.
 func TestDemoKillerStopsAtClose(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: 1}, Config{})
-	a.s.demos.setTimings(slowKiller())
+	a.s.demos.SetTimings(slowKiller())
 	a.do(http.MethodPost, "/api/demos/restart/run", "", "").want(t, http.StatusAccepted, nil)
 	a.s.Close() // returns only once the killer's goroutine has (goleak checks it too)
-	if a.s.demos.killerRunning() {
+	if a.s.demos.KillerRunning() {
 		t.Fatal("the restart demo still runs after Server.Close")
 	}
 	for _, id := range []string{"restart", "http"} {

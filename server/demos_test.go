@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // slowKiller is a restart demo that kills once at once and then waits a minute:
 // while it waits it is certainly still running.
-func slowKiller() demoTimings {
-	return demoTimings{killEvery: time.Minute, kills: 2, httpFor: time.Minute, httpWorkers: 2}
+func slowKiller() demos.Timings {
+	return demos.Timings{KillEvery: time.Minute, Kills: 2, HTTPFor: time.Minute, HTTPWorkers: 2}
 }
 
 // inputsOf lists the inputs of list id's jobs.
@@ -105,15 +106,15 @@ func TestDemosReadOnly(t *testing.T) {
 func TestRunNote(t *testing.T) {
 	for _, tc := range []struct {
 		id   string
-		t    demoTimings
+		t    demos.Timings
 		want string
 	}{
-		{"restart", defaultDemoTimings(), "pool once a second, 5 times"},
+		{"restart", demos.DefaultTimings(), "pool once a second, 5 times"},
 		{"restart", slowKiller(), "pool every 1 min, 2 times"},
-		{"http", defaultDemoTimings(), "Starts 2 more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for 1 min."},
-		{"http", demoTimings{httpFor: 1500 * time.Millisecond, httpWorkers: 3}, "Starts 3 more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for 1.5s."},
-		{"fib", defaultDemoTimings(), "opens its page"},
-		{"nope", defaultDemoTimings(), ""},
+		{"http", demos.DefaultTimings(), "Starts 2 more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for 1 min."},
+		{"http", demos.Timings{HTTPFor: 1500 * time.Millisecond, HTTPWorkers: 3}, "Starts 3 more workers, apart from this panel's pool, sharing one port on 127.0.0.1 for 1.5s."},
+		{"fib", demos.DefaultTimings(), "opens its page"},
+		{"nope", demos.DefaultTimings(), ""},
 	} {
 		got := runNote(tc.id, tc.t)
 		if !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // TestUIDemoFibRun: the no-JS form runs the fib demo with the typed inputs and
@@ -70,7 +71,7 @@ func TestUIDemoErrorsStayOnThePage(t *testing.T) {
 // while it runs is a 409 shown in its card.
 func TestUIDemoRestartRun(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{Workers: 2}, Config{})
-	a.s.demos.setTimings(slowKiller())
+	a.s.demos.SetTimings(slowKiller())
 	before := workerIDs(a.pool())
 	a.post("/ui/demos/restart/run", url.Values{}, a.url+"/demos").seeOther(t, "/")
 	waitFor(t, "a worker killed and replaced", func() bool {
@@ -119,5 +120,37 @@ func TestUIDemoHTTPRun(t *testing.T) {
 	p = a.post("/ui/demos/http/run", url.Values{}, "").want(t, http.StatusConflict)
 	if got := p.text("#demo-http-error"); !strings.Contains(got, "already running at http://"+addr+"/") {
 		t.Errorf("#demo-http-error = %q", got)
+	}
+}
+
+// TestUIDemoHTTPExplainsTheSplit: the http demo's box explains both modes and
+// offers them as buttons; after a run in os it opens the explanation and says which
+// mode ran, so the class can run it again in rr.
+func TestUIDemoHTTPExplainsTheSplit(t *testing.T) {
+	a := newAPIServer(t, cluster.Options{Workers: -1}, Config{})
+	p := a.page("/demos").want(t, http.StatusOK)
+	why := p.text("#http-demo-why")
+	for _, s := range []string{"accept()", "SCHED_NONE", "SCHED_RR", "round-robin"} {
+		if !strings.Contains(why, s) {
+			t.Errorf("the explanation lacks %q: %q", s, why)
+		}
+	}
+	var modes []string
+	p.doc.Find(`#http-demo-why form[action="/ui/demos/http/run"] button[name=balance]`).Each(func(_ int, s *goquery.Selection) {
+		modes = append(modes, s.AttrOr("value", ""))
+	})
+	if !slices.Equal(modes, []string{"rr", "os"}) || p.doc.Find("#http-demo-why[open]").Length() != 0 {
+		t.Fatalf("buttons %v, open %d; want rr and os, closed before a run", modes, p.doc.Find("#http-demo-why[open]").Length())
+	}
+	a.post("/ui/demos/http/run", url.Values{"balance": {"os"}}, a.url+"/demos").seeOther(t, "/demos#demo-http")
+	p = a.page("/demos").want(t, http.StatusOK)
+	if p.doc.Find("#http-demo-why[open]").Length() != 1 || !strings.Contains(p.text(`#http-demo-why [data-field=balance]`), "os") {
+		t.Errorf("after an os run: open %d, balance %q", p.doc.Find("#http-demo-why[open]").Length(),
+			p.text(`#http-demo-why [data-field=balance]`))
+	}
+	var st demos.HTTPStatus
+	a.get("/api/demos/http").want(t, http.StatusOK, &st)
+	if st.Balance != cluster.BalanceOS {
+		t.Errorf("the button ran %q, want os", st.Balance)
 	}
 }

@@ -9,6 +9,7 @@
 // JSON shape: {"error":{"code":"...","message":"..."}}.
 //
 // The Demos page's run buttons are the exception that Server owns and stops at
-// Close: the restart demo's killer goroutine, and the http demo's own small pool of
-// workers sharing one loopback port (demo_runner.go, demo_http.go).
+// Close: a demos.Runner, which holds what the demos do (the restart demo's killer,
+// the http demo's own pool, the fib demo's Node replay); demos.go and demos_node.go
+// only adapt it to HTTP.
 package server

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/jobs"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // Errors the server itself detects, beside the cluster's sentinels. Handlers wrap
@@ -64,6 +65,7 @@ func errorTable() []errorRow {
 		{errMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
 		{errSlowBody, http.StatusRequestTimeout, "request_timeout"}, // deadlines.go
 		{errConflict, http.StatusConflict, "conflict"},
+		{demos.ErrBusy, http.StatusConflict, "conflict"},
 		{errEventsGone, http.StatusGone, "events_gone"},
 		{errUnsupportedMedia, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -23,6 +22,9 @@ const (
 	fragDelay   = 2 * time.Millisecond
 	fragRefresh = time.Second
 	fragQueue   = 8 // messages a client may have unsent before it is given a full set
+	// fragFollowBuffer is how far the hub may fall behind the pool's events before
+	// it resumes from the ring.
+	fragFollowBuffer = 1024
 )
 
 // fragment is one element of a page, by id, and the component that renders it.
@@ -108,54 +110,78 @@ func (h *fragHub) poke() {
 }
 
 // run follows the pool's events and renders the views a moment after each burst,
-// and every fragRefresh.
+// and every fragRefresh. When it fell so far behind that events were lost (a gap),
+// nothing is lost but a dead card or two: the views are rendered from snapshots.
 func (h *fragHub) run() {
 	defer close(h.done)
-	sub := h.c.Subscribe(1024)
-	defer func() {
-		if sub != nil {
-			sub.Close()
-		}
-	}()
+	f := startFollower(h.c, h.c.LastSeq(), &cluster.FollowOptions{Buffer: fragFollowBuffer})
+	defer f.stop()
 	tick := time.NewTicker(fragRefresh)
 	defer tick.Stop()
-	var due <-chan time.Time
+	var r renderPacer
 	for {
 		select {
-		case ev, ok := <-sub.C:
+		case ev, ok := <-f.C:
 			if !ok {
-				if sub = h.resubscribe(sub); sub == nil {
-					return
-				}
-			} else {
+				return // the pool closed
+			}
+			if ev.Type != cluster.EventGap {
 				h.recent.observe(ev)
 			}
-			if due == nil {
-				due = time.After(fragDelay)
-			}
+			r.change(h.renderAll)
 		case <-h.kick:
-			if due == nil {
-				due = time.After(fragDelay)
-			}
-		case <-due:
-			due = nil
-			h.renderAll()
+			r.change(h.renderAll)
+		case <-r.due:
+			r.render(h.renderAll)
 		case <-tick.C:
-			h.renderAll()
+			r.render(h.renderAll)
 		case <-h.quit:
+			r.stop()
 			return
 		}
 	}
 }
 
-// resubscribe replaces a subscription the pool dropped (this hub fell behind): the
-// views are rendered from snapshots, so nothing is lost but a dead card or two.
-func (h *fragHub) resubscribe(old *cluster.Subscription) *cluster.Subscription {
-	if errors.Is(old.Err(), cluster.ErrClosed) {
-		return nil
+// renderPacer renders at once after a quiet spell, and coalesces a burst: a change
+// within fragDelay of the last render is rendered fragDelay after it, with whatever
+// else came meanwhile. A lone event thus costs no wait, and a thousand cost a
+// render every fragDelay.
+type renderPacer struct {
+	last  time.Time
+	timer *time.Timer
+	due   <-chan time.Time // non-nil while a render is scheduled
+}
+
+func (p *renderPacer) change(render func()) {
+	if p.due != nil {
+		return // the scheduled render will show it
 	}
-	old.Close()
-	return h.c.Subscribe(1024)
+	wait := fragDelay - time.Since(p.last)
+	if wait <= 0 {
+		p.render(render)
+		return
+	}
+	if p.timer == nil {
+		p.timer = time.NewTimer(wait)
+	} else {
+		p.timer.Reset(wait)
+	}
+	p.due = p.timer.C
+}
+
+func (p *renderPacer) render(render func()) {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.due = nil
+	render()
+	p.last = time.Now()
+}
+
+func (p *renderPacer) stop() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
 }
 
 // renderAll renders every watched view once and queues what changed to its clients.
@@ -186,20 +212,27 @@ func (h *fragHub) renderAll() {
 func (v *fragView) update() (diff, full []byte) {
 	var d, f bytes.Buffer
 	ctx := context.Background()
+	seqMoved := false
 	for _, fr := range v.render(ctx) {
 		var b bytes.Buffer
 		if err := fr.c.Render(ctx, &b); err != nil {
 			continue
 		}
-		if changed := !bytes.Equal(v.last[fr.id], b.Bytes()); changed && fr.id != fragSeqID {
+		changed := !bytes.Equal(v.last[fr.id], b.Bytes())
+		if changed && fr.id == fragSeqID {
+			seqMoved = true
+		} else if changed {
 			v.writeChange(ctx, &d, fr, b.Bytes())
 		}
 		v.last[fr.id] = b.Bytes()
 		f.Write(b.Bytes())
 	}
-	if d.Len() > 0 {
+	if d.Len() > 0 || seqMoved {
 		// The marker says which event the fragments reflect: tests and the benchmark
-		// read it; the page ignores it.
+		// read it, the page ignores it. It goes out whenever it moved, even alone, so
+		// a reader waiting for an event's seq always sees it (it once waited forever:
+		// a render that showed the event's log line under the seq before it left
+		// nothing else to send when the event's own render came).
 		d.Write(v.last[fragSeqID])
 	}
 	return d.Bytes(), f.Bytes()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/web"
 )
 
@@ -18,8 +19,18 @@ func (s *Server) livePanel() web.PanelView {
 	v := s.panelView()
 	v.Workers = s.seen.workers(v.Workers, v.Now)
 	v.Pool.Rate = s.seen.rate(v.Pool.JobsDone, v.Now)
-	v.Events = web.EventLines(s.lastEvents(web.EventLogCap))
+	v.Events = web.EventLines(upTo(s.lastEvents(web.EventLogCap), v.Pool.LastSeq))
 	return v
+}
+
+// upTo drops the events after seq: the log then shows what the snapshot shows,
+// and the frag-seq marker (the snapshot's seq) is true of every fragment. An event
+// published between the snapshot and reading the ring waits for the next render.
+func upTo(evs []cluster.Event, seq uint64) []cluster.Event {
+	for len(evs) > 0 && evs[len(evs)-1].Seq > seq {
+		evs = evs[:len(evs)-1]
+	}
+	return evs
 }
 
 // panelFragments are the panel's live parts.
@@ -66,12 +77,13 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 	}
 }
 
-// demosFragments is the http demo's box: its counts change with requests to the
-// demo's own pool, which publishes no events here, so it is re-rendered every
-// fragRefresh.
+// demosFragments are the http demo's box and the fib demo's Node replay: they
+// change with the demos' own pools, which publish no events here, so they are
+// re-rendered every fragRefresh.
 func (s *Server) demosFragments(context.Context) []fragment {
 	return []fragment{
 		{id: fragSeqID, c: web.FragSeq(s.c.LastSeq())},
-		{id: "http-demo", c: web.HTTPDemoStatus(*httpDemoView(s.demos.httpStatus()))},
+		{id: "http-demo", c: web.HTTPDemoStatus(*s.httpDemoView())},
+		{id: "fib-node", c: web.FibNodeStatus(fibNodeView(s.demos.NodeStatus()))},
 	}
 }

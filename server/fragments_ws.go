@@ -31,19 +31,30 @@ func (s *Server) handleFragments(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// fragWriteTimeout bounds every write and ping to one browser: one that does not
+// take a message within it is cut off, so its goroutine never hangs.
+const fragWriteTimeout = 10 * time.Second
+
 // writeFragments writes the client's messages until it leaves or the server closes.
+// A write is bounded by a watchdog timer that closes the socket, one per client and
+// re-armed per write: with a thousand browsers that costs less than a context and
+// its timer per write (which the library would watch with one more callback), and
+// it bounds the write just the same.
 func (s *Server) writeFragments(ctx context.Context, conn *websocket.Conn, cl *fragClient) {
+	stuck := time.AfterFunc(fragWriteTimeout, func() { conn.CloseNow() })
+	stuck.Stop()
+	defer stuck.Stop()
 	ping := time.NewTicker(20 * time.Second)
 	defer ping.Stop()
 	for {
 		var err error
 		select {
 		case msg := <-cl.ch:
-			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			err = conn.Write(wctx, websocket.MessageText, msg)
-			cancel()
+			stuck.Reset(fragWriteTimeout)
+			err = conn.Write(context.Background(), websocket.MessageText, msg)
+			stuck.Stop()
 		case <-ping.C:
-			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			wctx, cancel := context.WithTimeout(ctx, fragWriteTimeout)
 			err = conn.Ping(wctx)
 			cancel()
 		case <-ctx.Done():

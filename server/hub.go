@@ -25,7 +25,7 @@ type hubTimings struct {
 	// with the pool's event rate, and each resync costs a snapshot.
 	maxResyncs   int
 	resyncWindow time.Duration
-	// subBuffer is the hub's own cluster subscription buffer.
+	// subBuffer is the buffer of the hub's cluster.Follow (FollowOptions.Buffer).
 	subBuffer int
 	// closeGrace is how long close lets writes in flight finish before it cuts them
 	// short: a cut write closes the socket without the 1001 close frame.
@@ -38,8 +38,8 @@ func defaultHubTimings() hubTimings {
 }
 
 // hub fans the cluster's events out to WebSocket clients. One goroutine (run) owns
-// the single cluster subscription and the set of live clients, so the pool publishes
-// each event once however many browsers watch, and no client can slow the pool or
+// the set of live clients and reads the hub's one cluster.Follow (a follower), so the
+// pool publishes each event once however many browsers watch, and no client can slow the pool or
 // another client: the hub only ever does non-blocking sends to bounded queues, and a
 // client whose queue is full is taken out of the fan-out and resynced by its own
 // goroutine with a fresh snapshot.
@@ -83,9 +83,9 @@ func newHubTimed(c *cluster.Cluster, cfg Config, m *metrics, t hubTimings) *hub 
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	st := &hubState{clients: map[*client]struct{}{}}
-	sub := h.subscribeFresh(st)
-	go h.run(sub, st)
+	st := &hubState{clients: map[*client]struct{}{}, last: c.LastSeq()}
+	f := startFollower(c, st.last, &cluster.FollowOptions{Buffer: t.subBuffer, OnResume: h.resumed})
+	go h.run(f, st)
 	return h
 }
 
@@ -97,66 +97,49 @@ type hubState struct {
 
 // run is the hub goroutine: it delivers events and handles joins and leaves until
 // close, or until the cluster closes.
-func (h *hub) run(sub *cluster.Subscription, st *hubState) {
+func (h *hub) run(f *follower, st *hubState) {
 	defer close(h.done)
-	for sub != nil {
+	for {
 		select {
-		case ev, ok := <-sub.C:
+		case ev, ok := <-f.C:
 			if !ok {
-				sub = h.resubscribe(sub, st)
-				continue
+				return // the pool closed
 			}
-			h.fanout(st, ev)
+			h.handle(st, ev)
 		case j := <-h.joins:
 			h.join(st, j)
 		case cl := <-h.leaves:
 			delete(st.clients, cl)
 		case <-h.quit:
-			sub.Close()
+			f.stop()
 			return
 		}
 	}
 }
 
-// subscribeFresh subscribes from the current seq and records it in st.last, so the
-// hub knows exactly which event comes next. It returns nil once the cluster closed.
-func (h *hub) subscribeFresh(st *hubState) *cluster.Subscription {
-	for {
-		last := h.c.LastSeq()
-		sub, missed, ok := h.c.SubscribeSince(last, h.t.subBuffer)
-		if errors.Is(sub.Err(), cluster.ErrClosed) {
-			return nil
-		}
-		if ok {
-			st.last = last
-			for _, ev := range missed {
-				h.fanout(st, ev)
-			}
-			return sub
-		}
-		sub.Close()
+// handle is run's step for one followed event: a gap, or an event to fan out.
+func (h *hub) handle(st *hubState, ev cluster.Event) {
+	if ev.Type == cluster.EventGap {
+		h.gap(st, ev)
+		return
 	}
+	h.fanout(st, ev)
 }
 
-// resubscribe replaces a subscription the cluster dropped. When the ring still holds
-// what the hub missed, nobody notices; otherwise every client is resynced.
-func (h *hub) resubscribe(old *cluster.Subscription, st *hubState) *cluster.Subscription {
-	if errors.Is(old.Err(), cluster.ErrClosed) {
-		return nil
-	}
-	h.log.Warn("websocket hub fell behind the pool; resubscribing", "last_seq", st.last)
-	sub, missed, ok := h.c.SubscribeSince(st.last, h.t.subBuffer)
-	if ok {
-		for _, ev := range missed {
-			h.fanout(st, ev)
-		}
-		return sub
-	}
-	sub.Close()
+// resumed notes that the hub fell behind the pool: cluster.Follow replays what the
+// ring still holds, so clients notice nothing unless a gap follows.
+func (h *hub) resumed(last uint64) {
+	h.log.Warn("websocket hub fell behind the pool; resuming from the ring", "last_seq", last)
+}
+
+// gap handles events the hub lost (the ring moved on while it was behind): every
+// client is resynced from a snapshot, and the hub carries on from the gap's seq.
+func (h *hub) gap(st *hubState, ev cluster.Event) {
+	h.log.Warn("websocket hub lost events; resyncing every client", "after_seq", st.last, "to_seq", ev.Seq)
 	for cl := range st.clients {
 		h.resync(st, cl)
 	}
-	return h.subscribeFresh(st)
+	st.last = ev.Seq
 }
 
 // fanout queues ev for every client that has not seen it. A full queue never blocks:

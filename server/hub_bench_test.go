@@ -52,16 +52,14 @@ func benchFanout(b *testing.B, n int) {
 	var published uint64
 	for b.Loop() {
 		published++
-		for fanoutMinSeq(clients)+window < base+published {
-			time.Sleep(50 * time.Microsecond) // not a spin: the clients need the CPU
+		if base+published > window {
+			waitClients(b, clients, base+published-window) // at most window in flight
 		}
 		if err := c.Scale(0); err != nil {
 			b.Fatal(err)
 		}
 	}
-	for fanoutMinSeq(clients) < base+published {
-		time.Sleep(50 * time.Microsecond)
-	}
+	waitClients(b, clients, base+published)
 	elapsed := time.Since(start)
 	if r := s.hub.resyncs.Load(); r > 0 {
 		b.Fatalf("%d clients were resynced: the benchmark measured the wrong thing", r)
@@ -119,6 +117,18 @@ func (bc *benchClient) read(conn *websocket.Conn) {
 			bc.lat = append(bc.lat, time.Since(m.Time))
 		}
 		bc.last.Store(m.Seq)
+	}
+}
+
+// waitClients waits until every client has seen seq. A client cut off by the
+// server never gets there: after 30 s the benchmark fails instead of hanging.
+func waitClients(b *testing.B, clients []*benchClient, seq uint64) {
+	deadline := time.Now().Add(30 * time.Second)
+	for fanoutMinSeq(clients) < seq {
+		if time.Now().After(deadline) {
+			b.Fatalf("after 30 s a client is still at seq %d of %d", fanoutMinSeq(clients), seq)
+		}
+		time.Sleep(50 * time.Microsecond) // not a spin: the clients need the CPU
 	}
 }
 

@@ -201,47 +201,58 @@ func newTestClient(queue int) *client {
 	return &client{queue: make(chan *wireMsg, queue), resync: make(chan struct{}, 1)}
 }
 
-// droppedSubscription subscribes with a one-event buffer and publishes n pool.scale
-// events, so the pool drops the subscription. It returns the subscription and the
-// seq before the events.
-func droppedSubscription(t *testing.T, c *cluster.Cluster, n int) (*cluster.Subscription, uint64) {
+// followBehind starts a follower with a one-event buffer, lets the hub take one
+// event from it (so its subscription is in place), then publishes n pool.scale
+// events while nobody reads it, so the pool drops it after the second. It returns
+// the follower and the seq before the n events; resumed receives each OnResume.
+func followBehind(t *testing.T, h *hub, st *hubState, n int) (f *follower, last uint64, resumed chan uint64) {
 	t.Helper()
-	last := c.LastSeq()
-	sub, _, ok := c.SubscribeSince(last, 1)
-	if !ok {
-		t.Fatal("subscribe failed")
-	}
+	resumed = make(chan uint64, 4)
+	f = startFollower(h.c, h.c.LastSeq(), &cluster.FollowOptions{Buffer: 1,
+		OnResume: func(last uint64) { resumed <- last }})
+	t.Cleanup(f.stop)
+	scale(t, h.c, 1)
+	h.handle(st, <-f.C)
+	last = h.c.LastSeq()
+	scale(t, h.c, n)
+	return f, last, resumed
+}
+
+func scale(t *testing.T, c *cluster.Cluster, n int) {
+	t.Helper()
 	for range n {
 		if err := c.Scale(0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return sub, last
 }
 
-// drain hands what sub still holds to the hub, as run does, until C is closed.
-func drain(h *hub, st *hubState, sub *cluster.Subscription) {
-	for ev := range sub.C {
-		h.fanout(st, ev)
+// catchUp hands the hub what f delivers, as run does, until it reached the pool.
+func catchUp(t *testing.T, h *hub, st *hubState, f *follower) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for st.last < h.c.LastSeq() {
+		select {
+		case ev := <-f.C:
+			h.handle(st, ev)
+		case <-deadline:
+			t.Fatalf("hub at seq %d after 30 s, pool at %d", st.last, h.c.LastSeq())
+		}
 	}
 }
 
-func TestHubResubscribesFromTheRingUnnoticed(t *testing.T) {
+func TestHubResumesFromTheRingUnnoticed(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: -1, EventHistory: 64})
 	h := idleHub(t, c)
-	sub, last := droppedSubscription(t, c, 5)
 	cl := newTestClient(16)
-	st := &hubState{clients: map[*client]struct{}{cl: {}}, last: last}
-	cl.pos = last
-	drain(h, st, sub)
-	next := h.resubscribe(sub, st)
-	if next == nil {
-		t.Fatal("resubscribe gave up")
-	}
-	defer next.Close()
-	if st.last != last+5 || len(cl.queue) != 5 || len(cl.resync) != 0 {
-		t.Fatalf("hub at seq %d with %d queued, resync %d; want seq %d, 5 queued, no resync",
-			st.last, len(cl.queue), len(cl.resync), last+5)
+	st := &hubState{clients: map[*client]struct{}{cl: {}}, last: c.LastSeq()}
+	cl.pos = st.last
+	f, last, resumed := followBehind(t, h, st, 5)
+	<-cl.queue // the event before the five
+	catchUp(t, h, st, f)
+	if len(resumed) != 1 || len(cl.queue) != 5 || len(cl.resync) != 0 {
+		t.Fatalf("%d resumes, %d queued, resync %d; want 1 resume, 5 queued, no resync",
+			len(resumed), len(cl.queue), len(cl.resync))
 	}
 	for i := range uint64(5) {
 		var ev cluster.Event
@@ -255,21 +266,13 @@ func TestHubResubscribesFromTheRingUnnoticed(t *testing.T) {
 func TestHubResyncsEveryClientAfterAGap(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: -1, EventHistory: 16})
 	h := idleHub(t, c)
-	sub, last := droppedSubscription(t, c, 20)
 	a, b := newTestClient(64), newTestClient(64)
-	a.pos, b.pos = last, last
-	st := &hubState{clients: map[*client]struct{}{a: {}, b: {}}, last: last}
-	drain(h, st, sub)
-	next := h.resubscribe(sub, st)
-	if next == nil {
-		t.Fatal("resubscribe gave up")
-	}
-	defer next.Close()
+	st := &hubState{clients: map[*client]struct{}{a: {}, b: {}}, last: c.LastSeq()}
+	a.pos, b.pos = st.last, st.last
+	f, _, _ := followBehind(t, h, st, 20)
+	catchUp(t, h, st, f)
 	if len(st.clients) != 0 || len(a.resync) != 1 || len(b.resync) != 1 || h.resyncs.Load() != 2 {
 		t.Fatalf("%d clients left, resync signals %d %d; want both resynced", len(st.clients), len(a.resync), len(b.resync))
-	}
-	if st.last != c.LastSeq() {
-		t.Fatalf("hub at seq %d, pool at %d", st.last, c.LastSeq())
 	}
 }
 

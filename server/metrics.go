@@ -1,8 +1,8 @@
 package server
 
 import (
+	"context"
 	"fmt"
-	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,14 +22,14 @@ const metricsBuffer = 4096
 // Two kinds of numbers are kept. Pool state (workers by state, size, queue, restarts,
 // events published) is read from cluster.Pool at each scrape, so it is always exact.
 // Things that happened (worker exits, finished jobs and lists, job durations) are
-// counted from the event stream by one goroutine that consume owns. Jobs are counted
+// counted from the event stream by one goroutine, follow. Jobs are counted
 // by final state from the summary of each batch.done, one rule for small and large
 // lists alike (large lists send no per-job events); the duration histogram can only
 // see job.done events, so it covers lists of at most JobOptions.PerJobEvents jobs.
 //
 // The pool never waits for a subscriber: if the consumer falls behind it is dropped,
-// and it resubscribes from the last seq it saw, replaying the missed events from the
-// pool's ring. Only if the ring no longer holds them are events lost; then
+// and cluster.Follow resubscribes from the last seq it saw, replaying the missed
+// events from the pool's ring. Only if the ring no longer holds them are events lost; then
 // gocluster_metrics_event_gaps_total grows and the event counters undercount by what
 // happened in the gap. The scraped gauges are never affected.
 type metrics struct {
@@ -42,17 +42,17 @@ type metrics struct {
 	resubs     prometheus.Counter
 	gaps       prometheus.Counter
 
-	quit chan struct{} // closed by close
-	done chan struct{} // closed when consume returned
-	once sync.Once
+	stop context.CancelFunc // ends follow
+	done chan struct{}      // closed when follow returned
 }
 
 // newMetrics builds the registry and starts the event consumer; close stops it.
 func newMetrics(c *cluster.Cluster) *metrics {
 	m := newRegistry()
 	m.reg.MustRegister(poolCollector{c: c})
-	sub, missed, last := subscribeFresh(c)
-	go m.consume(c, sub, last, missed)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stop = cancel
+	go m.follow(ctx, c, c.LastSeq(), metricsBuffer)
 	return m
 }
 
@@ -76,7 +76,6 @@ func newRegistry() *metrics {
 			Help: "Times the metrics consumer fell behind the pool and resubscribed."}),
 		gaps: prometheus.NewCounter(prometheus.CounterOpts{Name: "gocluster_metrics_event_gaps_total",
 			Help: "Times the metrics consumer lost events the pool no longer kept; event counters undercount."}),
-		quit: make(chan struct{}),
 		done: make(chan struct{}),
 	}
 	m.reg.MustRegister(m.exits, m.jobs, m.batches, m.jobSeconds, m.wsClients, m.resubs, m.gaps,
@@ -101,6 +100,6 @@ func (m *metrics) wsDisconnected() { m.wsClients.Dec() }
 
 // close stops the event consumer and waits for it. It is safe to call more than once.
 func (m *metrics) close() {
-	m.once.Do(func() { close(m.quit) })
+	m.stop()
 	<-m.done
 }

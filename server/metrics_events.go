@@ -1,76 +1,37 @@
 package server
 
 import (
-	"errors"
+	"context"
 
 	"github.com/gocluster/gocluster/cluster"
 )
 
-// consume counts events until close or until the pool closes. It owns sub and
-// replaces it when the pool drops it for falling behind.
-func (m *metrics) consume(c *cluster.Cluster, sub *cluster.Subscription, last uint64, missed []cluster.Event) {
+// follow counts the pool's events from since until close or until the pool closes.
+// cluster.Follow replays from the ring what the counter missed while it was behind
+// (a resubscribe); what the ring no longer held is a gap, and counting goes on from
+// there.
+func (m *metrics) follow(ctx context.Context, c *cluster.Cluster, since uint64, buffer int) {
 	defer close(m.done)
-	for _, ev := range missed {
-		last = m.observe(ev)
-	}
-	for sub != nil {
-		select {
-		case ev, open := <-sub.C:
-			if !open {
-				sub, last = m.resubscribe(c, sub, last)
-				continue
-			}
-			last = m.observe(ev)
-		case <-m.quit:
-			sub.Close()
-			return
-		}
-	}
+	_ = c.Follow(ctx, since, m.followOptions(buffer), m.count) // ends with ctx or the pool
 }
 
-// resubscribe replaces a dropped subscription, replaying what the ring still holds
-// after last. When the ring moved on, the events in between are lost: that counts
-// as one gap, and counting starts afresh. It returns nil when the pool closed (or
-// the subscription was closed on purpose), which ends consume.
-func (m *metrics) resubscribe(c *cluster.Cluster, old *cluster.Subscription, last uint64) (*cluster.Subscription, uint64) {
-	if !errors.Is(old.Err(), cluster.ErrSlowSubscriber) {
-		return nil, last
-	}
-	m.resubs.Inc()
-	sub, missed, ok := c.SubscribeSince(last, metricsBuffer)
-	if !ok {
-		sub.Close()
-		if errors.Is(sub.Err(), cluster.ErrClosed) {
-			return nil, last
-		}
+// followOptions counts each time the counter fell behind and resubscribed.
+func (m *metrics) followOptions(buffer int) *cluster.FollowOptions {
+	return &cluster.FollowOptions{Buffer: buffer, OnResume: func(uint64) { m.resubs.Inc() }}
+}
+
+// count is follow's function: one event, or a gap.
+func (m *metrics) count(ev cluster.Event) error {
+	if ev.Type == cluster.EventGap {
 		m.gaps.Inc()
-		sub, missed, last = subscribeFresh(c)
+		return nil
 	}
-	for _, ev := range missed {
-		last = m.observe(ev)
-	}
-	return sub, last
+	m.observe(ev)
+	return nil
 }
 
-// subscribeFresh subscribes from the latest event, retrying while a burst outruns
-// the ring between reading the seq and subscribing. It returns a nil subscription
-// once the pool closed.
-func subscribeFresh(c *cluster.Cluster) (*cluster.Subscription, []cluster.Event, uint64) {
-	for {
-		last := c.LastSeq()
-		sub, missed, ok := c.SubscribeSince(last, metricsBuffer)
-		if ok {
-			return sub, missed, last
-		}
-		sub.Close()
-		if errors.Is(sub.Err(), cluster.ErrClosed) {
-			return nil, nil, last
-		}
-	}
-}
-
-// observe counts one event and returns its seq.
-func (m *metrics) observe(ev cluster.Event) uint64 {
+// observe counts one event.
+func (m *metrics) observe(ev cluster.Event) {
 	switch ev.Type {
 	case cluster.EventExit:
 		m.exits.WithLabelValues(exitReason(ev)).Inc()
@@ -84,7 +45,6 @@ func (m *metrics) observe(ev cluster.Event) uint64 {
 			m.jobs.WithLabelValues(string(cluster.JobCanceled)).Add(float64(sum.Canceled))
 		}
 	}
-	return ev.Seq
 }
 
 // exitReason classifies a worker.exit: intentional when the pool asked the worker to

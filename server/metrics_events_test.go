@@ -1,8 +1,11 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -19,53 +22,63 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 	return m.GetCounter().GetValue()
 }
 
-// dropped returns a subscription the pool dropped for slowness, and the seq of
-// the last event it delivered.
-func dropped(t *testing.T, c *cluster.Cluster, events int) (*cluster.Subscription, uint64) {
+// countBehind follows c for m with a one-event buffer, as follow does, with a
+// count that stalls on the first event until events more have been published (so
+// the pool drops the follower after the second), then follows until the counter
+// reached the pool.
+func countBehind(t *testing.T, m *metrics, c *cluster.Cluster, events int) {
 	t.Helper()
-	last := c.LastSeq()
-	sub := c.Subscribe(1)
-	for i := range events {
-		if err := c.Scale(1 + i%2); err != nil {
-			t.Fatal(err)
-		}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	entered, release := make(chan struct{}), make(chan struct{})
+	var seen atomic.Uint64
+	first := true
+	done := make(chan error, 1)
+	since := c.LastSeq()
+	go func() {
+		done <- c.Follow(ctx, since, m.followOptions(1), func(ev cluster.Event) error {
+			if first {
+				first = false
+				close(entered)
+				<-release
+			}
+			seen.Store(ev.Seq)
+			return m.count(ev)
+		})
+	}()
+	scale(t, c, 1)
+	<-entered
+	scale(t, c, events)
+	close(release)
+	deadline := time.Now().Add(30 * time.Second)
+	for seen.Load() < c.LastSeq() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
 	}
-	var seen uint64 = last
-	for ev := range sub.C {
-		seen = ev.Seq
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) || seen.Load() < c.LastSeq() {
+		t.Fatalf("follow ended with %v at seq %d, pool at %d", err, seen.Load(), c.LastSeq())
 	}
-	if !errors.Is(sub.Err(), cluster.ErrSlowSubscriber) {
-		t.Fatalf("subscription ended with %v, want ErrSlowSubscriber", sub.Err())
-	}
-	return sub, seen
 }
 
-// TestMetricsResubscribeReplaysTheRing: a dropped consumer catches up from the ring,
+// TestMetricsResubscribeReplaysTheRing: a dropped counter catches up from the ring,
 // so nothing is lost and no gap is counted.
 func TestMetricsResubscribeReplaysTheRing(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 1})
+	c := startPool(t, cluster.Options{Workers: -1})
 	m := newRegistry()
-	old, last := dropped(t, c, 3)
-	sub, next := m.resubscribe(c, old, last)
-	defer sub.Close()
-	if sub == nil || next <= last {
-		t.Fatalf("resubscribe: %v, last %d -> %d", sub, last, next)
-	}
+	countBehind(t, m, c, 3)
 	if counterValue(t, m.resubs) != 1 || counterValue(t, m.gaps) != 0 {
-		t.Fatalf("resubs %v, gaps %v", counterValue(t, m.resubs), counterValue(t, m.gaps))
+		t.Fatalf("resubs %v, gaps %v; want 1, 0", counterValue(t, m.resubs), counterValue(t, m.gaps))
 	}
 }
 
-// TestMetricsResubscribeCountsAGap: when the ring has moved past what the consumer
-// saw, it starts afresh and counts the gap.
+// TestMetricsResubscribeCountsAGap: when the ring has moved past what the counter
+// saw, it goes on from there and counts the gap.
 func TestMetricsResubscribeCountsAGap(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 1, EventHistory: 4})
+	c := startPool(t, cluster.Options{Workers: -1, EventHistory: 4})
 	m := newRegistry()
-	old, last := dropped(t, c, 6)
-	sub, _ := m.resubscribe(c, old, last)
-	defer sub.Close()
-	if sub == nil || counterValue(t, m.gaps) != 1 {
-		t.Fatalf("sub %v, gaps %v", sub, counterValue(t, m.gaps))
+	countBehind(t, m, c, 8)
+	if counterValue(t, m.resubs) != 1 || counterValue(t, m.gaps) != 1 {
+		t.Fatalf("resubs %v, gaps %v; want 1, 1", counterValue(t, m.resubs), counterValue(t, m.gaps))
 	}
 }
 

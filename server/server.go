@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
 )
 
 // Config holds the server's settings. The zero value is usable: each field documents
@@ -95,8 +96,8 @@ type Server struct {
 	frags   *fragHub // renders the live pages' changed parts for every browser at once
 	seen    *recent  // dead cards and the rate, which snapshots forget
 	metrics *metrics
-	bg      *background // the API's restart goroutine and long-poll cancellation
-	demos   *demoRunner // the Demos page's restart killer and http demo pool
+	bg      *background   // the API's restart goroutine and long-poll cancellation
+	demos   *demos.Runner // the Demos page's restart killer, http demo and Node replay
 	handler http.Handler
 }
 
@@ -105,7 +106,7 @@ func New(c *cluster.Cluster, cfg Config) *Server {
 	s := &Server{c: c, cfg: cfg.withDefaults()}
 	s.metrics = newMetrics(c)
 	s.bg = newBackground()
-	s.demos = newDemoRunner(c, s.cfg.Logger)
+	s.demos = demos.NewRunner(c, s.cfg.Logger)
 	s.hub = newHub(c, s.cfg, s.metrics)
 	s.seen = newRecent(s.cfg.DeadLinger)
 	s.frags = newFragHub(c, s.seen)
@@ -124,7 +125,7 @@ func (s *Server) Close() {
 	s.frags.close()
 	s.hub.close()
 	s.bg.close()
-	s.demos.close()
+	s.demos.Close()
 	s.metrics.close()
 }
 

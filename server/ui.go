@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/web"
 )
 
@@ -129,7 +130,7 @@ func uiStatus(err error) int {
 // JavaScript the page shows the same words: forms.js reads them from this page.
 func formMessage(err error) string {
 	msg := userMessage(err)
-	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound, errConflict} {
+	for _, e := range []error{cluster.ErrInvalid, cluster.ErrNotFound, errConflict, demos.ErrBusy} {
 		msg = strings.TrimPrefix(msg, e.Error()+": ")
 	}
 	if msg != "" {

@@ -225,6 +225,19 @@ func TimeoutLabel(t string) string {
 	return t
 }
 
+// balanceWords says who picks the worker of a connection in each balance mode.
+func balanceWords(balance string) string {
+	switch balance {
+	case "rr":
+		return "the primary hands each connection to the next worker in turn (Node's SCHED_RR)"
+	case "os":
+		return "the kernel gives each connection to whichever worker it wakes in accept() (Node's SCHED_NONE)"
+	case "sticky":
+		return "the primary sends each client IP to the same worker"
+	}
+	return "a mode this page does not know"
+}
+
 // HTTPDemoStatusText is the first line of the http demo's box: "Serving
 // http://127.0.0.1:41234/ · 42 s left", "Ended: it served http://127.0.0.1:41234/."
 // or "Not running.".

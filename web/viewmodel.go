@@ -208,6 +208,12 @@ type DemoView struct {
 	Error string
 	// HTTP, when set, is the shared-port demo's live status box.
 	HTTP *HTTPDemoView
+	// Node, when set, adds the "Node's behaviour" switch to the run form (checked
+	// when NodeBehaviour), the Node lines beside the Go ones with the faults
+	// highlighted, and the Node replay's live box.
+	Node          *FibNodeView
+	NodeLesson    NodeLessonView
+	NodeBehaviour bool
 }
 
 // HTTPDemoView is the state of the shared-port demo: where it serves, a load command
@@ -222,6 +228,11 @@ type HTTPDemoView struct {
 	SecondsLeft int
 	Workers     []DemoWorkerCount
 	Total       int64
+	// Balance is how the last run spread connections: "rr", "os" or "sticky"; ""
+	// before the first.
+	Balance string
+	// RunAction, when set, offers buttons that run the demo again in rr or os.
+	RunAction string
 }
 
 // DemoWorkerCount is one worker's share of the requests.

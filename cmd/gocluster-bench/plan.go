@@ -86,6 +86,7 @@ func defaultPlan() []group {
 		{pkg: "cluster", bench: "BenchmarkHTTPHello", benchtime: "1x", maxRuns: 3},
 		{pkg: "cluster", bench: "BenchmarkHTTPBalance", benchtime: "1x", maxRuns: 3},
 		{pkg: "server", bench: "BenchmarkFanout", benchtime: "1s", maxRuns: 3, optional: true},
+		{pkg: "server", bench: "BenchmarkFragments", benchtime: "300x", maxRuns: 3, optional: true},
 		{pkg: "cluster", bench: "BenchmarkMemory", benchtime: "1x"},
 	}
 }
@@ -147,6 +148,11 @@ func rows() []row {
 		{"BenchmarkFanout/clients=1", "heap-B/client", "memory per WebSocket client, 1 client (B)", target{}},
 		{"BenchmarkFanout/clients=100", "heap-B/client", "memory per WebSocket client, 100 clients (B)", target{}},
 		{"BenchmarkFanout/clients=1000", "heap-B/client", "memory per WebSocket client, 1000 clients (B)", target{}},
+		{"BenchmarkFragments/clients=1", "p99-ms", "panel fragments (/ws/fragments), 1 browser, Scale call to fragments read, p99 (ms)", target{}},
+		{"BenchmarkFragments/clients=100", "p99-ms", "… 100 browsers, p99 (ms)", target{}},
+		{"BenchmarkFragments/clients=1000", "p99-ms", "… 1000 browsers, p99 (ms)", below(50)},
+		{"BenchmarkFragments/clients=1000", "events/s", "… 1000 browsers, events/s (one at a time)", target{}},
+		{"BenchmarkFragments/clients=1000", "cpu-ms/event", "… 1000 browsers, CPU per event, server and clients (ms)", target{}},
 		{"BenchmarkMemory", "primary-rss-MB", "primary RSS, idle with 2 workers (MB)", target{}},
 		{"BenchmarkMemory", "worker-rss-MB", "RSS of one idle worker (MB)", below(10)},
 	}

@@ -54,6 +54,11 @@ func demoUsage() string {
       fib of each n (default %s) on a pool: the lesson's output, with its two
       bugs fixed and explained, then the same list on one worker for a measured
       speedup (-compare=false skips that rerun).
+  gocluster demo fib -node-behaviour [-workers N] [-stall-timeout 5s] [n ...]
+      the Node script's faults replayed safely (-node-behavior works too): every
+      process prints START, and with more jobs than workers (N plays numCPUs) the
+      primary waits for results it never asked for; after -stall-timeout the
+      replay explains the hang and ends.
   gocluster demo http [-workers N] [-addr %s] [-duration 0]
       workers share one port and report each request; numReqs every second.
   gocluster demo restart [-workers N] [-duration %s]
@@ -61,7 +66,8 @@ func demoUsage() string {
       and the crash-loop guard.
 
 Like serve's, each demo flag not given is read from GOCLUSTER_<FLAG>:
-GOCLUSTER_WORKERS, GOCLUSTER_COMPARE, GOCLUSTER_ADDR, GOCLUSTER_DURATION. A flag
+GOCLUSTER_WORKERS, GOCLUSTER_COMPARE, GOCLUSTER_NODE_BEHAVIOUR, GOCLUSTER_STALL_TIMEOUT,
+GOCLUSTER_ADDR, GOCLUSTER_DURATION. A flag
 that serve has too shares its variable: GOCLUSTER_WORKERS sizes both pools.
 `, joinInts(demos.DefaultFibInputs()), demos.DefaultHTTPAddr, demos.DefaultRestartDuration)
 }

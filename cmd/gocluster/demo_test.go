@@ -160,3 +160,50 @@ func TestDemoRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoFibNodeBehaviour replays the Node script's faults from the command line,
+// in both spellings: START is printed by every process (the primary and each of the
+// two workers), and with four jobs on two workers the primary stalls until
+// -stall-timeout, explains the hang and the demo ends normally.
+func TestDemoFibNodeBehaviour(t *testing.T) {
+	for _, flag := range []string{"-node-behaviour", "-node-behavior"} {
+		out, code := runBin(t, nil, "demo", "fib", flag, "-workers", "2", "-stall-timeout", "500ms", "20", "18", "18", "19")
+		if code != 0 {
+			t.Fatalf("%s: exit %d:\n%s", flag, code, out)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		banners := map[string]int{}
+		for _, l := range lines {
+			if who, ok := strings.CutSuffix(l, "####====START====###"); ok {
+				banners[who]++
+			}
+		}
+		want := map[string]int{"": 1, "[worker 1] ": 1, "[worker 2] ": 1}
+		if len(banners) != len(want) || banners[""] != 1 || banners["[worker 1] "] != 1 || banners["[worker 2] "] != 1 {
+			t.Errorf("%s: START lines %v, want one per process %v:\n%s", flag, banners, want, out)
+		}
+		for _, s := range []string{"waiting for the results of 18 19,", "[master] stalled: nothing came for 500ms",
+			"Node would hang here forever", "lesson 2, the hang: 4 jobs, 2 workers"} {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s: no %q in:\n%s", flag, s, out)
+			}
+		}
+		if strings.Contains(out, "finish all work") {
+			t.Errorf("%s: the stalled replay claims to have finished:\n%s", flag, out)
+		}
+	}
+}
+
+// TestDemoFibNodeFlagErrors: a stall timeout out of range is a usage error.
+func TestDemoFibNodeFlagErrors(t *testing.T) {
+	for _, v := range []string{"1ms", "11m", "soon"} {
+		_, err := parseDemoFib([]string{"-node-behaviour", "-stall-timeout", v}, env())
+		if _, usage := err.(*usageError); !usage || !strings.Contains(err.Error(), "stall-timeout") {
+			t.Errorf("-stall-timeout %s: %v, want a usage error naming the flag", v, err)
+		}
+	}
+	opts, err := parseDemoFib(nil, env("GOCLUSTER_NODE_BEHAVIOUR=1", "GOCLUSTER_STALL_TIMEOUT=2s"))
+	if err != nil || !opts.NodeBehaviour || opts.Stall != 2*time.Second {
+		t.Errorf("from the environment: %+v, %v", opts, err)
+	}
+}

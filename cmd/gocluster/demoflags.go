@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/jobs"
@@ -49,8 +50,16 @@ func parseDemoFib(args []string, getenv func(string) string) (demos.FibOptions, 
 	var opts demos.FibOptions
 	fs := demoFlags("fib", &opts.Workers)
 	fs.BoolVar(&opts.Compare, "compare", true, "rerun the list on one worker to measure the speedup (-compare=false skips it)")
-	if _, err := parseDemo(fs, args, getenv, &opts.Workers); err != nil {
+	nodeUsage := "replay the Node script's faults: START printed by every process, and with more jobs than workers a wait that never ends (cut after -stall-timeout)"
+	fs.BoolVar(&opts.NodeBehaviour, "node-behaviour", false, nodeUsage)
+	fs.BoolVar(&opts.NodeBehaviour, "node-behavior", false, nodeUsage+" (US spelling)")
+	fs.DurationVar(&opts.Stall, "stall-timeout", demos.DefaultStall, "with -node-behaviour: how long to wait for results never asked for before explaining the hang")
+	src, err := parseDemo(fs, args, getenv, &opts.Workers)
+	if err != nil {
 		return opts, err
+	}
+	if opts.Stall < 10*time.Millisecond || opts.Stall > demos.MaxStall {
+		return opts, usageErrorf("demo fib: %s %s: must be between 10ms and %s", src.name("stall-timeout"), opts.Stall, demos.MaxStall)
 	}
 	if fs.NArg() > 0 {
 		inputs, err := jobs.ParseInputs(strings.Join(fs.Args(), " "), demos.MaxFibInputs)

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +124,74 @@ func sendRequests(t *testing.T, url string, n int) {
 		if err != nil || string(b) != "hello world\n" {
 			t.Fatalf("request %d: %q %v", i, b, err)
 		}
+	}
+}
+
+// TestDemoFibNodeBehaviour toggles the fib demo's "Node's behaviour" switch: the
+// Node lines appear beside the Go ones with each fault highlighted on both sides;
+// a run then replays the Node script on a pool of its own, and the card shows,
+// without a reload, START printed by every process and the stall that Node never
+// comes out of, cut after its timeout with an explanation.
+func TestDemoFibNodeBehaviour(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.markPage()
+	const shown = `getComputedStyle(document.querySelector('#fib-node-lesson')).display !== 'none'`
+	if eval[bool](e, shown) {
+		t.Fatal("the Node lines show before the switch is on")
+	}
+	e.do("turn Node's behaviour on", chromedp.Click(chromedp.CSS("#demo-fib-node")))
+	marked := waitJS[map[string][]string](e, "the highlighted Node and Go lines",
+		`(() => { if (!(`+shown+`)) return null;
+		  const text = (sel) => [...document.querySelectorAll(sel)].filter((m) => m.offsetHeight > 0).map((m) => m.textContent);
+		  const r = { bug: text('#fib-node-lesson mark.bug'), fix: text('#fib-node-lesson mark.fix') };
+		  return r.bug.length && r.fix.length ? r : null; })()`,
+		`document.querySelector('#fib-node-lesson')?.outerHTML`)
+	if !slices.ContainsFunc(marked["bug"], func(s string) bool { return strings.Contains(s, "console.log('####====START====###')") }) ||
+		!slices.ContainsFunc(marked["bug"], func(s string) bool { return strings.Contains(s, "Math.min(numCPUs, collection.length)") }) ||
+		!slices.ContainsFunc(marked["fix"], func(s string) bool { return strings.Contains(s, "cluster.IsWorker()") }) {
+		t.Errorf("highlighted lines %q", marked)
+	}
+	e.do("run the Node replay with small inputs",
+		chromedp.SetValue(chromedp.CSS("#demo-fib-inputs"), "20 18 18 19"),
+		chromedp.Click(chromedp.CSS(`#demo-fib form[data-action="run-demo"] button[type=submit]`)))
+	waitJS[bool](e, "the replay to stall and say so",
+		`document.querySelector('#fib-node[data-state="stalled"] [data-field="outcome"]') !== null`,
+		`document.querySelector('#fib-node')?.outerHTML`)
+	banners := eval[[]string](e, `[...document.querySelectorAll('#fib-node mark.banner')].map((m) => m.textContent)`)
+	want := []string{"####====START====###", "[worker 1] ####====START====###", "[worker 2] ####====START====###"}
+	slices.Sort(banners)
+	if !slices.Equal(banners, want) {
+		t.Errorf("START lines %q, want one per process %q", banners, want)
+	}
+	status := eval[string](e, `document.querySelector('#fib-node [data-field="status"]').textContent`)
+	outcome := eval[string](e, `document.querySelector('#fib-node [data-field="outcome"]').textContent`)
+	if !strings.Contains(status, "Node would hang here forever") || !strings.Contains(outcome, "never asked for") {
+		t.Errorf("status %q, outcome %q: no explanation of the stall", status, outcome)
+	}
+	if n := len(e.c.Batches()); n != 0 || !e.samePage() {
+		t.Errorf("after the replay: %d lists on the panel's pool, same page %v; want none and no reload", n, e.samePage())
+	}
+	saveScreenshot(t, e.ctx, "_node")
+}
+
+// TestDemoHTTPRunsInOS: the http demo's explanation offers both modes; its "os"
+// button starts the demo with the kernel's accept, and the box, live, says so and
+// opens the explanation of the uneven split, with the button to run it in rr.
+func TestDemoHTTPRunsInOS(t *testing.T) {
+	e := newEnv(t, -1)
+	e.open("/demos")
+	e.markPage()
+	e.do("open the explanation and run the demo in os",
+		chromedp.Click(chromedp.CSS("#http-demo-why summary")),
+		chromedp.Click(chromedp.CSS(`#http-demo-why button[name=balance][value=os]`)))
+	said := waitJS[string](e, "the box to say the demo runs in os",
+		`document.querySelector('#http-demo[data-running="true"] #http-demo-why[open] [data-field="balance"]')?.textContent`,
+		`document.querySelector('#http-demo')?.outerHTML`)
+	if !strings.Contains(said, "os") || !strings.Contains(said, "SCHED_NONE") {
+		t.Errorf("the box says %q", said)
+	}
+	if eval[int](e, `document.querySelectorAll('#http-demo-why button[value=rr]').length`) != 1 || !e.samePage() {
+		t.Error("no button to run it in rr, or the page reloaded")
 	}
 }

@@ -22,10 +22,11 @@ export function on(sel, handler) {
  * of the page it answered with.
  */
 export async function send(form, submitter, errorSel) {
+  // Read the form first: FormData leaves out disabled controls, the submitter too.
+  const body = new URLSearchParams(new FormData(form, submitter));
   const buttons = [...form.querySelectorAll('button')];
   for (const b of buttons) b.disabled = true;
   try {
-    const body = new URLSearchParams(new FormData(form, submitter));
     // getAttribute: the scale form's buttons are named "action", which shadows form.action.
     const res = await fetch(form.getAttribute('action'), { method: 'POST', body });
     if (res.ok && res.redirected) return new URL(res.url);
