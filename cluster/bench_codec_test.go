@@ -117,6 +117,8 @@ func BenchmarkFrameCodec(b *testing.B) {
 		{"msg", frame{T: frameMsg, D: json.RawMessage(`{"cmd":"notifyRequest"}`)}},
 		{"job", frame{T: frameJob, Job: 123456, Kind: "fib", In: raw("1")}},
 		{"result", frame{T: frameResult, Job: 123456, Out: raw("1"), MS: 0.002}},
+		{"job-json", frame{T: frameJob, Job: 123456, Kind: "tiny", In: raw(`{"n":1}`)}},
+		{"result-json", frame{T: frameResult, Job: 123456, Out: raw(`{"r":1}`), MS: 0.002}},
 	} {
 		line, _ := appendFrame(nil, &tc.f)
 		b.Run("encode/"+tc.name, func(b *testing.B) {

@@ -20,6 +20,12 @@ func init() {
 	helpers["wordcount"] = func() int { return serveRegistry(wordcountRegistry()) }
 	helpers["garble"] = func() int { return serveRegistry(garbleRegistry()) }
 	helpers["rawresult"] = rawResultWorker
+	helpers["badkinds"] = func() int { // a kind name with a space and upper case
+		os.NewFile(3, "ipc").Write([]byte(`{"t":"hello","v":2,"id":` + os.Getenv(cluster.EnvWorkerID) +
+			`,"kinds":[{"name":"Word Count","doc":"x"}]}` + "\n"))
+		time.Sleep(time.Minute)
+		return 0
+	}
 	helpers["otherkinds"] = func() int {
 		r := &jobs.Registry{}
 		r.RegisterJSON(jobs.JSONKind{Name: "other", Doc: "another program's kind", Run: echoJSON})

@@ -54,7 +54,12 @@ func (s *servedKinds) check(kind string) error {
 	if list == "" {
 		list = "none"
 	}
-	return &kindError{msg: fmt.Sprintf("unknown job kind %q: the pool serves %s", clipName(kind), list)}
+	msg := fmt.Sprintf("unknown job kind %q: the pool serves %s", clipName(kind), list)
+	if !set.learned {
+		// With -exec the worker's kinds come with its hello: say why they are missing.
+		msg += " (no worker has declared its kinds: these are gocluster's own)"
+	}
+	return &kindError{msg: msg}
 }
 
 func clipName(s string) string {

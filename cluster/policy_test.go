@@ -68,7 +68,7 @@ func TestCrashLoopBacksOffThenDegrades(t *testing.T) {
 }
 
 func TestMalformedFramesKillAndReplace(t *testing.T) {
-	for _, helper := range []string{"badframe", "hugeframe", "badversion"} {
+	for _, helper := range []string{"badframe", "hugeframe", "badversion", "badkinds"} {
 		t.Run(helper, func(t *testing.T) {
 			c := startPool(t, cluster.Options{Workers: 1, Env: helperEnv(helper), MaxFrame: 1 << 20,
 				Restart: cluster.RestartPolicy{Backoff: time.Hour}})
