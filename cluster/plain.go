@@ -69,10 +69,7 @@ func (c *Cluster) plainCommand(id int, s *slot) (*exec.Cmd, error) {
 	// socket-activated must not reach the program: the pool's own settings follow.
 	cmd.Env = append(append(withoutActivation(env), c.opts.Env...), s.env...)
 	cmd.Dir = c.opts.Dir
-	if !c.opts.Silent {
-		cmd.Stdout = newPrefixWriter(c.opts.Output, id, streamStdout)
-		cmd.Stderr = newPrefixWriter(c.opts.Output, id, streamStderr)
-	}
+	cmd.Stdout, cmd.Stderr = c.outputs(id) // prefixed to Output and kept for Cluster.Logs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true,
 		Credential: c.opts.Credential}
 	cmd.WaitDelay = time.Second

@@ -213,6 +213,20 @@ func TestPlainHTTPServerWithPortPerInstance(t *testing.T) {
 	waitFor(t, "a request log line from a server", func() bool {
 		return strings.Contains(out.String(), "stderr] 127.0.0.1 - - ") && strings.Contains(out.String(), `"GET / HTTP/1.1" 200`)
 	})
+	// The same lines are kept per worker for the logs API: instance 0's access log.
+	survivor := c.Workers()[0].ID
+	waitFor(t, "instance 0's request lines in its kept log", func() bool {
+		page, err := c.Logs(cluster.LogQuery{Worker: survivor, Stream: cluster.StreamStderr})
+		if err != nil {
+			return false
+		}
+		for _, l := range page.Lines {
+			if l.Worker == survivor && strings.Contains(l.Text, `"GET / HTTP/1.1" 200`) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // TestPlainPoolHasNoJobsOrMessages: a pool of plain programs refuses jobs and

@@ -160,6 +160,26 @@ func TestServeSupervisesPlainServerOnSharedPort(t *testing.T) {
 	if !regexp.MustCompile(`\[worker \d+\] pid \d+ serving http://`).MatchString(p.out.String()) {
 		t.Fatalf("the servers' output is not captured:\n%s", p.out.String())
 	}
+	// What a server printed is there through the API too.
+	id := getSupervised(t, base).Workers[0].ID
+	body, code := request(t, "GET", fmt.Sprintf("%s/api/workers/%d/logs", base, id), "")
+	var logs struct {
+		Lines []struct {
+			Worker int    `json:"worker"`
+			Stream string `json:"stream"`
+			Text   string `json:"text"`
+		} `json:"lines"`
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &logs) != nil {
+		t.Fatalf("GET /api/workers/%d/logs: %d %s", id, code, body)
+	}
+	said := false
+	for _, l := range logs.Lines {
+		said = said || l.Worker == id && l.Stream == "stdout" && regexp.MustCompile(`^pid \d+ serving http://`).MatchString(l.Text)
+	}
+	if !said {
+		t.Fatalf("worker %d's logs lack its 'serving' line: %s", id, body)
+	}
 }
 
 func fetchBody(t *testing.T, url string) string {
