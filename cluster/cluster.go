@@ -86,6 +86,9 @@ func Start(opts Options) (*Cluster, error) {
 	if _, err := ParseProtocol(string(opts.Protocol)); err != nil {
 		return nil, err
 	}
+	if _, err := ParseRestartWhen(string(opts.Restart.When)); err != nil {
+		return nil, err
+	}
 	if opts.Protocol == ProtocolNone {
 		// Plain programs accept on the socket themselves: only the kernel can
 		// balance them (rr and sticky need the primary to pass connections over IPC).
@@ -119,6 +122,7 @@ func Start(opts Options) (*Cluster, error) {
 		opts.OnSetup(opts)
 	}
 	go c.loop()
+	c.call(c.armMemoryWatch)
 	if err := c.Scale(opts.Workers); err != nil {
 		c.Close(context.Background())
 		return nil, err

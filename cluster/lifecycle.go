@@ -185,12 +185,17 @@ func (c *Cluster) onExit(p *proc) {
 	c.leaveServers(p)
 	p.state = StateDead
 	delete(c.procs, p.id)
+	c.retirePredecessor(p)
 	code, sig := exitStatus(p)
 	p.exitCode, p.exitSignal = code, sig
 	s := c.slots[p.slot]
-	restart := s != nil && (s.worker == p || s.worker == nil) && !p.intentional && !c.closing
+	unexpected := s != nil && (s.worker == p || s.worker == nil) && !p.intentional && !c.closing
+	restart := unexpected && (p.deliberate || c.opts.Restart.When.restarts(code, sig))
+	if unexpected && !restart {
+		p.detail = c.shrinkAfter(s)
+	}
 	ev := Event{Type: EventExit, Worker: p.id, PID: p.pid, Slot: p.slot, Signal: sig,
-		Intentional: &p.intentional, Restarting: &restart, Reason: p.killedFor}
+		Intentional: &p.intentional, Restarting: &restart, Reason: p.killedFor, Detail: p.detail}
 	if sig == "" {
 		ev.Code = &code
 	}
@@ -206,6 +211,9 @@ func (c *Cluster) onExit(p *proc) {
 	}
 	if restart {
 		c.replace(s, p)
+	} else if unexpected {
+		size := c.size
+		c.publish(Event{Type: EventScale, Size: &size})
 	}
 	c.forkWaiting()
 	c.dispatch()

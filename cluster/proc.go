@@ -30,6 +30,10 @@ type proc struct {
 	intentional bool   // retired on purpose: not replaced
 	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash
 	killedFor   string // why it was killed deliberately: the exit event's Reason
+	detail      string // the exit event's Detail (memory.go)
+	overMemory  int    // samples in a row over RestartPolicy.MaxMemory
+	successor   *proc  // replacing it for its memory, not ready yet
+	predecessor *proc  // the worker it replaces for its memory, drained once it is ready
 	errReason   string // a protocol error that got it killed
 	version     int    // the protocol version of its hello
 	stopTimer   *timer

@@ -60,6 +60,7 @@ func (c *Cluster) markReady(p *proc) {
 	}
 	p.ready = true
 	close(p.readyCh)
+	c.retirePredecessor(p)
 	p.startTimer.stop()
 	p.readyTimer.stop()
 	if p.plain {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -14,7 +15,16 @@ import (
 // scaled or restarted). Then one worker is tried in it; if that one stays up
 // StableAfter, the slot has recovered (a pool.recovered event), and if it crashes
 // the policy decides again, which usually means another cool-down.
+//
+// When names which exits are restarted at all (Docker's and systemd's words), and
+// MaxMemory replaces a worker that grows too big (see memory.go).
 type RestartPolicy struct {
+	// When is RestartAlways (the default), RestartOnFailure or RestartNever. A
+	// worker the policy does not restart leaves the pool, which shrinks by one (its
+	// worker.exit event says so in Detail). Workers the pool itself killed (a job's
+	// timeout or cancel, Worker.Kill) are replaced whatever When says: they are not
+	// exits of their own.
+	When            RestartWhen
 	Backoff         time.Duration // default 100ms
 	MaxBackoff      time.Duration // default 10s
 	Jitter          float64       // fraction, default 0.2; negative disables
@@ -25,9 +35,62 @@ type RestartPolicy struct {
 	// Default 30s; negative: never, until the pool is scaled or restarted (then
 	// queued jobs fail at once when every slot is degraded, rather than wait).
 	DegradedCooldown time.Duration
+	// MaxMemory, if positive, is the most resident memory (RSS, bytes) a worker may
+	// keep: one sampled over it MemorySamples times in a row is replaced gracefully,
+	// as a rolling restart replaces it (its successor first, then it is drained).
+	// Default: no limit.
+	MaxMemory int64
+	// MemoryInterval is how often workers' RSS is sampled for MaxMemory. Default 1s.
+	MemoryInterval time.Duration
+	// MemorySamples is how many samples in a row over MaxMemory replace a worker, so
+	// that a short spike does not. Default 3.
+	MemorySamples int
+}
+
+// RestartWhen says which worker exits the pool restarts.
+type RestartWhen string
+
+// The values of RestartPolicy.When, as Docker's --restart and systemd's Restart=
+// name them.
+const (
+	RestartAlways    RestartWhen = "always"     // every exit: the default
+	RestartOnFailure RestartWhen = "on-failure" // a non-zero exit code or a signal
+	RestartNever     RestartWhen = "never"      // none: the pool shrinks
+)
+
+// ParseRestartWhen reads a RestartWhen; "" is RestartAlways.
+func ParseRestartWhen(s string) (RestartWhen, error) {
+	switch w := RestartWhen(s); w {
+	case "":
+		return RestartAlways, nil
+	case RestartAlways, RestartOnFailure, RestartNever:
+		return w, nil
+	}
+	return "", fmt.Errorf("%w: restart policy %q: want always, on-failure or never", ErrInvalid, s)
+}
+
+// restarts reports whether an exit with this code or signal (sig non-empty) is
+// restarted.
+func (w RestartWhen) restarts(code int, sig string) bool {
+	switch w {
+	case RestartNever:
+		return false
+	case RestartOnFailure:
+		return sig != "" || code != 0
+	}
+	return true
 }
 
 func (p RestartPolicy) withDefaults() RestartPolicy {
+	if p.When == "" {
+		p.When = RestartAlways
+	}
+	if p.MemoryInterval <= 0 {
+		p.MemoryInterval = time.Second
+	}
+	if p.MemorySamples <= 0 {
+		p.MemorySamples = 3
+	}
 	if p.Backoff <= 0 {
 		p.Backoff = 100 * time.Millisecond
 	}
@@ -107,4 +170,14 @@ func (p RestartPolicy) delay(streak int, rnd func() float64) time.Duration {
 		d = time.Duration(float64(d) * (1 + p.Jitter*(2*rnd()-1)))
 	}
 	return d
+}
+
+// shrinkAfter removes slot s, whose worker exited and which the policy's When does
+// not restart, and lowers the pool size to match; it says so for the exit event.
+func (c *Cluster) shrinkAfter(s *slot) string {
+	delete(c.slots, s.n)
+	s.pending.stop()
+	s.stable.stop()
+	c.size = max(c.size-1, 0)
+	return fmt.Sprintf("not restarted (restart policy %q): the pool shrinks to %d", c.opts.Restart.When, c.size)
 }

@@ -273,6 +273,9 @@ type Event struct {
 	// Reason says why the pool killed the worker on purpose: ReasonCanceled,
 	// ReasonTimeout or ReasonKilled; empty for a worker that died by itself.
 	Reason string `json:"reason,omitempty"`
+	// Detail says in words why the pool did what it did with an exited worker:
+	// why it was not restarted (RestartPolicy.When) or replaced (ReasonMemory).
+	Detail string `json:"detail,omitempty"`
 	Addr   string `json:"addr,omitempty"`
 	// Address, Port, Family and Mode describe a listening worker's server as Node's
 	// listening event does ({address, port, addressType}); Family is "IPv4", "IPv6"
@@ -307,6 +310,7 @@ const (
 	ReasonCanceled = "canceled" // its job's list was canceled
 	ReasonTimeout  = "timeout"  // its job ran past the list's timeout
 	ReasonKilled   = "killed"   // someone asked (Worker.Kill, the panel's Kill button)
+	ReasonMemory   = "memory"   // its RSS stayed over RestartPolicy.MaxMemory: replaced gracefully
 )
 
 // IntValue reads a JSON value that is an integer, such as a numeric kind's input

@@ -187,10 +187,21 @@ func exitText(ev cluster.Event, w, wp string) string {
 		return wp + " stopped (" + how + ") to cancel its job" + replacedNote(then)
 	case ev.Reason == cluster.ReasonTimeout:
 		return wp + " stopped (" + how + "): its job timed out" + replacedNote(then)
+	case ev.Reason == cluster.ReasonMemory:
+		return wp + " exited (" + how + ") after disconnect: " + or(ev.Detail, "over the memory limit")
 	case ev.Intentional != nil && *ev.Intentional:
 		return w + " exited (" + how + ") after disconnect" + then
 	}
-	return wp + " died (" + how + ")" + then
+	return wp + " died (" + how + ")" + then + detailNote(ev.Detail)
+}
+
+// detailNote adds the pool's words on an exit, e.g. why the restart policy did not
+// restart it.
+func detailNote(detail string) string {
+	if detail == "" {
+		return ""
+	}
+	return ": " + detail
 }
 
 func replacedNote(then string) string {

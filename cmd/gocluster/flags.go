@@ -46,6 +46,8 @@ type serveConfig struct {
 	execCmd []string // Exec split into words by validate
 	// Supervise: -protocol, -listen, -balance and readiness (supervise.go).
 	Supervise superviseConfig
+	// Restart: -restart, its backoff and crash-loop limits, -max-memory (restartflags.go).
+	Restart restartConfig
 	// Config is the TOML file of settings (configfile.go).
 	Config string
 	// LogLines is how many output lines are kept per worker and for the pool.
@@ -100,6 +102,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Dir, "dir", "", "the workers' working directory (default: serve's); a relative -exec path is found from here")
 	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
 	superviseFlags(fs, &cfg.Supervise)
+	restartFlags(fs, &cfg.Restart)
 	fs.StringVar(&cfg.Config, "config", "", "read settings from this TOML file: its keys are these flags' names without the dash (env may be a table); a flag or its variable wins over the file")
 	fs.IntVar(&cfg.LogLines, "log-lines", 1000, "newest output lines kept per worker (and the last 16 that exited) and for the pool, for /api/logs and the Output page, 0..100000; 0 keeps none")
 	fs.StringVar(&cfg.LogDir, "log-dir", "", "also write every worker's prefixed output to DIR/"+logDirFile+", rotated by size (the last 5 kept as .1 .. .5); the directory must exist")

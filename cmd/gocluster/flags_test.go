@@ -30,7 +30,9 @@ func TestParseServeDefaults(t *testing.T) {
 		MaxJobBytes: 64 << 10, JobTimeout: time.Minute, MaxAttempts: 3, Prefetch: 1, History: 100, ShutdownTimeout: 30 * time.Second,
 		DegradedCooldown: 30 * time.Second, LogLevel: "info", LogFormat: "text",
 		LogLines: 1000, LogMaxSize: 10 << 20,
-		Supervise: superviseConfig{Protocol: "gocluster", StartTimeout: time.Minute, DrainTimeout: 30 * time.Second}}
+		Supervise: superviseConfig{Protocol: "gocluster", StartTimeout: time.Minute, DrainTimeout: 30 * time.Second},
+		Restart: restartConfig{When: "always", Backoff: 100 * time.Millisecond, MaxBackoff: 10 * time.Second, Max: 5,
+			Window: time.Minute}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)
 	}

@@ -149,6 +149,7 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		opts.Exec, opts.Args = cfg.execCmd[0], cfg.execCmd[1:]
 	}
 	cfg.Supervise.apply(&opts)
+	cfg.Restart.apply(&opts.Restart)
 	return opts
 }
 
