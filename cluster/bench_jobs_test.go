@@ -56,7 +56,7 @@ func benchTinyJobs(b *testing.B, n int) {
 const tinyListMax = 1_000_000
 
 // BenchmarkFibReference runs the notes' list `fib 44 42 42 43` on two workers with
-// the default prefetch of 1, and compares its wall time with the best schedule of
+// the default settings (the adaptive prefetch, which must stay at 1 for such jobs), and compares its wall time with the best schedule of
 // the jobs' own measured durations on two workers (brute force over every split),
 // then with the same list on one worker. It takes about 15 s per iteration.
 func BenchmarkFibReference(b *testing.B) {

@@ -64,7 +64,7 @@ func (c *Cluster) strandedWhy() string {
 func (c *Cluster) pickWorker() *proc {
 	var best *proc
 	for _, p := range c.procs {
-		if p.plain || (p.state != StateIdle && p.state != StateBusy) || len(p.inflight) >= c.opts.Jobs.Prefetch {
+		if p.plain || (p.state != StateIdle && p.state != StateBusy) || len(p.inflight) >= c.limit(p) {
 			continue
 		}
 		if best == nil || len(p.inflight) < len(best.inflight) ||
@@ -77,6 +77,7 @@ func (c *Cluster) pickWorker() *proc {
 
 func (c *Cluster) assign(p *proc, j *job) {
 	p.inflight = append(p.inflight, j)
+	c.sent(p, j)
 	// A failed send means the socket is gone; the job is requeued when the worker's
 	// exit is handled.
 	p.out.queue(&frame{T: frameJob, Job: j.id, Kind: j.b.kind, In: j.input})
@@ -116,6 +117,7 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 	p.inflight[0] = nil
 	p.inflight = p.inflight[1:]
 	p.jobsDone++
+	c.answered(p, j, f.MS)
 	if j.state == JobQueued { // a prefetched job run by a retiring worker
 		c.startJob(p, j)
 	}
@@ -126,6 +128,7 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 	switch {
 	case len(p.inflight) == 0:
 		p.inflight = nil
+		c.idle(p)
 		if p.state == StateBusy {
 			p.state = StateIdle
 		}

@@ -130,7 +130,9 @@
 // than arrived is a protocol error.
 //
 // A worker answers its jobs in the order received; the primary sends at most
-// JobOptions.Prefetch of them before it has results. When the socket reaches
+// JobOptions.Prefetch of them before it has results, or by default (0) a number it
+// adapts per worker from the results' "ms" against the IPC round trip: 1 for long
+// jobs, up to 128 for tiny ones. When the socket reaches
 // EOF the primary is gone and the worker must exit. The pool's own server, if it
 // has one, is bound to GOCLUSTER_LISTEN_ADDR; in os mode its socket is also on the
 // descriptor named by GOCLUSTER_LISTEN_FD (4).

@@ -20,3 +20,15 @@ func SendRaw(m *Member, b []byte) error {
 	_, err := m.conn.Write(b)
 	return err
 }
+
+// WindowPeaks is the largest adaptive prefetch window each live worker had, by
+// worker id (window.go).
+func WindowPeaks(c *Cluster) map[int]int {
+	peaks := map[int]int{}
+	c.call(func() {
+		for id, p := range c.procs {
+			peaks[id] = max(p.win.peak, 1)
+		}
+	})
+	return peaks
+}

@@ -127,9 +127,11 @@ type Options struct {
 type JobOptions struct {
 	// Registry holds the job kinds accepted by Submit. Default: jobs.Builtin().
 	Registry *jobs.Registry
-	// Prefetch is how many jobs a worker may hold at once: 1 (the default) means one
-	// job at a time, so a slow job never holds a fast one behind it. Higher values
-	// pipeline tiny jobs so they are not bound by one IPC round trip each.
+	// Prefetch is how many jobs a worker may hold at once. 0 (the default) adapts it
+	// per worker, from 1 to 128, to its recent job durations against the IPC round
+	// trip: 1 for long jobs, so a slow job never holds another behind it, more for
+	// tiny ones, so they are not bound by one round trip each (window.go). N > 0 fixes
+	// it at N: 1 is one job at a time whatever the jobs.
 	Prefetch int
 	// Timeout is each job's default deadline, overridable per list. Default 60s.
 	Timeout time.Duration
@@ -217,7 +219,7 @@ func (j JobOptions) withDefaults() JobOptions {
 	if j.Registry == nil {
 		j.Registry = jobs.Builtin()
 	}
-	j.Prefetch = cmpOr(j.Prefetch, 1)
+	j.Prefetch = max(j.Prefetch, 0) // 0: adaptive
 	j.Timeout = cmpOr(j.Timeout, time.Minute)
 	j.MaxAttempts = cmpOr(j.MaxAttempts, 3)
 	j.MaxPerBatch = cmpOr(j.MaxPerBatch, 1_000_000)

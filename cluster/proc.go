@@ -26,6 +26,7 @@ type proc struct {
 	listening string
 	inflight  []*job    // jobs sent to the worker, in order; the first one is running
 	servers   []*server // servers that pass it connections (rr, sticky)
+	win       window    // its adaptive prefetch window (window.go)
 
 	intentional bool   // retired on purpose: not replaced
 	deliberate  bool   // killed by the pool (job timeout, cancel, user kill): replaced at once, not a crash

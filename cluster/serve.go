@@ -47,7 +47,10 @@ func (m *Member) runJob(ctx context.Context, reg *jobs.Registry, f *frame) {
 	res := frame{T: frameResult, Job: f.Job}
 	start := time.Now()
 	out, err := reg.Run(ctx, f.Kind, f.In)
-	res.MS = float64(time.Since(start).Microseconds()) / 1000
+	// Rounded up to the microsecond: a job that ran reports at least 0.001 ms, which
+	// tells the primary's prefetch window (window.go) the job was tiny, where 0 would
+	// read as "not reported".
+	res.MS = float64((time.Since(start).Nanoseconds()+999)/1000) / 1000
 	var crash *jobs.CrashError
 	if errors.As(err, &crash) {
 		m.out.close()

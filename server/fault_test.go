@@ -380,7 +380,11 @@ func garbageCase(t *testing.T, script string) string {
 // fan-out (a resync) instead of waiting for it, while another client receives every
 // event in seq order without a gap or a resync, and the API keeps answering.
 func TestFaultWebSocketClientNeverReads(t *testing.T) {
-	e := startSecEnv(t, Config{}, cluster.Options{Workers: 2})
+	// Prefetch 1 paces the lists' job events at one IPC round trip per job, a rate
+	// the hub keeps up with. With the adaptive default a list of 1,000 tiny jobs
+	// emits its ~2,000 job events within milliseconds, past the hub's subscription
+	// buffer, and the hub resyncs every client (by design, but not what this test is about).
+	e := startSecEnv(t, Config{}, cluster.Options{Workers: 2, Jobs: cluster.JobOptions{Prefetch: 1}})
 	e.ready()
 	stalled := dialStalled(t, e)
 	defer stalled.CloseNow()

@@ -32,7 +32,7 @@ type serveConfig struct {
 	MaxJobBytes     byteSize
 	JobTimeout      time.Duration
 	MaxAttempts     int
-	Prefetch        int
+	Prefetch        prefetch
 	History         int
 	ShutdownTimeout time.Duration
 	// DegradedCooldown: 0 turns the retry of degraded slots off.
@@ -94,7 +94,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 		"a bigger input is refused (400 naming it), a bigger result fails its job")
 	fs.DurationVar(&cfg.JobTimeout, "job-timeout", time.Minute, "default deadline of each job, 1ms..24h")
 	fs.IntVar(&cfg.MaxAttempts, "max-attempts", 3, "tries of a job whose worker died, 1..100")
-	fs.IntVar(&cfg.Prefetch, "prefetch", 1, "jobs a worker holds at once (raise for tiny jobs), 1..1000")
+	fs.Var(&cfg.Prefetch, "prefetch", "jobs a worker holds at once: auto (or 0) adapts it per worker to its jobs, 1 for long ones and up to 128 for tiny ones; a number 1..1000 fixes it")
 	fs.IntVar(&cfg.History, "history", 100, "finished job lists kept, 1..100000")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long running jobs may finish before their workers are killed, 0..24h")
 	fs.DurationVar(&cfg.DegradedCooldown, "degraded-cooldown", 30*time.Second, "how long a slot degraded by a crash loop rests before a worker is tried in it again, 0..24h; 0: never (until the pool is scaled or restarted), and jobs fail at once when every slot is degraded")

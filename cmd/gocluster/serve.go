@@ -141,7 +141,7 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},
-		Jobs: cluster.JobOptions{Prefetch: cfg.Prefetch, Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
+		Jobs: cluster.JobOptions{Prefetch: int(cfg.Prefetch), Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
 			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
 			History: cfg.History, MaxValueBytes: int(cfg.MaxJobBytes)},
 	}

@@ -64,7 +64,7 @@ func (c *serveConfig) checkInts(src sources) error {
 		{"max-jobs-per-list", c.MaxJobsPerList, 1, maxJobsPerListCap},
 		{"max-queued", c.MaxQueued, c.MaxJobsPerList, maxQueuedCap},
 		{"max-attempts", c.MaxAttempts, 1, 100},
-		{"prefetch", c.Prefetch, 1, 1000},
+		{"prefetch", int(c.Prefetch), 0, 1000},
 		{"history", c.History, 1, 100_000},
 		{"log-lines", c.LogLines, 0, 100_000},
 		{"max-conns", c.MaxConns, 0, maxAutoConns},
