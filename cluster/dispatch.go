@@ -147,11 +147,12 @@ func (c *Cluster) onResult(p *proc, f *frame) {
 func (c *Cluster) endJob(p *proc, j *job, f *frame) {
 	limit := c.opts.Jobs.MaxValueBytes
 	if f.Err != "" {
-		j.errData = f.ErrData
-		if len(f.ErrData) > limit {
-			j.errData = nil
+		data := f.ErrData
+		if len(data) > limit {
+			data = nil
 			f.Err += fmt.Sprintf(" (its err_data of %d bytes was dropped, limit %d)", len(f.ErrData), limit)
 		}
+		j.setErr("", data) // finishJob keeps the data of a failure
 		c.finishJob(j, JobFailed, nil, f.Err)
 		return
 	}
@@ -190,7 +191,12 @@ func (c *Cluster) finishJob(j *job, state JobState, result json.RawMessage, reas
 	default:
 		return // already ended: never report twice
 	}
-	j.state, j.result, j.err = state, result, reason
+	var data json.RawMessage
+	if state == JobFailed {
+		data = j.errData()
+	}
+	j.state, j.result = state, result
+	j.setErr(reason, data)
 	j.finished = b.since(c.clock.Now())
 	if j.started > 0 && j.durMS == 0 && state != JobDone {
 		j.durMS = float64(j.finished-j.started) / 1e6
@@ -218,7 +224,7 @@ func (c *Cluster) publishJobEnd(j *job) {
 		PID: int(j.pid), Attempts: int(j.attempts), DurationMS: j.durMS}
 	ev.Input = j.input
 	if j.state == JobFailed {
-		ev.Type, ev.Error, ev.ErrorData = EventJobFailed, j.err, j.errData
+		ev.Type, ev.Error, ev.ErrorData = EventJobFailed, j.errMsg(), j.errData()
 	} else {
 		ev.Result = j.result
 	}
@@ -239,7 +245,8 @@ func (c *Cluster) requeueFrom(p *proc, reason string) {
 		case int(j.attempts) >= c.opts.Jobs.MaxAttempts:
 			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
 		default:
-			j.state, j.err = JobQueued, reason
+			j.state = JobQueued
+			j.setErr(reason, nil)
 			j.b.running--
 			j.b.queued++
 			c.jobs.running--

@@ -13,8 +13,7 @@ type job struct {
 	b        *batch
 	input    json.RawMessage // compact JSON; a numeric list's share one buffer
 	result   json.RawMessage // set once done
-	err      string
-	errData  json.RawMessage
+	fail     *jobFailure     // nil while the job has no error: most jobs never do
 	worker   int32
 	pid      int32
 	attempts int32
@@ -22,6 +21,36 @@ type job struct {
 	started  int64
 	finished int64
 	durMS    float64
+}
+
+// jobFailure is a job's error and its data, kept behind a pointer: a million-job
+// list pays 8 bytes a job for it instead of 40.
+type jobFailure struct {
+	msg  string
+	data json.RawMessage
+}
+
+func (j *job) errMsg() string {
+	if j.fail == nil {
+		return ""
+	}
+	return j.fail.msg
+}
+
+func (j *job) errData() json.RawMessage {
+	if j.fail == nil {
+		return nil
+	}
+	return j.fail.data
+}
+
+// setErr sets the job's error; an empty one with no data clears it.
+func (j *job) setErr(msg string, data json.RawMessage) {
+	if msg == "" && data == nil {
+		j.fail = nil
+		return
+	}
+	j.fail = &jobFailure{msg: msg, data: data}
 }
 
 // batch is one job list.
