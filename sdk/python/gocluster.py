@@ -199,7 +199,10 @@ class Worker:
         start = time.monotonic()
         res = {"t": "result", "job": f.get("job")}
         kind = self._kinds.get(f.get("kind"))
-        if kind is None:
+        if f.get("unreadable"):
+            res["err"] = f["unreadable"]
+            res["err_data"] = {"type": "RecursionError"}
+        elif kind is None:
             res["err"] = "this worker has no job kind %r (it serves %s)" % (
                 f.get("kind"), ", ".join(sorted(self._kinds)) or "none")
         else:
@@ -267,6 +270,10 @@ def _flush_std():
             pass
 
 
+# The primary writes job frames as {"t":"job","job":N,...}.
+_JOB_START = re.compile(rb'^\{"t":"job","job":(\d+),')
+
+
 def _read_frames(sock, max_frame, inbox, leaving):
     """Read JSON lines from the primary into inbox; runs on its own thread.
 
@@ -294,6 +301,17 @@ def _read_frames(sock, max_frame, inbox, leaving):
                 continue
             try:
                 f = json.loads(line)
+            except RecursionError:
+                # Valid JSON nested deeper than Python's parser goes: fail that job,
+                # keep the worker (the frame's start names the job).
+                m = _JOB_START.match(line)
+                if m:
+                    inbox.put({"t": "job", "job": int(m.group(1)), "kind": None,
+                               "unreadable": "input nested too deeply for Python's json module"})
+                    continue
+                leaving.set()
+                inbox.put({"t": "broken", "err": "bad frame from the primary: nested too deeply"})
+                return
             except ValueError as e:
                 leaving.set()
                 inbox.put({"t": "broken", "err": "bad frame from the primary: %s" % e})

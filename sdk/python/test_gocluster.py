@@ -103,6 +103,14 @@ class SDKTest(unittest.TestCase):
         self.assertEqual((r["err"], r["err_data"]), ("bad input", {"input": 5}))
         self.assertEqual(self.job(p, 4, "echo", 9)["out"], 9)  # the worker lives on
 
+    def test_input_nested_too_deeply_fails_only_that_job(self):
+        p, _ = self.start()
+        deep = "[" * 5000 + "]" * 5000  # valid JSON, deeper than Python's parser goes
+        p.sock.sendall(('{"t":"job","job":1,"kind":"echo","in":%s}\n' % deep).encode())
+        r = p.recv()
+        self.assertEqual((r["job"], r["err"]), (1, "input nested too deeply for Python's json module"))
+        self.assertEqual(self.job(p, 2, "echo", 9)["out"], 9)  # the worker lives on
+
     def test_unknown_kind_fails_the_job(self):
         p, _ = self.start()
         r = self.job(p, 1, "nope", 1)
