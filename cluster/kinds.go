@@ -38,7 +38,13 @@ func newKindSet(kinds []KindInfo, learned bool) *kindSet {
 func (s *servedKinds) init(reg *jobs.Registry) { s.cur.Store(newKindSet(reg.Infos(), false)) }
 
 // Kinds returns the kinds the pool serves, sorted by name: GET /api/kinds.
-func (c *Cluster) Kinds() []KindInfo { return slices.Clone(c.kinds.cur.Load().kinds) }
+// A pool of plain programs (ProtocolNone) serves none.
+func (c *Cluster) Kinds() []KindInfo {
+	if c.opts.Protocol == ProtocolNone {
+		return []KindInfo{}
+	}
+	return slices.Clone(c.kinds.cur.Load().kinds)
+}
 
 // check refuses a kind nobody serves, naming the ones served.
 func (s *servedKinds) check(kind string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -33,8 +34,12 @@ func applyConfigFile(fs *flag.FlagSet, path string, src sources) error {
 	if path == "" {
 		return nil
 	}
+	text, err := readConfigFile(path)
+	if err != nil {
+		return usageErrorf("config file %s: %v", path, err)
+	}
 	values := map[string]any{}
-	if _, err := toml.DecodeFile(path, &values); err != nil {
+	if _, err := toml.Decode(text, &values); err != nil {
 		return usageErrorf("config file %s: %v", path, err)
 	}
 	set := map[string]bool{}
@@ -152,4 +157,33 @@ func configPathExists(path string) error {
 		return usageErrorf("-config %s: %v", path, err)
 	}
 	return nil
+}
+
+// maxConfigFile bounds the file: a whole pool's settings fit in a few KiB, and
+// /dev/zero or a log named by mistake must not fill the memory.
+const maxConfigFile = 1 << 20
+
+// maxConfigKeyDots bounds the dots in one line: the TOML parser slows sharply on
+// keys of thousands of parts, and a serve flag's key has none.
+const maxConfigKeyDots = 64
+
+func readConfigFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxConfigFile {
+		return "", fmt.Errorf("larger than %d bytes", maxConfigFile)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.Count(line, ".") > maxConfigKeyDots && strings.Count(strings.SplitN(line, "=", 2)[0], ".") > maxConfigKeyDots {
+			return "", fmt.Errorf("line %d: a key of more than %d dotted parts", i+1, maxConfigKeyDots)
+		}
+	}
+	return string(b), nil
 }

@@ -75,6 +75,8 @@ func TestConfigFileErrors(t *testing.T) {
 		{"env = [\"GOCLUSTER_WORKER_ID=1\"]", "set by gocluster"},
 		{"workers = 99999", ": workers 99999 is out of range"},
 		{"not toml at all", "config file"},
+		{strings.Repeat("a.", 20000) + "a = 1", "more than 64 dotted parts"},
+		{"# " + strings.Repeat("x", 1<<20), "larger than 1048576 bytes"},
 	} {
 		path := writeConfig(t, tc.text)
 		_, err := parseServe([]string{"-config", path}, func(string) string { return "" })

@@ -87,6 +87,9 @@ func TestServeSupervisesPlainServerOnSharedPort(t *testing.T) {
 		!strings.Contains(body, "this pool runs plain programs (-protocol none): no jobs") {
 		t.Fatalf("POST /api/batches: %d %s, want 409 with the reason", code, body)
 	}
+	if body, code := request(t, "GET", base+"/api/kinds", ""); code != http.StatusOK || !strings.Contains(body, `"kinds":[]`) {
+		t.Fatalf("GET /api/kinds of plain programs: %d %s, want no kinds", code, body)
+	}
 
 	var ok, failed atomic.Int64
 	var firstErr atomic.Value
