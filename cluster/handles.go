@@ -36,7 +36,7 @@ func handleFrame(data []byte, h []any) (*frame, error) {
 // sendMsg sends a msg frame, through the descriptor path when it has a handle.
 func sendMsg(fw *frameWriter, f *frame) error {
 	if len(f.files) == 0 {
-		return fw.send(f)
+		return fw.sendMessage(f)
 	}
 	if err := fw.sendFiles(f); err != nil {
 		closeFiles(f.files)

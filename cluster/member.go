@@ -154,6 +154,7 @@ func (m *Member) readLoop() {
 			exitWorker(70)
 			return
 		}
+		m.out.heardFrame() // before the frame reaches the worker's code: a reply is sent at once
 		m.onFrame(f)
 	}
 }

@@ -159,6 +159,7 @@ func (c *Cluster) readLoop(p *proc) {
 				f.files, err = fdr.take(f.FDs)
 			}
 			if err == nil {
+				p.out.heardFrame() // before the pool sees it: a reply is sent at once
 				if batch == nil {
 					batch = c.frames.get()
 				}

@@ -27,7 +27,7 @@ func httpWorker(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("http demo worker: %w", err)
 	}
-	srv := &http.Server{Handler: helloHandler(m), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: helloHandler(m, os.Getenv(EnvHTTPNotify) != "0"), ReadHeaderTimeout: 10 * time.Second}
 	stop := context.AfterFunc(ctx, func() { srv.Close() })
 	defer stop()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && ctx.Err() == nil {
@@ -46,12 +46,21 @@ func httpWorker(ctx context.Context) error {
 	return m.Close() // last: closing IPC ends the process with 0
 }
 
-// helloHandler answers every request with "hello world" and sends the primary
-// {"cmd":"notifyRequest"}, as the lesson's worker does.
-func helloHandler(m *cluster.Member) http.Handler {
+// EnvHTTPNotify set to "0" makes the http demo's workers send no notifyRequest
+// (HTTPOptions.Quiet).
+const EnvHTTPNotify = "GOCLUSTER_DEMO_NOTIFY"
+
+// helloHandler answers every request with "hello world" and, with notify, sends the
+// primary {"cmd":"notifyRequest"}, as the lesson's worker does.
+func helloHandler(m *cluster.Member, notify bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		w.Write([]byte("hello world\n"))
-		m.Send(map[string]string{"cmd": "notifyRequest"})
+		if notify {
+			m.Send(notifyRequest)
+		}
 	})
 }
+
+// notifyRequest is the lesson's message, made once.
+var notifyRequest = map[string]string{"cmd": "notifyRequest"}

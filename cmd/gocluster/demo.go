@@ -59,15 +59,16 @@ func demoUsage() string {
       process prints START, and with more jobs than workers (N plays numCPUs) the
       primary waits for results it never asked for; after -stall-timeout the
       replay explains the hang and ends.
-  gocluster demo http [-workers N] [-addr %s] [-duration 0]
-      workers share one port and report each request; numReqs every second.
+  gocluster demo http [-workers N] [-addr %s] [-duration 0] [-balance rr] [-notify=false]
+      workers share one port and report each request; numReqs every second
+      (-balance os|rr|sticky spreads connections; -notify=false: no reports).
   gocluster demo restart [-workers N] [-duration %s]
       workers die at random and are restarted; then a crash loop shows backoff
       and the crash-loop guard.
 
 Like serve's, each demo flag not given is read from GOCLUSTER_<FLAG>:
 GOCLUSTER_WORKERS, GOCLUSTER_COMPARE, GOCLUSTER_NODE_BEHAVIOUR, GOCLUSTER_STALL_TIMEOUT,
-GOCLUSTER_ADDR, GOCLUSTER_DURATION. A flag
+GOCLUSTER_ADDR, GOCLUSTER_DURATION, GOCLUSTER_BALANCE, GOCLUSTER_NOTIFY. A flag
 that serve has too shares its variable: GOCLUSTER_WORKERS sizes both pools.
 `, joinInts(demos.DefaultFibInputs()), demos.DefaultHTTPAddr, demos.DefaultRestartDuration)
 }

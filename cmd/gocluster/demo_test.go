@@ -140,6 +140,34 @@ func TestDemoHTTP(t *testing.T) {
 	}
 }
 
+// TestDemoHTTPQuiet: with -notify=false the workers still answer on the shared port
+// but report nothing, and the demo says why numReqs stays 0.
+func TestDemoHTTPQuiet(t *testing.T) {
+	p := startBin(t, nil, "demo", "http", "-workers", "2", "-addr", "127.0.0.1:0", "-duration", "2s", "-notify=false")
+	addr := p.out.waitMatch(t, reShare)[1]
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	for range 20 {
+		resp, err := client.Get("http://" + addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "hello world\n" {
+			t.Errorf("body %q", body)
+		}
+	}
+	if code := p.wait(t, 30*time.Second); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if m := p.out.waitMatch(t, reNumReqs); m[1] != "0" {
+		t.Errorf("final count %s, want 0: the workers were told not to report", m[1])
+	}
+	if !strings.Contains(p.out.String(), "-notify=false: workers report no requests") {
+		t.Errorf("the demo does not say why numReqs stays 0:\n%s", p.out.String())
+	}
+}
+
 var reDied = regexp.MustCompile(`(?m)^worker \d+ died \((SIG[A-Z]+|\d+)\)\. restarting\.\.\.$`)
 
 func TestDemoRestart(t *testing.T) {

@@ -77,6 +77,7 @@ func parseDemoHTTP(args []string, getenv func(string) string) (demos.HTTPOptions
 	fs.StringVar(&opts.Addr, "addr", demos.DefaultHTTPAddr, "address the workers share")
 	fs.DurationVar(&opts.Duration, "duration", 0, "how long to run; 0 runs until Ctrl-C")
 	balance := fs.String("balance", string(cluster.DefaultBalance), "how connections are spread: os (the kernel), rr (round-robin) or sticky (by client IP)")
+	notify := fs.Bool("notify", true, "workers send the primary one notifyRequest message per request (-notify=false: the shared port alone)")
 	src, err := parseDemo(fs, args, getenv, &opts.Workers)
 	if err == nil {
 		err = noArgs(fs)
@@ -94,6 +95,7 @@ func parseDemoHTTP(args []string, getenv func(string) string) (demos.HTTPOptions
 	if opts.Balance, err = cluster.ParseBalance(*balance); err != nil {
 		return opts, usageErrorf("demo http: %s: %v", src.name("balance"), err)
 	}
+	opts.Quiet = !*notify
 	return opts, nil
 }
 

@@ -24,6 +24,15 @@ func TestDemoFlagsReadTheEnvironment(t *testing.T) {
 	if err != nil || h.Addr != "127.0.0.1:0" || h.Duration != 3*time.Second || h.Workers != 0 {
 		t.Errorf("http from the environment: %+v, %v", h, err)
 	}
+	if h.Quiet {
+		t.Errorf("the http demo's workers must report each request by default: %+v", h)
+	}
+	if h, err = parseDemoHTTP([]string{"-notify=false"}, env()); err != nil || !h.Quiet {
+		t.Errorf("-notify=false: %+v, %v", h, err)
+	}
+	if h, err = parseDemoHTTP(nil, env("GOCLUSTER_NOTIFY=false")); err != nil || !h.Quiet {
+		t.Errorf("GOCLUSTER_NOTIFY=false: %+v, %v", h, err)
+	}
 	r, err := parseDemoRestart(nil, env("GOCLUSTER_DURATION=2s", "GOCLUSTER_WORKERS=4"))
 	if err != nil || r.Duration != 2*time.Second || r.Workers != 4 {
 		t.Errorf("restart from the environment: %+v, %v", r, err)

@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
 		os.Exit(runWorker(context.Background(), os.Stderr))
 	}
+	if os.Getenv(envPlainHello) == "1" { // BenchmarkWrk's plain process
+		os.Exit(servePlainHello())
+	}
 	dir, err := os.MkdirTemp("", "gocluster-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
