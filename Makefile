@@ -57,11 +57,12 @@ screenshot: ## refresh docs/screenshot.png (the lecture view) and docs/panel.png
 lint: vet
 	$(GO) vet ./...
 
-deps: ## install what browser, JavaScript, Python and shell-worker tests need (Debian; needs root)
+deps: ## install what browser, JavaScript, Python and shell-worker tests need, and wrk for make bench (Debian; needs root)
 	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium; }
 	@command -v node >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 nodejs; }
 	@command -v python3 >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 python3; }
 	@command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 jq; }
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=300 wrk; } # make bench's wrk rows only; make test never needs it
 
 clean:
 	rm -rf bin artifacts

@@ -28,17 +28,26 @@ var ErrNoDescriptors = errors.New("frame announced descriptors that did not arri
 // with it in arrival order. Only its reading goroutine uses it.
 type fdReader struct {
 	conn      *net.UnixConn
+	raw       syscall.RawConn // nil: read with ReadMsgUnix
 	oob       []byte
 	fds       []int
 	truncated bool // the kernel dropped descriptors: every later claim fails
 }
 
 func newFDReader(conn *net.UnixConn) *fdReader {
-	return &fdReader{conn: conn, oob: make([]byte, syscall.CmsgSpace(4*maxFDsPerFrame))}
+	r := &fdReader{conn: conn, oob: make([]byte, syscall.CmsgSpace(4*maxFDsPerFrame))}
+	r.raw, _ = conn.SyscallConn()
+	return r
 }
 
 func (r *fdReader) Read(p []byte) (int, error) {
-	n, oobn, flags, _, err := r.conn.ReadMsgUnix(p, r.oob)
+	var n, oobn, flags int
+	var err error
+	if r.raw != nil {
+		n, oobn, flags, err = recvmsgRaw(r.raw, p, r.oob)
+	} else {
+		n, oobn, flags, _, err = r.conn.ReadMsgUnix(p, r.oob)
+	}
 	if oobn > 0 {
 		r.keep(r.oob[:oobn])
 	}

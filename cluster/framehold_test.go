@@ -72,3 +72,31 @@ func TestFrameWriterHeldMessagesArrive(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatDecoderSharesRepeatedMessages: a message identical to the one before
+// it shares its bytes; anything else is decoded as decodeFrame does.
+func TestRepeatDecoderSharesRepeatedMessages(t *testing.T) {
+	var d repeatDecoder
+	decode := func(line string) frame {
+		t.Helper()
+		f, err := d.decode([]byte(line))
+		want, werr := decodeFrame([]byte(line))
+		if (err == nil) != (werr == nil) || f.T != want.T || string(f.D) != string(want.D) || f.FDs != want.FDs || f.H != want.H {
+			t.Fatalf("%s: decoded %+v (%v), decodeFrame gives %+v (%v)", line, f, err, want, werr)
+		}
+		return f
+	}
+	a := decode(`{"t":"msg","d":{"cmd":"notifyRequest"}}`)
+	b := decode(`{"t":"msg","d":{"cmd":"notifyRequest"}}`)
+	if &a.D[0] != &b.D[0] {
+		t.Error("a repeated message was copied")
+	}
+	decode(`{"t":"msg","d":{"cmd":"notifyRequest"},"fds":1,"h":"conn"}`)
+	decode(`{"t":"msg","d":{"cmd":"notifyRequest"}}}`)
+	decode(`{"t":"msg","d":{"cmd":"other"}}`)
+	decode(`{"t":"result","job":1,"out":2}`)
+	c := decode(`{"t":"msg","d":{"cmd":"other"}}`)
+	if string(c.D) != `{"cmd":"other"}` {
+		t.Errorf("the last message changed: %s", c.D)
+	}
+}

@@ -103,7 +103,8 @@ type Options struct {
 	// EventsSince. Default 4096.
 	EventHistory int
 	// OnMessage, if set, is called for each message a worker sends, in order, on the
-	// pool's goroutine: it must return quickly. Messages are also worker.message
+	// pool's goroutine: it must return quickly, and must not modify msg (identical
+	// messages in a row may share their bytes). Messages are also worker.message
 	// events unless QuietMessages is set.
 	OnMessage func(from WorkerInfo, msg json.RawMessage)
 	// OnHandle, if set, is called for each message a worker sends with a handle

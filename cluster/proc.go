@@ -140,6 +140,7 @@ func (c *Cluster) readLoop(p *proc) {
 	defer fdr.close()
 	fr := newFrameReader(fdr, c.opts.MaxFrame)
 	var batch []frame
+	var dec repeatDecoder
 	flush := func() {
 		if len(batch) > 0 {
 			b := batch
@@ -154,7 +155,7 @@ func (c *Cluster) readLoop(p *proc) {
 		line, err := fr.next()
 		if err == nil {
 			var f frame
-			f, err = decodeFrame(line)
+			f, err = dec.decode(line)
 			if err == nil && f.FDs != 0 {
 				f.files, err = fdr.take(f.FDs)
 			}

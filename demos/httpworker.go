@@ -2,6 +2,7 @@ package demos
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -62,5 +63,6 @@ func helloHandler(m *cluster.Member, notify bool) http.Handler {
 	})
 }
 
-// notifyRequest is the lesson's message, made once.
-var notifyRequest = map[string]string{"cmd": "notifyRequest"}
+// notifyRequest is the lesson's message, encoded once: a map was marshalled per
+// request.
+var notifyRequest = json.RawMessage(notifyRequestJSON)

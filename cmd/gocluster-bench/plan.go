@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os/exec"
 	"strconv"
 	"strings"
 )
@@ -15,6 +16,7 @@ type group struct {
 	slow      bool   // run -slow-count times instead of -count
 	maxRuns   int    // cap on runs (0: none), for the long ones
 	optional  bool   // may be missing (another package's benchmark)
+	needs     string // a command it runs (wrk): without it the group is skipped, saying so
 }
 
 // runs is how many times the group is run under cfg.
@@ -27,6 +29,17 @@ func (g group) runs(cfg config) int {
 		n = g.maxRuns
 	}
 	return n
+}
+
+// available reports why the group cannot run here: a command it needs is missing.
+func (g group) available() error {
+	if g.needs == "" {
+		return nil
+	}
+	if _, err := exec.LookPath(g.needs); err != nil {
+		return fmt.Errorf("needs %s, which is not installed (Debian: apt-get install %s; make deps installs it)", g.needs, g.needs)
+	}
+	return nil
 }
 
 // row is one figure of the table: a benchmark's metric, with a label and maybe a target.
@@ -87,6 +100,7 @@ func defaultPlan() []group {
 		{pkg: "cluster", bench: "BenchmarkFibReference", benchtime: "1x", slow: true},
 		{pkg: "cluster", bench: "BenchmarkHTTPHello", benchtime: "1x", maxRuns: 3},
 		{pkg: "cluster", bench: "BenchmarkHTTPBalance", benchtime: "1x", maxRuns: 3},
+		{pkg: "cmd/gocluster", bench: "BenchmarkWrk", benchtime: "1x", maxRuns: 3, needs: "wrk"},
 		{pkg: "cluster", bench: "BenchmarkRollingRestart", benchtime: "1x", maxRuns: 3},
 		{pkg: "server", bench: "BenchmarkFanout", benchtime: "1s", maxRuns: 3, optional: true},
 		{pkg: "server", bench: "BenchmarkFragments", benchtime: "300x", maxRuns: 3, optional: true},
@@ -146,6 +160,25 @@ func rows() []row {
 		{"BenchmarkHTTPBalance", "os-split-%", "10k new connections, busier worker's share, os (%)", target{}},
 		{"BenchmarkHTTPBalance", "rr-split-%", "10k new connections, busier worker's share, rr (%)", below(51)},
 		{"BenchmarkHTTPBalance", "sticky-split-%", "10k new connections from 8 IPs, busier worker's share, sticky (%)", target{}},
+		{"BenchmarkWrk", "plain-req/s", "wrk -t2 -c32 on the real binary: plain net/http hello process (GOMAXPROCS 2), req/s", target{}},
+		{"BenchmarkWrk", "plain-p50-ms", "… plain process, p50 (ms)", target{}},
+		{"BenchmarkWrk", "plain-p99-ms", "… plain process, p99 (ms)", target{}},
+		{"BenchmarkWrk", "shared-req/s", "… gocluster demo http -notify=false (2 workers, shared port, rr), req/s", target{}},
+		{"BenchmarkWrk", "shared-p50-ms", "… -notify=false, p50 (ms)", target{}},
+		{"BenchmarkWrk", "shared-p99-ms", "… -notify=false, p99 (ms)", target{}},
+		{"BenchmarkWrk", "shared-vs-plain", "… -notify=false ÷ plain", target{}},
+		{"BenchmarkWrk", "shared-cpu-us/req", "… -notify=false, primary CPU per request (µs)", target{}},
+		{"BenchmarkWrk", "notify-req/s", "… gocluster demo http (+ one notifyRequest message per request, default flags), req/s", target{}},
+		{"BenchmarkWrk", "notify-p50-ms", "… demo http, p50 (ms)", target{}},
+		{"BenchmarkWrk", "notify-p99-ms", "… demo http, p99 (ms)", target{}},
+		{"BenchmarkWrk", "notify-vs-plain", "… demo http ÷ plain", atLeast(0.85)},
+		{"BenchmarkWrk", "notify-cpu-us/msg", "… demo http, primary CPU per notifyRequest message (µs, /proc)", below(3)},
+		{"BenchmarkWrk", "notify-os-req/s", "… demo http -balance os, req/s", target{}},
+		{"BenchmarkWrk", "notify-os-p50-ms", "… -balance os, p50 (ms)", target{}},
+		{"BenchmarkWrk", "notify-os-p99-ms", "… -balance os, p99 (ms)", target{}},
+		{"BenchmarkWrk", "notify-os-vs-plain", "… -balance os ÷ plain", target{}},
+		{"BenchmarkWrk", "notify-os-cpu-us/msg", "… -balance os, primary CPU per message (µs)", target{}},
+		{"BenchmarkWrk", "loadavg-1m", "… load average (1 min) at the end of the wrk rows", target{}},
 		{"BenchmarkRollingRestart/go-rr", "failed-requests", "20 rolling restarts of 2 HTTP workers under 8 clients, Go workers (rr): failed requests", below(1)},
 		{"BenchmarkRollingRestart/go-rr", "requests", "… requests served meanwhile", target{}},
 		{"BenchmarkRollingRestart/go-rr", "restart-ms", "… one rolling restart of 2 workers (ms)", target{}},

@@ -64,6 +64,11 @@ func execute(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		if cfg.only != "" && !strings.Contains(g.bench, cfg.only) {
 			continue
 		}
+		if err := g.available(); err != nil {
+			missing = append(missing, fmt.Sprintf("%s (%s): %v", g.bench, g.pkg, err))
+			fmt.Fprintf(stderr, "skipped %s: %v\n", g.bench, err)
+			continue
+		}
 		got, err := r.runGroup(ctx, g, g.runs(cfg))
 		if ctx.Err() != nil {
 			return ctx.Err()

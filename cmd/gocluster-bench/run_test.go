@@ -32,6 +32,7 @@ func TestExecuteTinyPlan(t *testing.T) {
 		{pkg: "testdata/tiny", bench: "BenchmarkFails", benchtime: "1x", slow: true},
 		{pkg: "testdata/tiny", bench: "BenchmarkAbsent", benchtime: "1x"},
 		{pkg: "testdata/broken", bench: "BenchmarkBroken", benchtime: "1x"},
+		{pkg: "testdata/tiny", bench: "BenchmarkTiny", benchtime: "1x", needs: "gocluster-bench-no-such-tool"},
 	}}
 	var stdout, stderr strings.Builder
 	if err := execute(context.Background(), cfg, &stdout, &stderr); err != nil {
@@ -45,6 +46,7 @@ func TestExecuteTinyPlan(t *testing.T) {
 		"not measured: BenchmarkFails (testdata/tiny): exit status 1: --- FAIL: BenchmarkFails/bad",
 		"not measured: BenchmarkAbsent (testdata/tiny): no such benchmark in this tree",
 		"not measured: BenchmarkBroken (testdata/broken): build testdata/broken",
+		"not measured: BenchmarkTiny (testdata/tiny): needs gocluster-bench-no-such-tool, which is not installed",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("output lacks %q:\n%s", want, table)
@@ -55,7 +57,7 @@ func TestExecuteTinyPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	var r report
-	if err := json.Unmarshal(b, &r); err != nil || len(r.Figures) != 3 || len(r.Missing) != 3 {
+	if err := json.Unmarshal(b, &r); err != nil || len(r.Figures) != 3 || len(r.Missing) != 4 {
 		t.Fatalf("results.json: %v\n%s", err, b)
 	}
 }
