@@ -70,7 +70,8 @@ func (w *Worker) do(f func(*proc) error) error {
 
 // Send delivers v, marshalled as JSON, to the worker; messages arrive in order. A
 // message over Options.MaxFrame is not sent: the error wraps both ErrInvalid and
-// ErrFrameTooLarge, and the worker is left alone.
+// ErrFrameTooLarge, and the worker is left alone. Messages sent in a stream may
+// wait up to 2 ms to share one write, as Member.Send's do.
 //
 // With a handle (Node's worker.send(msg, sendHandle)): an *os.File, net.Conn or
 // net.Listener, a copy of whose descriptor travels with the message (SCM_RIGHTS).

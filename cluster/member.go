@@ -99,6 +99,12 @@ func (m *Member) ID() int { return m.id }
 // message too large for the primary's frame limit is not sent: the error wraps
 // ErrFrameTooLarge, and the worker carries on.
 //
+// Messages sent in a stream (less than 2 ms apart, with nothing received from the
+// primary in between: one per HTTP request, say) may wait up to 2 ms to share one
+// write; a message that answers one from the primary, or the first after a pause,
+// goes at once, and none waits behind a later frame of another kind. Close sends
+// what waits.
+//
 // With a handle (Node's process.send(msg, sendHandle)): an *os.File, net.Conn or
 // net.Listener whose descriptor is copied to the primary with the message, for
 // Options.OnHandle. The worker's own handle stays open.
