@@ -72,9 +72,10 @@ const burstGap = 10 * time.Microsecond
 // say, tens of microseconds apart, each alone in a write. Written at once, every
 // one of them cost a write here and a wake-up and a read in the peer (~14 µs of
 // the primary's CPU each under wrk); held, the messages of one msgLinger go in
-// one write (2 ms: a few tens of messages under wrk; at 500 µs a write held
-// too few to pay for the wake-ups it costs). A message that answers one (request/answer, as BenchmarkRoundTrip
-// measures) never waits: the reader heard a frame since the last send.
+// one write (2 ms: a few tens of messages under wrk; at 500 µs a write held too
+// few to pay for the wake-ups it costs). A message that answers one
+// (request/answer, as BenchmarkRoundTrip measures) never waits: the reader heard a
+// frame since the last send. docs/performance.md has the measurements.
 const msgLinger = 2 * time.Millisecond
 
 // maxHeld is how many bytes of held messages make them due at once: a write of
@@ -104,7 +105,7 @@ func newFrameWriter(w io.Writer, limit int) *frameWriter {
 func (fw *frameWriter) send(f *frame) error { return fw.put(f, putSend) }
 
 // sendMessage sends a message frame: as send, but a message in a stream waits up
-// to msgLinger for more to share its write (msgLinger).
+// to msgLinger for more to share its write.
 func (fw *frameWriter) sendMessage(f *frame) error { return fw.put(f, putMessage) }
 
 // heardFrame tells the writer that the peer sent a frame: a message sent next
