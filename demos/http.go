@@ -78,9 +78,11 @@ func HTTP(ctx context.Context, out io.Writer, opts HTTPOptions) error {
 	counts := &RequestCounter{}
 	popts := poolOptions(opts.Workers, "http", tr)
 	popts.Listen = opts.Addr
+	notify := "1" // set either way: a value in the primary's environment must not decide
 	if opts.Quiet {
-		popts.Env = append(popts.Env, EnvHTTPNotify+"=0")
+		notify = "0"
 	}
+	popts.Env = append(popts.Env, EnvHTTPNotify+"="+notify)
 	popts.Balance = opts.Balance
 	popts.QuietMessages = true
 	popts.OnMessage = counts.OnMessage
