@@ -70,3 +70,11 @@ func WorkerID() int {
 	}
 	return id
 }
+
+// ipcFDFromEnv is the IPC descriptor the primary named, 3 by default.
+func ipcFDFromEnv() int {
+	if n, err := strconv.Atoi(os.Getenv(EnvIPCFD)); err == nil && n > 2 {
+		return n
+	}
+	return ipcFD
+}
