@@ -138,7 +138,7 @@ func (c *Cluster) startStandby() (*proc, error) {
 // standbyBackoff is how long to wait before the next standby after failures:
 // a binary whose spares keep dying must not be restarted in a tight loop.
 func (c *Cluster) standbyBackoff() time.Duration {
-	n := min(c.standby.failures, 6)
+	n := min(c.standby.failures, 9) // 100 ms << 9 is past the cap
 	return min(standbyRefillDelay<<n, standbyMaxBackoff)
 }
 
