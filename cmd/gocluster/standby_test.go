@@ -145,3 +145,26 @@ func waitEvent(t *testing.T, base string, since uint64, typ string) benchEvent {
 	t.Fatalf("no %s event", typ)
 	return benchEvent{}
 }
+
+// TestStandbyTakesAKilledWorkersPlace: with default flags, the replacement of a
+// worker killed through the API is a spare that was already running, it comes
+// online, and the pool starts a new spare.
+func TestStandbyTakesAKilledWorkersPlace(t *testing.T) {
+	p, base := serveBin(t, nil, "-workers", "1")
+	waitStandbyCount(t, base, defaultStandby)
+	before := children(p.cmd.Process.Pid)
+	since := lastSeq(t, base)
+	id := getPool(t, base).Workers[0].ID
+	if body, code := request(t, "POST", base+"/api/workers/"+strconv.Itoa(id)+"/kill", `{"signal":"SIGKILL"}`); code != 202 {
+		t.Fatalf("kill: %d %s", code, body)
+	}
+	fork := waitEvent(t, base, since, "worker.fork")
+	if !fork.Standby || !slices.Contains(before, fork.PID) {
+		t.Fatalf("the replacement %+v is not one of the spares (children were %v)", fork, before)
+	}
+	online := waitEvent(t, base, since, "worker.online")
+	if online.Worker != fork.Worker || online.Seq < fork.Seq {
+		t.Fatalf("online %+v after fork %+v", online, fork)
+	}
+	waitStandbyCount(t, base, defaultStandby)
+}
