@@ -19,9 +19,10 @@ import (
 // Two servers take turns, one with default flags (-standby 8: every fork takes a
 // spare that is ready, the bench waits until they are) and one with -standby 0
 // (every fork execs), so the figures with and without spares come from one run.
-// CPU figures come from /proc (schedstat): what the new workers used from the
-// request until they were all online, and their processes' whole life so far
-// (with their start as a spare), each a mean per worker.
+// CPU figures come from /proc (schedstat), in rounds of their own after the timed
+// ones: what the new workers used from the request until they were all online,
+// and their processes' whole life so far (with their start as a spare), each a
+// mean per worker.
 // It starts the binary itself, with helpers of its own that take a testing.TB,
 // rather than the tests' (which take a *testing.T).
 func BenchmarkScaleBinary(b *testing.B) {
@@ -29,8 +30,12 @@ func BenchmarkScaleBinary(b *testing.B) {
 	cold := startBenchServer(b, 0, "-workers", "2", "-standby", "0")
 	var ws, cs scaleStats
 	for i := 0; i < b.N; i++ {
-		ws.add(scaleOnce(b, warm))
-		cs.add(scaleOnce(b, cold))
+		ws.add(scaleOnce(b, warm, false))
+		cs.add(scaleOnce(b, cold, false))
+	}
+	for range cpuSamples { // reading /proc around a timed scale would slow it
+		ws.addCPU(scaleOnce(b, warm, true))
+		cs.addCPU(scaleOnce(b, cold, true))
 	}
 	ws.report(b, "")
 	cs.report(b, "nostandby-")
@@ -50,26 +55,32 @@ func startBenchServer(b testing.TB, standby int, args ...string) benchServer {
 }
 
 // scaleOnce scales s from 2 to 10 workers and back, once its 2 workers are
-// online and its spares ready.
-func scaleOnce(b *testing.B, s benchServer) scaleSample {
+// online and its spares ready; with cpu, it reads the new workers' CPU too.
+func scaleOnce(b *testing.B, s benchServer, cpu bool) scaleSample {
 	waitOnlineCount(b, s.base, 2)
 	waitStandby(b, s.base, s.standby)
 	since := lastSeq(b, s.base)
-	before := childCPU(s.pid)
+	var before map[int]time.Duration
+	if cpu {
+		before = childCPU(s.pid)
+	}
 	start := time.Now()
 	if body, code := benchRequest(b, http.MethodPut, s.base+"/api/pool", `{"size":10}`); code != http.StatusOK {
 		b.Fatalf("PUT /api/pool: %d %s", code, body)
 	}
 	firstFork, lastOnline, pids := waitOnline(b, s.base, since, 8)
-	after := childCPU(s.pid)
-	benchRequest(b, http.MethodPut, s.base+"/api/pool", `{"size":2}`)
-	var path, life time.Duration
-	for _, pid := range pids {
-		path += after[pid] - before[pid]
-		life += after[pid]
+	x := scaleSample{put: lastOnline.Sub(start), fork: lastOnline.Sub(firstFork)}
+	if cpu {
+		for _, pid := range pids {
+			used := procCPU(pid)
+			x.cpu += used - before[pid]
+			x.life += used
+		}
+		x.cpu /= time.Duration(len(pids))
+		x.life /= time.Duration(len(pids))
 	}
-	n := time.Duration(len(pids))
-	return scaleSample{put: lastOnline.Sub(start), fork: lastOnline.Sub(firstFork), cpu: path / n, life: life / n}
+	benchRequest(b, http.MethodPut, s.base+"/api/pool", `{"size":2}`)
+	return x
 }
 
 type scaleSample struct{ put, fork, cpu, life time.Duration }
@@ -77,8 +88,9 @@ type scaleSample struct{ put, fork, cpu, life time.Duration }
 // scaleStats gathers samples; it reports medians.
 type scaleStats struct{ put, fork, cpu, life []time.Duration }
 
-func (s *scaleStats) add(x scaleSample) {
-	s.put, s.fork = append(s.put, x.put), append(s.fork, x.fork)
+func (s *scaleStats) add(x scaleSample) { s.put, s.fork = append(s.put, x.put), append(s.fork, x.fork) }
+
+func (s *scaleStats) addCPU(x scaleSample) {
 	s.cpu, s.life = append(s.cpu, x.cpu), append(s.life, x.life)
 }
 
