@@ -63,7 +63,15 @@ func (c *Cluster) standbyOn() bool {
 // takeStandby makes a standby worker id of slot s, or returns nil when none fits.
 // A standby that is ready (said so) is taken before one still starting.
 func (c *Cluster) takeStandby(id int, s *slot) *proc {
-	if !c.standbyFits(s) || len(c.standby.procs) == 0 {
+	if !c.standbyFits(s) {
+		return nil
+	}
+	if len(c.standby.procs) == 0 {
+		// None left, or none kept (this executable refused them, which a deploy
+		// may have changed since): look again once forking calmed down.
+		if c.standby.refill == nil {
+			c.scheduleRefill(c.standbyBackoff())
+		}
 		return nil
 	}
 	defer c.scheduleRefill(standbyRefillDelay)
