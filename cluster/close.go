@@ -21,6 +21,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 			c.retire(p)
 			exits = append(exits, p.exited)
 		}
+		exits = append(exits, c.dropStandbys()...)
 	}); err != nil {
 		return nil // already closed
 	}

@@ -45,6 +45,7 @@ type Cluster struct {
 	restarts int
 	listen   *server // the pool's own server (Options.Listen, Cluster.Listen): inherited on fd 4 in os mode
 	srv      servers
+	standby  standbyPool
 	jobs     jobState
 }
 
@@ -127,6 +128,7 @@ func Start(opts Options) (*Cluster, error) {
 		c.Close(context.Background())
 		return nil, err
 	}
+	c.call(func() { c.scheduleRefill(standbyRefillDelay) })
 	return c, nil
 }
 
@@ -278,6 +280,7 @@ func (c *Cluster) poolOnLoop() PoolInfo {
 	sort.Strings(reasons)
 	info.DegradedReason = strings.Join(reasons, "; ")
 	info.DegradedSlots = c.degradedSlots()
+	info.Standby = c.standbyCount()
 	info.LastSeq = c.bus.lastSeq()
 	return info
 }

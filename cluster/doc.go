@@ -15,6 +15,11 @@
 //	}
 //	c, err := cluster.Start(cluster.Options{Workers: 4})
 //
+// With Options.Standby the pool also keeps spare processes of this executable,
+// started with GOCLUSTER_WORKER_ID=standby: IsWorker blocks in them until the
+// primary assigns an id (an "assign" frame), so a fork skips the exec and the
+// initialisation of every package. That is why IsWorker must come first.
+//
 // # Wire protocol (version 2)
 //
 // So that a worker can be written in any language (see testdata/worker.py and

@@ -26,7 +26,7 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	var err error
 	if c.opts.Protocol == ProtocolNone {
 		p, err = c.spawnPlain(id, s)
-	} else {
+	} else if p = c.takeStandby(id, s); p == nil {
 		p, err = c.spawn(id, s.n)
 	}
 	if err != nil {
@@ -39,7 +39,8 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	s.worker = p
 	s.replaces, s.last = s.last, id
 	c.procs[id] = p
-	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts, Replaces: s.replaces})
+	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts, Replaces: s.replaces,
+		Standby: p.fromStandby})
 	c.armStart(p)
 	if p.plain { // no handshake to wait for
 		c.onProbation(p)
@@ -51,6 +52,10 @@ func (c *Cluster) forkInto(s *slot) *proc {
 
 // onFrames handles a batch of frames from one worker, in order.
 func (c *Cluster) onFrames(p *proc, frames []frame) {
+	if p.standby {
+		c.onStandbyFrames(p, frames)
+		return
+	}
 	for i := range frames {
 		if p.state == StateDead || p.errReason != "" {
 			for j := i; j < len(frames); j++ {
@@ -64,6 +69,9 @@ func (c *Cluster) onFrames(p *proc, frames []frame) {
 }
 
 func (c *Cluster) onFrame(p *proc, f *frame) {
+	if p.state == StateStarting && f.T == frameStandby && p.fromStandby {
+		return // it said so before it was assigned; the pool read it only now
+	}
 	if p.state == StateStarting && f.T != frameHello {
 		c.protocolError(p, fmt.Errorf("%w: %q frame before hello", ErrProtocol, f.T))
 		return
@@ -164,6 +172,9 @@ func (c *Cluster) protocolError(p *proc, err error) {
 
 // onReadEnd runs when the IPC channel closed (disconnect) or broke (error).
 func (c *Cluster) onReadEnd(p *proc, err error) {
+	if p.standby {
+		return // its exit tells all
+	}
 	// A reset is how a killed worker's socket ends when it had unread data: a
 	// disconnect like EOF, not a protocol error.
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, syscall.ECONNRESET) {
@@ -175,6 +186,11 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 
 // onExit handles a reaped worker: the exit event, its jobs, and its replacement.
 func (c *Cluster) onExit(p *proc) {
+	if p.standby {
+		c.onStandbyExit(p)
+		return
+	}
+	c.logs.exit(p.id)
 	if !p.plain {
 		p.conn.Close()
 		p.out.close()

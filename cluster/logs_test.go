@@ -71,9 +71,15 @@ func hasText(text string) func([]cluster.LogLine) bool {
 	}
 }
 
+// logsHelperPrinted says the "logs" helper's lines are all in, but for its
+// partial last one: 5 on stdout, 1 on stderr. The two streams are separate pipes,
+// copied by separate goroutines, so the stderr line may come first (it did under
+// load, and a test that waited for it alone read a page without the others).
+func logsHelperPrinted(ls []cluster.LogLine) bool { return hasText("to stderr")(ls) && len(ls) >= 6 }
+
 func TestLogsKeepLinesSplitEscapedAndTheLastPartialOne(t *testing.T) {
 	c, id := startLogPool(t, "logs", 0)
-	page := logsOf(t, c, cluster.LogQuery{Worker: id}, hasText("to stderr"))
+	page := logsOf(t, c, cluster.LogQuery{Worker: id}, logsHelperPrinted)
 	var out []cluster.LogLine
 	for _, l := range page.Lines {
 		if l.Stream == cluster.StreamStdout {
@@ -119,7 +125,7 @@ func TestLogsKeepLinesSplitEscapedAndTheLastPartialOne(t *testing.T) {
 
 func TestLogsFilterByStreamAndSince(t *testing.T) {
 	c, id := startLogPool(t, "logs", 0)
-	all := logsOf(t, c, cluster.LogQuery{Worker: id}, hasText("to stderr"))
+	all := logsOf(t, c, cluster.LogQuery{Worker: id}, logsHelperPrinted)
 	errs, err := c.Logs(cluster.LogQuery{Worker: id, Stream: cluster.StreamStderr})
 	if err != nil || len(errs.Lines) != 1 || errs.Lines[0].Text != "to stderr" {
 		t.Fatalf("stderr only: %+v, %v", errs.Lines, err)

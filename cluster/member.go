@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"sync"
 )
 
@@ -29,6 +28,10 @@ type Member struct {
 	jobs         chan frame
 	disconnected chan struct{}
 	discOnce     sync.Once
+
+	// assigned is closed when a standby got its id (standby_worker.go); nil in a
+	// process started as a worker.
+	assigned chan struct{}
 
 	mu        sync.Mutex
 	listeners []net.Listener
@@ -63,12 +66,27 @@ func join(kinds []KindInfo) (*Member, error) {
 	if !IsWorker() {
 		return nil, ErrNotWorker
 	}
-	fd := ipcFD
-	if s := os.Getenv(EnvIPCFD); s != "" {
-		if n, err := strconv.Atoi(s); err == nil && n > 2 {
-			fd = n
+	m := standbyMember // a standby opened its channel before it had an id
+	if m == nil {
+		var err error
+		if m, err = openMember(WorkerID()); err != nil {
+			return nil, err
 		}
 	}
+	hello := frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid(), Kinds: kinds}
+	if err := m.out.send(&hello); err != nil {
+		return nil, fmt.Errorf("hello: %w", err)
+	}
+	if m != standbyMember {
+		go m.readLoop()
+	}
+	return m, nil
+}
+
+// openMember opens the IPC channel the primary named and makes the Member of
+// worker id; its reader is not started.
+func openMember(id int) (*Member, error) {
+	fd := ipcFDFromEnv()
 	f := os.NewFile(uintptr(fd), "ipc")
 	fc, err := net.FileConn(f)
 	f.Close()
@@ -79,16 +97,11 @@ func join(kinds []KindInfo) (*Member, error) {
 	if !ok {
 		return nil, fmt.Errorf("IPC fd %d is not a unix socket", fd)
 	}
-	m := &Member{id: WorkerID(), conn: conn, out: newFrameWriter(conn, 0), maxFrame: maxFrameFromEnv(),
+	m := &Member{id: id, conn: conn, out: newFrameWriter(conn, 0), maxFrame: maxFrameFromEnv(),
 		maxJobBytes: maxJobBytesFromEnv(),
 		msgs:        make(chan json.RawMessage, 4096), handles: make(chan HandleMessage, 256), jobs: make(chan frame, 4096),
 		disconnected: make(chan struct{})}
 	m.out.maxFrame = m.maxFrame
-	hello := frame{T: frameHello, V: ProtocolVersion, ID: m.id, PID: os.Getpid(), Kinds: kinds}
-	if err := m.out.send(&hello); err != nil {
-		return nil, fmt.Errorf("hello: %w", err)
-	}
-	go m.readLoop()
 	return m, nil
 }
 
@@ -189,6 +202,8 @@ func (m *Member) onFrame(f frame) {
 	case frameExit:
 		m.out.close()
 		exitWorker(f.Code)
+	case frameAssign:
+		m.onAssign(&f)
 	}
 }
 

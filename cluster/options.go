@@ -67,6 +67,19 @@ type Options struct {
 	// GOMAXPROCS for workers. Default 1: one worker per core, like a Node process.
 	// Negative leaves the variable as inherited.
 	GOMAXPROCS int
+	// Standby is how many spare processes of this executable the pool keeps
+	// started and initialised, waiting to become workers (like Apache's spare
+	// servers): a fork, a restart or a scale that finds one sends it an id over
+	// IPC instead of starting a process, which skips the exec, the Go runtime's
+	// start and every package's init. Spares are refilled in the background once
+	// forking calmed down. They are used only where the worker is this executable
+	// speaking the protocol with the pool's own environment: not with Exec, not
+	// for ProtocolNone, not for Fork(env) with env. They do not count against
+	// MaxWorkers, appear in no worker list (PoolInfo.Standby counts the ready
+	// ones), are killed by Close and, like workers, die with the primary. The
+	// worker's main must ask IsWorker (or WorkerID, Join, RunWorker) before
+	// anything else, since that is where a spare waits. Default 0: none.
+	Standby int
 
 	// Silent drops workers' stdout and stderr; otherwise each line reaches Output
 	// prefixed with "[worker N] " (stdout) or "[worker N stderr] " (stderr). A last

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -48,6 +49,10 @@ type proc struct {
 	startTimer *timer // Options.StartTimeout
 	readyTimer *timer // Options.ReadyDelay
 
+	// A standby (standby.go) is a proc with no id yet; warm once it said it is
+	// ready; fromStandby once it became a worker.
+	standby, warm, fromStandby bool
+
 	online   chan struct{} // closed at the handshake
 	exited   chan struct{} // closed once its exit was handled
 	readDone chan struct{}
@@ -68,6 +73,23 @@ func (p *proc) name() string { return fmt.Sprintf("worker %d (pid %d)", p.id, p.
 // spawn starts a worker process with its IPC socket on fd 3 and, if the pool has one,
 // the shared listener on fd 4.
 func (c *Cluster) spawn(id, slotN int) (*proc, error) {
+	var slotEnv []string
+	if s := c.slots[slotN]; s != nil {
+		slotEnv = s.env
+	}
+	stdout, stderr := c.outputs(id)
+	role := append([]string{EnvWorkerID + "=" + strconv.Itoa(id)}, slotEnv...)
+	p, err := c.startProc(role, stdout, stderr)
+	if err != nil {
+		return nil, fmt.Errorf("start worker %d: %w", id, err)
+	}
+	p.id, p.slot = id, slotN
+	return p, nil
+}
+
+// startProc starts this pool's worker command with role added to its environment
+// (a worker id, or the standby mark) and its reader and waiter goroutines.
+func (c *Cluster) startProc(role []string, stdout, stderr io.Writer) (*proc, error) {
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("socketpair: %w", err)
@@ -80,17 +102,14 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ipc conn: %w", err)
 	}
-	var slotEnv []string
-	if s := c.slots[slotN]; s != nil {
-		slotEnv = s.env
-	}
-	cmd := c.command(id, child, slotEnv)
+	cmd := c.command(child, role)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		fc.Close()
-		return nil, fmt.Errorf("start worker %d: %w", id, err)
+		return nil, err
 	}
 	conn := fc.(*net.UnixConn)
-	p := &proc{id: id, slot: slotN, pid: cmd.Process.Pid, cmd: cmd, conn: conn,
+	p := &proc{pid: cmd.Process.Pid, cmd: cmd, conn: conn,
 		out: newFrameWriter(conn, c.opts.SendQueueLimit), state: StateStarting,
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
 		readDone: make(chan struct{}), readyCh: make(chan struct{})}
@@ -100,10 +119,11 @@ func (c *Cluster) spawn(id, slotN int) (*proc, error) {
 	return p, nil
 }
 
-func (c *Cluster) command(id int, ipc *os.File, slotEnv []string) *exec.Cmd {
+// command is the worker command: this pool's executable with the IPC socket and
+// the pool's environment, then role (the per-process part) last.
+func (c *Cluster) command(ipc *os.File, role []string) *exec.Cmd {
 	cmd := exec.Command(c.exe, c.args...)
 	env := append(os.Environ(),
-		EnvWorkerID+"="+strconv.Itoa(id),
 		EnvIPCFD+"="+strconv.Itoa(ipcFD),
 		EnvMaxFrame+"="+strconv.Itoa(c.opts.MaxFrame),
 		EnvMaxJobBytes+"="+strconv.Itoa(c.opts.Jobs.MaxValueBytes))
@@ -120,9 +140,8 @@ func (c *Cluster) command(id int, ipc *os.File, slotEnv []string) *exec.Cmd {
 			env = append(env, EnvListenFD+"="+strconv.Itoa(listenFD))
 		}
 	}
-	cmd.Env = append(append(env, c.opts.Env...), slotEnv...)
+	cmd.Env = append(append(env, c.opts.Env...), role...)
 	cmd.Dir = c.opts.Dir
-	cmd.Stdout, cmd.Stderr = c.outputs(id)
 	// The worker gets SIGKILL if the primary dies; IPC EOF is the second guard.
 	// Its own process group keeps a terminal's Ctrl-C away from it: the primary
 	// decides how workers stop.
@@ -182,7 +201,6 @@ func (c *Cluster) readLoop(p *proc) {
 func (c *Cluster) waitLoop(p *proc) {
 	p.cmd.Wait() // also waits until its output was copied (or WaitDelay passed)
 	flushOutput(p.cmd)
-	c.logs.exit(p.id)
 	select {
 	case <-p.readDone:
 	case <-time.After(time.Second): // a grandchild kept the socket open (never for plain workers: readDone is closed)

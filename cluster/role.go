@@ -51,7 +51,11 @@ func maxFrameFromEnv() int {
 }
 
 // IsWorker reports whether this process was forked by a gocluster primary.
-func IsWorker() bool { return os.Getenv(EnvWorkerID) != "" }
+// In a standby (Options.Standby) it first waits until the primary makes it one.
+func IsWorker() bool {
+	awaitRole()
+	return os.Getenv(EnvWorkerID) != ""
+}
 
 // IsPrimary reports whether this process is not a worker. Like Node's
 // cluster.isPrimary, it is true for any process started by hand.
@@ -59,9 +63,18 @@ func IsPrimary() bool { return !IsWorker() }
 
 // WorkerID returns this worker's id, or 0 in the primary.
 func WorkerID() int {
+	awaitRole()
 	id, err := strconv.Atoi(os.Getenv(EnvWorkerID))
 	if err != nil || id < 0 {
 		return 0
 	}
 	return id
+}
+
+// ipcFDFromEnv is the IPC descriptor the primary named, 3 by default.
+func ipcFDFromEnv() int {
+	if n, err := strconv.Atoi(os.Getenv(EnvIPCFD)); err == nil && n > 2 {
+		return n
+	}
+	return ipcFD
 }

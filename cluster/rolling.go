@@ -28,6 +28,10 @@ import (
 func (c *Cluster) Restart(ctx context.Context) error {
 	var slots []int
 	if err := c.call(func() {
+		// A restart means fresh processes of the executable as it is now: spares
+		// started before it are not used (refilled, they are started anew).
+		c.dropStandbys()
+		c.scheduleRefill(standbyRefillDelay)
 		for n := range c.slots {
 			slots = append(slots, n)
 		}

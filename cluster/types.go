@@ -77,11 +77,13 @@ type PoolInfo struct {
 	Workers       []WorkerInfo   `json:"workers"`
 	// Waiting counts slots with no worker because MaxWorkers processes are alive,
 	// some of them retiring: each forks when one of those exits.
-	Waiting  int       `json:"waiting,omitempty"`
-	Queue    QueueInfo `json:"queue"`
-	Restarts int       `json:"restarts"`
-	JobsDone int64     `json:"jobs_done"`
-	LastSeq  uint64    `json:"last_seq"`
+	Waiting int       `json:"waiting,omitempty"`
+	Queue   QueueInfo `json:"queue"`
+	// Standby counts the standbys ready to become workers (Options.Standby).
+	Standby  int    `json:"standby"`
+	Restarts int    `json:"restarts"`
+	JobsDone int64  `json:"jobs_done"`
+	LastSeq  uint64 `json:"last_seq"`
 }
 
 // DegradedSlot is one slot that crash-looped.
@@ -257,19 +259,22 @@ const (
 type Event struct {
 	// Run names the run of the primary that published the event: seqs start
 	// again at 1 with every run.
-	Run         string    `json:"run"`
-	Seq         uint64    `json:"seq"`
-	Time        time.Time `json:"time"`
-	Type        string    `json:"type"`
-	Worker      int       `json:"worker,omitempty"`
-	PID         int       `json:"pid,omitempty"`
-	Slot        int       `json:"slot,omitempty"`
-	Restarts    int       `json:"restarts,omitempty"`
-	Replaces    int       `json:"replaces,omitempty"`
-	Code        *int      `json:"code,omitempty"`
-	Signal      string    `json:"signal,omitempty"`
-	Intentional *bool     `json:"intentional,omitempty"`
-	Restarting  *bool     `json:"restarting,omitempty"`
+	Run      string    `json:"run"`
+	Seq      uint64    `json:"seq"`
+	Time     time.Time `json:"time"`
+	Type     string    `json:"type"`
+	Worker   int       `json:"worker,omitempty"`
+	PID      int       `json:"pid,omitempty"`
+	Slot     int       `json:"slot,omitempty"`
+	Restarts int       `json:"restarts,omitempty"`
+	Replaces int       `json:"replaces,omitempty"`
+	// Standby says a worker.fork's process is a standby the pool started earlier
+	// (Options.Standby) and made this worker now: its pid is older than the event.
+	Standby     bool   `json:"standby,omitempty"`
+	Code        *int   `json:"code,omitempty"`
+	Signal      string `json:"signal,omitempty"`
+	Intentional *bool  `json:"intentional,omitempty"`
+	Restarting  *bool  `json:"restarting,omitempty"`
 	// Reason says why the pool killed the worker on purpose: ReasonCanceled,
 	// ReasonTimeout or ReasonKilled; empty for a worker that died by itself.
 	Reason string `json:"reason,omitempty"`

@@ -35,13 +35,17 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// build compiles cmd/gocluster, with -race when the tests run with it.
+// build compiles cmd/gocluster, with -race when the tests run with it, and
+// otherwise statically as make build does (the race detector needs cgo).
 func build(out string) error {
 	args := []string{"build", "-o", out}
 	if raceEnabled {
 		args = append(args, "-race")
 	}
 	cmd := exec.Command("go", append(args, "./cmd/gocluster")...)
+	if !raceEnabled {
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	}
 	cmd.Dir = repoRoot
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, b)

@@ -79,7 +79,7 @@ func checkKind(k Kind) error {
 	case k.Name == "":
 		return errors.New("register job kind: empty name")
 	case !ValidName(k.Name):
-		return fmt.Errorf("register job kind %q: name does not match %s", clip(k.Name), validName)
+		return fmt.Errorf("register job kind %q: name does not match %s", clip(k.Name), namePattern)
 	case k.Run == nil:
 		return fmt.Errorf("register job kind %q: Run is nil", k.Name)
 	case k.Min > k.Max:

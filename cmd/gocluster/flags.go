@@ -18,6 +18,7 @@ type serveConfig struct {
 	Addr            string
 	Workers         int
 	MaxWorkers      int
+	Standby         int
 	Token           string
 	TokenFile       string
 	AllowedHosts    string
@@ -73,6 +74,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one); a non-loopback address needs a -token of 16 characters or more")
 	fs.IntVar(&cfg.Workers, "workers", runtime.NumCPU(), "initial pool size, 0..max-workers (default: CPU count)")
 	fs.IntVar(&cfg.MaxWorkers, "max-workers", max(64, 4*runtime.NumCPU()), "largest pool size scaling accepts, 1..4096")
+	fs.IntVar(&cfg.Standby, "standby", defaultStandby, "spare worker processes kept started and initialised, 0..4096 (at most -max-workers are kept): a fork (scale, restart after a crash) that finds one skips the exec and the program's start; 0: none; not used with -exec or -protocol none")
 	fs.StringVar(&cfg.Token, "token", "", fmt.Sprintf("secret required by the panel, the API and the WebSocket (printable ASCII, no spaces; at least %d characters on a non-loopback address); prefer -token-file or GOCLUSTER_TOKEN, -token shows in ps", minExposedToken))
 	fs.StringVar(&cfg.TokenFile, "token-file", "", "read the token from this file (trailing newline dropped), so it stays out of ps; not with -token")
 	fs.StringVar(&cfg.AllowedHosts, "allowed-hosts", "", "more Host names to serve besides loopback, comma-separated, \"name\" or \"name:port\" (a reverse proxy's public name); other names get 421")
@@ -176,3 +178,7 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) (sources, error) {
 	})
 	return src, err
 }
+
+// defaultStandby is -standby's default: enough spares for a scale by 8 at once
+// (issue 16's 2 → 10) to skip every exec, measured in docs/performance.md.
+const defaultStandby = 8

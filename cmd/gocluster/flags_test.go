@@ -25,7 +25,7 @@ func TestParseServeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := serveConfig{Addr: "127.0.0.1:8080", Workers: runtime.NumCPU(), MaxWorkers: max(64, 4*runtime.NumCPU()),
+	want := serveConfig{Addr: "127.0.0.1:8080", Workers: runtime.NumCPU(), MaxWorkers: max(64, 4*runtime.NumCPU()), Standby: defaultStandby,
 		MaxBody: 1 << 20, MaxConnsPerIP: 64, MaxJobsPerList: 1_000_000, MaxQueued: 2_000_000, MaxQueuedBytes: 512 << 20,
 		MaxJobBytes: 64 << 10, JobTimeout: time.Minute, MaxAttempts: 3, Prefetch: 0, History: 100, ShutdownTimeout: 30 * time.Second,
 		DegradedCooldown: 30 * time.Second, LogLevel: "info", LogFormat: "text",

@@ -101,7 +101,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 // start opens the listener first, so a busy port fails before any worker is forked,
 // then the pool and the HTTP server.
 func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, error) {
-	conns, err := connBudget(cfg.MaxConns, cfg.MaxWorkers, sources{})
+	conns, err := connBudget(cfg.MaxConns, cfg.MaxWorkers+min(cfg.Standby, cfg.MaxWorkers), sources{})
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +131,8 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 	opts := cluster.Options{
 		Workers:    workers,
 		MaxWorkers: cfg.MaxWorkers,
+		// The default (8) must not refuse a small -max-workers: the cap bounds it.
+		Standby: min(cfg.Standby, cfg.MaxWorkers),
 		// A GOCLUSTER_DEMO left in the shell must not turn the job workers into demo workers.
 		Env:    append([]string{demos.EnvDemo + "="}, cfg.Env...),
 		Dir:    cfg.Dir,

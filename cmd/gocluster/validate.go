@@ -61,6 +61,7 @@ func (c *serveConfig) checkInts(src sources) error {
 	}{
 		{"max-workers", c.MaxWorkers, 1, maxMaxWorkers},
 		{"workers", c.Workers, 0, c.MaxWorkers},
+		{"standby", c.Standby, 0, maxMaxWorkers}, // at most -max-workers are kept (poolOptions)
 		{"max-jobs-per-list", c.MaxJobsPerList, 1, maxJobsPerListCap},
 		{"max-queued", c.MaxQueued, c.MaxJobsPerList, maxQueuedCap},
 		{"max-attempts", c.MaxAttempts, 1, 100},
