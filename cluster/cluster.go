@@ -280,9 +280,6 @@ func (c *Cluster) poolOnLoop() PoolInfo {
 	info.Queue = c.jobs.queueInfo()
 	for _, p := range c.procs {
 		w := p.info()
-		if w.Host == "" {
-			w.Host = c.opts.HostName
-		}
 		if s := c.slots[p.slot]; s != nil && s.worker == p {
 			w.Replaces = s.replaces
 		}

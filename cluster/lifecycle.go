@@ -39,6 +39,9 @@ func (c *Cluster) forkInto(s *slot) *proc {
 		return nil
 	}
 	p.restarts = s.restarts
+	if p.host == "" {
+		p.host = c.opts.HostName
+	}
 	s.worker = p
 	s.replaces, s.last = s.last, id
 	c.procs[id] = p
