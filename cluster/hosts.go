@@ -216,8 +216,7 @@ func (c *Cluster) ReportLate(name string, dropped int64) {
 // Hosts lists the primary's own host first, then the remote ones by name.
 func (c *Cluster) Hosts() []HostInfo {
 	info := c.Pool()
-	var out []HostInfo
-	c.call(func() { out = c.hostsOnLoop() })
+	out := c.HostStates()
 	byHost := map[string][]WorkerInfo{}
 	for _, w := range info.Workers {
 		byHost[w.Host] = append(byHost[w.Host], w)
@@ -227,6 +226,16 @@ func (c *Cluster) Hosts() []HostInfo {
 		if out[i].Workers == nil {
 			out[i].Workers = []WorkerInfo{}
 		}
+	}
+	return out
+}
+
+// HostStates is Hosts without their workers (Workers nil), for a caller that
+// has a snapshot of the pool already.
+func (c *Cluster) HostStates() []HostInfo {
+	var out []HostInfo
+	if err := c.call(func() { out = c.hostsOnLoop() }); err != nil {
+		return []HostInfo{{Name: c.opts.HostName, Local: true, State: HostUp}}
 	}
 	return out
 }
