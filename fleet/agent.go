@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type AgentConfig struct {
 	// and, not answered for that long, drops its workers and joins again.
 	HeartbeatTimeout time.Duration
 	Logger           *slog.Logger
+	// TLS: the CA that signed the server's certificate, and a client certificate
+	// for a server that asks for one.
+	TLS TLSFiles
 	// Output receives the agent's workers' output too, when not nil (besides the
 	// primary, which gets it over NATS).
 	Output io.Writer
@@ -104,6 +108,7 @@ func (a *agent) connect(ctx context.Context) error {
 		nats.DisconnectErrHandler(func(*nats.Conn, error) { a.signalReset() }),
 		nats.ReconnectBufSize(-1), // nothing stale is replayed after a break
 	}
+	opts = append(opts, a.cfg.TLS.clientOptions()...)
 	for {
 		nc, err := nats.Connect(a.cfg.URL, opts...)
 		if err == nil {
@@ -112,6 +117,11 @@ func (a *agent) connect(ctx context.Context) error {
 		}
 		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) {
 			return fmt.Errorf("%w at %s: wrong -token, or a name it does not accept (%v)", ErrRefused, a.cfg.URL, err)
+		}
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) {
+			return fmt.Errorf("the primary's NATS server at %s has a certificate this agent cannot verify "+
+				"(give -nats-tls-ca the CA that signed it): %w", a.cfg.URL, err)
 		}
 		a.log.Warn("agent: cannot reach the primary's NATS server; retrying", "url", a.cfg.URL, "err", err)
 		select {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,9 @@ type PrimaryConfig struct {
 	// DefaultHeartbeatTimeout.
 	HeartbeatTimeout time.Duration
 	Logger           *slog.Logger
+	// TLS: the embedded server's certificate (and agents' CA), or with URL the
+	// primary's client side (TLSFiles).
+	TLS TLSFiles
 }
 
 // Primary adds the agents that join over NATS to a pool as hosts.
@@ -94,12 +98,17 @@ func (f *Primary) connect() error {
 		nats.ReconnectWait(250 * time.Millisecond)}
 	url := f.cfg.URL
 	if f.cfg.Listen != "" {
-		e, err := startEmbedded(f.cfg.Listen, f.cfg.Token, f.log)
+		e, err := startEmbedded(f.cfg.Listen, f.cfg.Token, f.cfg.TLS, f.log)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
 		}
-		f.emb, url = e, e.url()
+		// In process, so no TLS whatever the server's URL says: a tls:// URL would
+		// make the client verify the server's certificate against the system's CAs.
+		f.emb, url = e, strings.Replace(e.url(), "tls://", "nats://", 1)
 		opts = append(opts, nats.InProcessServer(e.ns), nats.UserInfo(primaryUser, e.secret))
+	}
+	if f.emb == nil {
+		opts = append(opts, f.cfg.TLS.clientOptions()...)
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {

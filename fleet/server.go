@@ -64,7 +64,11 @@ type embedded struct {
 }
 
 // startEmbedded listens on addr ("host:port"; port 0 picks one).
-func startEmbedded(addr, token string, log *slog.Logger) (*embedded, error) {
+func startEmbedded(addr, token string, files TLSFiles, log *slog.Logger) (*embedded, error) {
+	tlsCfg, err := files.serverTLS()
+	if err != nil {
+		return nil, err
+	}
 	host, portS, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("cluster listen address %q: %w", addr, err)
@@ -83,6 +87,9 @@ func startEmbedded(addr, token string, log *slog.Logger) (*embedded, error) {
 		// the heartbeat bound, so an agent paused (SIGSTOP) for longer than the bound but
 		// less than a minute keeps its connection, and what it says late is counted.
 		PingInterval: 20 * time.Second, MaxPingsOut: 3,
+	}
+	if tlsCfg != nil {
+		opts.TLSConfig, opts.TLS, opts.TLSVerify, opts.TLSTimeout = tlsCfg, true, files.CA != "", 5
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {

@@ -26,7 +26,7 @@ func agentConn(t *testing.T, e *embedded, name, token string, errs chan error) (
 
 func startTestServer(t *testing.T, token string) *embedded {
 	t.Helper()
-	e, err := startEmbedded("127.0.0.1:0", token, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

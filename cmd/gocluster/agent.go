@@ -24,6 +24,7 @@ type agentConfig struct {
 	Exec    string
 	Name    string
 	Quiet   bool
+	TLS     fleet.TLSFiles
 }
 
 func agentFlags(c *agentConfig) *flag.FlagSet {
@@ -34,6 +35,8 @@ func agentFlags(c *agentConfig) *flag.FlagSet {
 	fs.IntVar(&c.Workers, "workers", runtime.NumCPU(), "workers this host runs for the primary, 0..4096 (default: CPU count)")
 	fs.StringVar(&c.Exec, "exec", "", "run this program as every worker instead of gocluster itself (as serve -exec)")
 	fs.StringVar(&c.Name, "name", "", "this host's name in the pool, 1 to 64 letters, digits, '-' or '_' (default: the machine's host name)")
+	natsTLSFlags(fs, &c.TLS, "a client certificate (PEM), for a primary started with -nats-tls-ca",
+		"the key of -nats-tls-cert (PEM)", "the CA (PEM) that signed the primary's -nats-tls-cert, to verify it")
 	fs.BoolVar(&c.Quiet, "quiet", false, "do not copy the workers' output to this terminal (the primary gets it either way)")
 	return fs
 }
@@ -48,7 +51,7 @@ func agentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fc := fleet.AgentConfig{URL: cfg.Join, Token: cfg.Token, Name: cfg.Name, Workers: cfg.Workers,
-		Logger: slog.New(slog.NewTextHandler(stderr, nil)), Env: []string{demos.EnvDemo + "="}}
+		Logger: slog.New(slog.NewTextHandler(stderr, nil)), Env: []string{demos.EnvDemo + "="}, TLS: cfg.TLS}
 	if !cfg.Quiet {
 		fc.Output = stderr
 	}
@@ -79,7 +82,11 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 	if fs.NArg() > 0 {
 		return cfg, usageErrorf("agent: unexpected argument %q (agent takes flags only)", fs.Arg(0))
 	}
-	if _, err := applyEnv(fs, getenv); err != nil {
+	src, err := applyEnv(fs, getenv)
+	if err == nil {
+		err = checkTLSFiles(cfg.TLS, src)
+	}
+	if err != nil {
 		return cfg, err
 	}
 	switch {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-var reAgentsJoin = regexp.MustCompile(`gocluster agents join: (nats://\S+)`)
+var reAgentsJoin = regexp.MustCompile(`gocluster agents join: ((?:nats|tls)://\S+)`)
 
 // fleetPrimary starts serve with an embedded NATS server on a free loopback port;
 // it returns the process, the panel's base URL and the agents' URL.
