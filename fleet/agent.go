@@ -147,6 +147,7 @@ func (a *agent) loop(ctx context.Context) {
 	lastErr := ""
 	for {
 		if a.current() == "" {
+			a.wg.Wait() // the old session's workers are gone, and all they sent was sent
 			if err := a.join(); err != nil {
 				if err.Error() != lastErr {
 					a.log.Warn("agent: join refused; retrying", "err", err)

@@ -16,7 +16,7 @@ import (
 // agentWorker is a worker the agent runs for the primary.
 type agentWorker struct {
 	id       int
-	session  string // the session it belongs to: once over, nothing of it is relayed
+	session  string // the session it belongs to
 	cmd      *exec.Cmd
 	conn     net.Conn
 	in       chan []byte // bytes from the primary, in order
@@ -72,7 +72,10 @@ func (a *agent) spawn(s spawn) {
 }
 
 // relayOut publishes what the worker writes to its IPC, up to chunk bytes a
-// message: results written together travel together.
+// message: results written together travel together. It relays to the end, even
+// after the session is over: the primary, not the agent, tells late results from
+// current ones (it drops and counts them), and an agent joins again only once its
+// old workers are gone (loop), so nothing late can reach a new session's worker.
 func (a *agent) relayOut(w *agentWorker) {
 	defer a.wg.Done()
 	defer close(w.readDone)
@@ -80,7 +83,7 @@ func (a *agent) relayOut(w *agentWorker) {
 	buf := make([]byte, chunk)
 	for {
 		n, err := w.conn.Read(buf)
-		if n > 0 && a.live(w) {
+		if n > 0 {
 			a.nc.Publish(subj, append([]byte(nil), buf[:n]...))
 		}
 		if err != nil {
@@ -117,21 +120,12 @@ func (a *agent) waitWorker(w *agentWorker) {
 	w.conn.Close()
 	close(w.gone)
 	code, sig := cluster.ExitOf(w.cmd)
-	if a.live(w) {
-		a.publishJSON(agentSubject(a.cfg.Name, "exit"), exited{ID: w.id, Code: code, Signal: sig})
-	}
+	a.publishJSON(agentSubject(a.cfg.Name, "exit"), exited{ID: w.id, Code: code, Signal: sig})
 	a.mu.Lock()
 	if a.workers[w.id] == w {
 		delete(a.workers, w.id)
 	}
 	a.mu.Unlock()
-}
-
-// live: w belongs to the current session, so what it says is relayed.
-func (a *agent) live(w *agentWorker) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return w.session == a.session
 }
 
 func (a *agent) worker(id int) *agentWorker {
@@ -158,7 +152,7 @@ func (a *agent) kill(k kill) {
 }
 
 // dropWorkers ends the session and kills its workers: the primary retries (or
-// already retried) their jobs; nothing more of them is relayed.
+// already retried) their jobs, and drops what they still send.
 func (a *agent) dropWorkers() {
 	a.mu.Lock()
 	a.session = ""
@@ -175,9 +169,7 @@ func (a *agent) outWriter(w *agentWorker, stream string) io.Writer {
 		if a.cfg.Output != nil {
 			a.cfg.Output.Write(b)
 		}
-		if a.live(w) {
-			a.nc.Publish(subj, append([]byte(nil), b...))
-		}
+		a.nc.Publish(subj, append([]byte(nil), b...))
 		return len(b), nil
 	})
 }

@@ -98,8 +98,9 @@ func TestFleetPausedAgentsLateResultsAreDropped(t *testing.T) {
 		return busy == 2
 	})
 	a.signal(t, syscall.SIGSTOP)
+	// The loss takes the heartbeat bound (3 s): the workers, not paused, finish
+	// their 300 ms jobs meanwhile, and their results wait in the agent's sockets.
 	waitHosts(t, base, "host-a lost", func(h map[string]hostJSON) bool { return h["host-a"].State == "lost" })
-	time.Sleep(time.Second) // not a wait for a condition: the paused agent's workers finish their jobs meanwhile
 	a.signal(t, syscall.SIGCONT)
 	hs := waitHosts(t, base, "late frames counted", func(h map[string]hostJSON) bool { return h["host-a"].Late > 0 })
 	t.Logf("host-a late frames: %d", hs["host-a"].Late)
