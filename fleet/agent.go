@@ -94,9 +94,19 @@ func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	}
 	a.loop(ctx)
 	sub.Unsubscribe()
+	a.leave()
 	a.dropWorkers()
 	a.wg.Wait()
 	return nil
+}
+
+// leave tells the primary this agent stops, so it gives the host up at once
+// rather than after the heartbeat bound (and does not restart its workers there).
+func (a *agent) leave() {
+	if s := a.current(); s != "" {
+		a.publishJSON(agentSubject(a.cfg.Name, "bye"), beat{Session: s})
+		a.nc.FlushTimeout(time.Second)
+	}
 }
 
 // connect dials until the server answers (the primary may start later); a refusal

@@ -19,6 +19,7 @@
 //	gocluster.agent.NAME.w.ID      agent → primary: bytes from worker ID's IPC
 //	gocluster.agent.NAME.o.ID.S    agent → primary: worker ID's output (S: 1 stdout, 2 stderr)
 //	gocluster.agent.NAME.exit      agent → primary: a worker exited
+//	gocluster.agent.NAME.bye       agent → primary: the agent stops
 //	gocluster.host.NAME.spawn      primary → agent: start a worker
 //	gocluster.host.NAME.w.ID       primary → agent: bytes to worker ID's IPC
 //	gocluster.host.NAME.kill       primary → agent: signal a worker

@@ -21,6 +21,8 @@ func (f *Primary) onMsg(m *nats.Msg) {
 		f.respond(m, f.onHello(name, m.Data))
 	case rest == "beat":
 		f.respond(m, f.onBeat(name, m.Data))
+	case rest == "bye":
+		f.onBye(name, m.Data)
 	case rest == "exit":
 		var e exited
 		if json.Unmarshal(m.Data, &e) == nil {
@@ -124,5 +126,22 @@ func (f *Primary) countLate(host string) {
 	defer f.mu.Unlock()
 	if a := f.agents[host]; a != nil {
 		a.late++
+	}
+}
+
+// onBye gives up an agent that says it stops (SIGTERM, Ctrl-C).
+func (f *Primary) onBye(name string, data []byte) {
+	var b beat
+	json.Unmarshal(data, &b)
+	f.mu.Lock()
+	a := f.agents[name]
+	ok := a != nil && a.session != "" && a.session == b.Session
+	if ok {
+		a.session = ""
+	}
+	f.mu.Unlock()
+	if ok {
+		f.log.Info("fleet: agent left", "host", name)
+		f.c.RemoveHost(name, ReasonAgentLeft)
 	}
 }

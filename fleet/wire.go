@@ -15,6 +15,10 @@ const (
 	DefaultHeartbeatTimeout = 3 * time.Second
 )
 
+// ReasonAgentLeft is a host's HostInfo.Reason (and host.lost error) when its
+// agent stopped and said so.
+const ReasonAgentLeft = "the agent stopped"
+
 // agentSubject is a subject agent name publishes on: gocluster.agent.NAME.rest.
 func agentSubject(name, rest string) string {
 	return subjectRoot + ".agent." + name + "." + rest

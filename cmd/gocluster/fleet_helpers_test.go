@@ -34,6 +34,7 @@ type hostJSON struct {
 	State   string `json:"state"`
 	Size    int    `json:"size"`
 	Late    int64  `json:"late_frames"`
+	Reason  string `json:"reason"`
 	Workers []struct {
 		ID         int             `json:"id"`
 		State      string          `json:"state"`

@@ -19,7 +19,7 @@ import (
 func TestFleetListAcrossHostsSurvivesAKilledAgent(t *testing.T) {
 	_, base, url := fleetPrimary(t, "-workers", "1")
 	a := startAgent(t, url, "host-a", 2)
-	startAgent(t, url, "host-b", 2)
+	b := startAgent(t, url, "host-b", 2)
 	hs := waitHosts(t, base, "both agents up with 2 workers", func(h map[string]hostJSON) bool {
 		return hostReady("host-a", 2)(h) && hostReady("host-b", 2)(h) && hostReady("prim", 1)(h)
 	})
@@ -75,6 +75,10 @@ func TestFleetListAcrossHostsSurvivesAKilledAgent(t *testing.T) {
 	if _, code := request(t, "PUT", base+"/api/hosts/nobody/pool", `{"size":1}`); code != http.StatusNotFound {
 		t.Errorf("PUT /api/hosts/nobody/pool: %d, want 404", code)
 	}
+	b.signal(t, syscall.SIGTERM) // a stopping agent says so: lost at once, with the reason
+	waitHosts(t, base, "host-b gone as it said", func(h map[string]hostJSON) bool {
+		return h["host-b"].State == "lost" && h["host-b"].Reason == "the agent stopped"
+	})
 }
 
 // TestFleetPausedAgentsLateResultsAreDropped: an agent paused (SIGSTOP) past the
