@@ -24,6 +24,7 @@ type Cluster struct {
 	kinds  servedKinds // written by the loop, read by Submit
 	frames framePool   // batches of frames from the readers to the loop
 	logs   *logStore
+	hostOf hostNames // remote workers' hosts, for events
 
 	inbox    chan func()
 	wake     chan struct{}
@@ -47,6 +48,7 @@ type Cluster struct {
 	srv      servers
 	standby  standbyPool
 	jobs     jobState
+	hosts    map[string]*hostState // remote hosts by name (AddHost)
 }
 
 // slot is one place in the pool. Its worker is replaced when it dies; its crash record
@@ -68,6 +70,8 @@ type slot struct {
 	instance int
 	// env is added to the environment of this slot's workers (Fork).
 	env []string
+	// host is the remote host the slot's workers run on; "" for the primary's own.
+	host string
 	// waiting: the slot has no worker because MaxWorkers processes are alive (some
 	// of them retiring); it forks as soon as one of them exits.
 	waiting bool
@@ -104,11 +108,16 @@ func Start(opts Options) (*Cluster, error) {
 		loopDone: make(chan struct{}),
 		procs:    map[int]*proc{},
 		slots:    map[int]*slot{},
+		hosts:    map[string]*hostState{},
 	}
 	c.bus = newEventBus(opts.EventHistory, c.clock.Now, opts.RunID)
-	c.logs = newLogStore(opts.LogLines, c.clock.Now, func(ev Event) { c.bus.publish(ev) })
+	c.logs = newLogStore(opts.LogLines, c.clock.Now, func(ev Event) { c.bus.publish(c.withHost(ev)) })
 	c.jobs.init()
 	c.kinds.init(opts.Jobs.Registry)
+	if !ValidHostName(opts.HostName) {
+		return nil, fmt.Errorf("%w: host name %q: use 1 to 64 letters, digits, '-' or '_'", ErrInvalid, opts.HostName)
+	}
+	c.opts.startedAt = c.clock.Now()
 	if err := c.resolveExec(); err != nil {
 		return nil, err
 	}
@@ -202,7 +211,19 @@ func (c *Cluster) post(f func()) {
 }
 
 // publish sends an event to subscribers; it is called on the pool goroutine only.
-func (c *Cluster) publish(ev Event) Event { return c.bus.publish(ev) }
+func (c *Cluster) publish(ev Event) Event { return c.bus.publish(c.withHost(ev)) }
+
+// withHost sets a worker event's Host: the remote worker's host, or ours.
+func (c *Cluster) withHost(ev Event) Event {
+	if ev.Worker != 0 && ev.Host == "" {
+		if h, ok := c.hostOf.get(ev.Worker); ok {
+			ev.Host = h
+		} else {
+			ev.Host = c.opts.HostName
+		}
+	}
+	return ev
+}
 
 // Subscribe returns a subscription that receives every event from now on. buffer
 // bounds how far the subscriber may fall behind before it is dropped (default 256).

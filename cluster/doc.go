@@ -154,6 +154,16 @@
 // dropped follower from the event ring and says so with an EventGap when the ring
 // moved on.
 //
+// # Other hosts
+//
+// A pool may span hosts: AddHost adds n slots whose workers a HostLink starts
+// elsewhere (package fleet implements it over NATS; this package knows nothing of
+// it). A remote worker is a member like a local one: same ids, slots, restart
+// policy, prefetch window, retries and events (with Host set); only its process
+// and its IPC bytes live on the other host. RemoveHost gives a host up: its workers
+// end as lost (worker.exit reason host_lost) and their jobs are retried elsewhere.
+// ScaleHost sizes one host; Scale sizes the primary's own.
+//
 // # Restarts and stopping
 //
 // A worker that exits unexpectedly is replaced per the RestartPolicy (first restart

@@ -13,7 +13,7 @@ func (c *Cluster) Fork(env []string) (*Worker, error) {
 		switch {
 		case c.closing:
 			err = ErrClosed
-		case len(c.slots) >= c.opts.MaxWorkers:
+		case c.localSlots() >= c.opts.MaxWorkers:
 			err = fmt.Errorf("%w: the pool has MaxWorkers (%d) slots", ErrInvalid, c.opts.MaxWorkers)
 		default:
 			p, err = c.forkSlot(append([]string(nil), env...))
@@ -31,7 +31,7 @@ func (c *Cluster) forkSlot(env []string) (*proc, error) {
 	c.nextSlot++
 	s := &slot{n: c.nextSlot, env: env, instance: c.instanceFor()}
 	c.slots[s.n] = s
-	c.size = len(c.slots)
+	c.size = c.localSlots()
 	size := c.size
 	c.publish(Event{Type: EventScale, Size: &size})
 	if p := c.forkInto(s); p != nil {

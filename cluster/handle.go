@@ -118,7 +118,7 @@ func (w *Worker) Kill(sig syscall.Signal) error {
 			signalName(sig), EndingSignalNames())
 	}
 	return w.do(func(p *proc) error {
-		if ignoresSignal(p.pid, sig) {
+		if p.remote == nil && ignoresSignal(p.pid, sig) {
 			return fmt.Errorf("%w: worker %d ignores %s (inherited from the primary, e.g. one started "+
 				"under nohup), so it would not end: send SIGTERM or SIGKILL", ErrInvalid, p.id, signalName(sig))
 		}

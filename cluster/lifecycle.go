@@ -15,7 +15,7 @@ import (
 // workers still count, or cycles of scaling down and up while they finish long jobs
 // would pile up processes past the cap. forkWaiting forks it when one exits.
 func (c *Cluster) forkInto(s *slot) *proc {
-	if len(c.procs) >= c.opts.MaxWorkers {
+	if s.host == "" && c.localProcs() >= c.opts.MaxWorkers {
 		s.waiting = true
 		return nil
 	}
@@ -24,7 +24,10 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	id := c.nextID
 	var p *proc
 	var err error
-	if c.opts.Protocol == ProtocolNone {
+	if s.host != "" {
+		c.hostOf.set(id, s.host)
+		p, err = c.spawnRemote(id, s, c.hosts[s.host])
+	} else if c.opts.Protocol == ProtocolNone {
 		p, err = c.spawnPlain(id, s)
 	} else if p = c.takeStandby(id, s); p == nil {
 		p, err = c.spawn(id, s.n)
@@ -36,6 +39,9 @@ func (c *Cluster) forkInto(s *slot) *proc {
 		return nil
 	}
 	p.restarts = s.restarts
+	if p.host == "" {
+		p.host = c.opts.HostName
+	}
 	s.worker = p
 	s.replaces, s.last = s.last, id
 	c.procs[id] = p
@@ -115,6 +121,9 @@ func (c *Cluster) onHello(p *proc, f *frame) {
 			return
 		}
 		p.version = f.V
+		if p.remote != nil && f.PID > 0 {
+			p.pid = f.PID // its pid on its own host, known from here on
+		}
 		c.onHelloKinds(p, f.Kinds)
 		if p.intentional {
 			p.state = StateStopping
@@ -231,6 +240,7 @@ func (c *Cluster) onExit(p *proc) {
 		size := c.size
 		c.publish(Event{Type: EventScale, Size: &size})
 	}
+	c.hostOf.drop(p.id)
 	c.forkWaiting()
 	c.dispatch()
 }
@@ -249,8 +259,8 @@ func (c *Cluster) forkWaiting() {
 	}
 	sort.Ints(ns)
 	for _, n := range ns {
-		if len(c.procs) >= c.opts.MaxWorkers {
-			return
+		if c.slots[n].host == "" && c.localProcs() >= c.opts.MaxWorkers {
+			continue
 		}
 		c.forkInto(c.slots[n])
 	}
@@ -289,6 +299,15 @@ func (c *Cluster) afterCrash(s *slot, started time.Time) {
 
 // exitStatus reads how the process ended: an exit code, or the signal's name.
 func exitStatus(p *proc) (code int, sig string) {
+	if p.remote != nil {
+		if p.rexit.Signal != "" {
+			return -1, p.rexit.Signal
+		}
+		if p.rexit.Lost {
+			return -1, ""
+		}
+		return p.rexit.Code, ""
+	}
 	ps := p.cmd.ProcessState
 	if ps == nil {
 		return -1, ""
@@ -301,6 +320,9 @@ func exitStatus(p *proc) (code int, sig string) {
 
 // exitReason says in words why a worker ended, for the jobs it took down with it.
 func exitReason(p *proc, code int, sig string) string {
+	if p.remote != nil && p.rexit.Lost {
+		return fmt.Sprintf("%s was lost with its host %s", p.name(), p.host)
+	}
 	if sig != "" {
 		return fmt.Sprintf("%s was killed by %s", p.name(), sig)
 	}

@@ -31,7 +31,7 @@ func (c *Cluster) checkMemory() {
 	limit := c.opts.Restart.MaxMemory
 	for _, s := range c.slots {
 		p := s.worker
-		if p == nil || p.state == StateDead || p.intentional || p.successor != nil {
+		if p == nil || p.remote != nil || p.state == StateDead || p.intentional || p.successor != nil {
 			continue
 		}
 		rss, _, ok := readProc(p.pid)

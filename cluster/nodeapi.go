@@ -85,7 +85,13 @@ func (c *Cluster) dropSlotOf(p *proc) {
 	}
 	delete(c.slots, s.n)
 	s.pending.stop()
-	c.size = len(c.slots)
+	if h := c.hosts[s.host]; h != nil {
+		h.size = max(h.size-1, 0)
+		size := h.size
+		c.publish(Event{Type: EventScale, Size: &size, Host: h.name})
+		return
+	}
+	c.size = c.localSlots()
 	size := c.size
 	c.publish(Event{Type: EventScale, Size: &size})
 }

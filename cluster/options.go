@@ -112,6 +112,11 @@ type Options struct {
 	// random hex characters, e.g. "mj3k9x2a-1b2c"; it sorts by start time. Set it
 	// only to restore a run's identity; it must differ between runs.
 	RunID string
+	// HostName names the primary's own host in events, WorkerInfo.Host and
+	// Cluster.Hosts (remote hosts join with AddHost). Default: the machine's
+	// host name with characters other than letters, digits, '-' and '_' made '-'.
+	HostName  string
+	startedAt time.Time // set by Start: when the local host joined
 	// EventHistory is how many recent events are kept for SubscribeSince and
 	// EventsSince. Default 4096.
 	EventHistory int
@@ -210,6 +215,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Clock == nil {
 		o.Clock = realClock{}
+	}
+	if o.HostName == "" {
+		o.HostName = DefaultHostName()
 	}
 	if o.StopTimeout <= 0 {
 		o.StopTimeout = 10 * time.Second

@@ -33,25 +33,8 @@ func (c *Cluster) Scale(n int) error {
 }
 
 // scaleOnLoop sets the size and forks or retires to match, on the pool goroutine.
-func (c *Cluster) scaleOnLoop(n int) {
-	c.size = n
-	for _, s := range c.slots {
-		c.revive(s)
-	}
-	for len(c.slots) < n {
-		c.nextSlot++
-		s := &slot{n: c.nextSlot, instance: c.instanceFor()}
-		c.slots[s.n] = s
-		c.forkInto(s)
-	}
-	if extra := len(c.slots) - n; extra > 0 {
-		for _, s := range c.retireOrder()[:extra] {
-			c.removeSlot(s)
-		}
-	}
-	size := n
-	c.publish(Event{Type: EventScale, Size: &size})
-}
+// Remote hosts' slots are left alone (scaleHostOnLoop).
+func (c *Cluster) scaleOnLoop(n int) { c.scaleHostOnLoop("", n) }
 
 // revive restarts a degraded or backing-off slot now, with a clean record.
 func (c *Cluster) revive(s *slot) {
@@ -66,7 +49,7 @@ func (c *Cluster) revive(s *slot) {
 }
 
 // retireOrder lists slots cheapest to retire first: empty, then starting, idle, busy.
-func (c *Cluster) retireOrder() []*slot {
+func (c *Cluster) retireOrder(host string) []*slot {
 	rank := func(s *slot) int {
 		if s.worker == nil {
 			return 0
@@ -81,7 +64,9 @@ func (c *Cluster) retireOrder() []*slot {
 	}
 	out := make([]*slot, 0, len(c.slots))
 	for _, s := range c.slots {
-		out = append(out, s)
+		if s.host == host {
+			out = append(out, s)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		ri, rj := rank(out[i]), rank(out[j])
@@ -156,6 +141,9 @@ func (c *Cluster) waitExits(ctx context.Context, exits []chan struct{}) error {
 			c.call(func() {
 				for _, p := range c.procs {
 					p.signal(syscall.SIGKILL)
+					if p.remote != nil { // its host may never answer
+						p.remote.Close()
+					}
 				}
 			})
 			for _, ch := range exits {

@@ -53,6 +53,11 @@ type proc struct {
 	// ready; fromStandby once it became a worker.
 	standby, warm, fromStandby bool
 
+	remote RemoteProcess // a worker on another host (remote.go); cmd is nil
+	host   string        // its host's name; "" for ours
+	outw   [2]io.Writer  // a remote worker's stdout and stderr writers
+	rexit  RemoteExit    // how a remote worker ended, set before onExit
+
 	online   chan struct{} // closed at the handshake
 	exited   chan struct{} // closed once its exit was handled
 	readDone chan struct{}
@@ -60,7 +65,8 @@ type proc struct {
 
 func (p *proc) info() WorkerInfo {
 	w := WorkerInfo{ID: p.id, PID: p.pid, Slot: p.slot, State: p.state, StartedAt: p.startedAt,
-		JobsDone: p.jobsDone, Restarts: p.restarts, Listening: p.listening, Ready: p.ready}
+		JobsDone: p.jobsDone, Restarts: p.restarts, Listening: p.listening, Ready: p.ready,
+		Host: p.host, remote: p.remote != nil}
 	if len(p.inflight) > 0 && p.inflight[0].state == JobRunning {
 		j := p.inflight[0]
 		w.CurrentJob = &JobRef{Batch: j.b.id, Job: j.id, Kind: j.b.kind, Input: j.input}
@@ -199,6 +205,10 @@ func (c *Cluster) readLoop(p *proc) {
 // waitLoop reaps the process, then waits until its last frames were read, so a result
 // sent just before dying is never lost and disconnect comes before exit.
 func (c *Cluster) waitLoop(p *proc) {
+	if p.remote != nil {
+		c.waitRemote(p)
+		return
+	}
 	p.cmd.Wait() // also waits until its output was copied (or WaitDelay passed)
 	flushOutput(p.cmd)
 	select {
@@ -212,6 +222,10 @@ func (c *Cluster) waitLoop(p *proc) {
 
 // signal sends sig to the worker; errors mean it is already gone, which is fine.
 func (p *proc) signal(sig syscall.Signal) {
+	if p.remote != nil {
+		p.remote.Signal(sig)
+		return
+	}
 	if p.cmd.Process != nil {
 		p.cmd.Process.Signal(sig)
 	}

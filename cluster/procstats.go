@@ -37,6 +37,9 @@ func (s *procStats) sample(ws []WorkerInfo, prune bool) {
 	seen := make(map[int]bool, len(ws))
 	now := time.Now()
 	for i := range ws {
+		if ws[i].remote {
+			continue
+		}
 		pid := ws[i].PID
 		seen[pid] = true
 		rss, ticks, ok := readProc(pid)

@@ -178,6 +178,10 @@ func (c *Cluster) shrinkAfter(s *slot) string {
 	delete(c.slots, s.n)
 	s.pending.stop()
 	s.stable.stop()
+	if h := c.hosts[s.host]; h != nil {
+		h.size = max(h.size-1, 0)
+		return fmt.Sprintf("not restarted (restart policy %q): host %s shrinks to %d", c.opts.Restart.When, h.name, h.size)
+	}
 	c.size = max(c.size-1, 0)
 	return fmt.Sprintf("not restarted (restart policy %q): the pool shrinks to %d", c.opts.Restart.When, c.size)
 }

@@ -63,3 +63,6 @@ func ParseSignal(s string) (syscall.Signal, error) {
 	return 0, fmt.Errorf("%w: signal %q does not end a worker, or is unknown: send one of %s "+
 		"(by name or number)", ErrInvalid, s, EndingSignalNames())
 }
+
+// SignalName is a signal's usual name ("SIGKILL"), as worker.exit events write it.
+func SignalName(s syscall.Signal) string { return signalName(s) }

@@ -44,6 +44,10 @@ type WorkerInfo struct {
 	Ready      bool    `json:"ready"`
 	RSSBytes   int64   `json:"rss_bytes"`
 	CPUPercent float64 `json:"cpu_percent"`
+	// Host is the host the worker runs on: the primary's (Options.HostName) or
+	// a remote one's (Cluster.AddHost).
+	Host   string `json:"host"`
+	remote bool   // on another host: no /proc figures here
 }
 
 // JobRef names the job a worker is running.
@@ -259,15 +263,18 @@ const (
 type Event struct {
 	// Run names the run of the primary that published the event: seqs start
 	// again at 1 with every run.
-	Run      string    `json:"run"`
-	Seq      uint64    `json:"seq"`
-	Time     time.Time `json:"time"`
-	Type     string    `json:"type"`
-	Worker   int       `json:"worker,omitempty"`
-	PID      int       `json:"pid,omitempty"`
-	Slot     int       `json:"slot,omitempty"`
-	Restarts int       `json:"restarts,omitempty"`
-	Replaces int       `json:"replaces,omitempty"`
+	Run    string    `json:"run"`
+	Seq    uint64    `json:"seq"`
+	Time   time.Time `json:"time"`
+	Type   string    `json:"type"`
+	Worker int       `json:"worker,omitempty"`
+	// Host is the host of the event's worker (every worker and job event has
+	// one), or the host a host.* or a remote host's pool.scale event is about.
+	Host     string `json:"host,omitempty"`
+	PID      int    `json:"pid,omitempty"`
+	Slot     int    `json:"slot,omitempty"`
+	Restarts int    `json:"restarts,omitempty"`
+	Replaces int    `json:"replaces,omitempty"`
 	// Standby says a worker.fork's process is a standby the pool started earlier
 	// (Options.Standby) and made this worker now: its pid is older than the event.
 	Standby     bool   `json:"standby,omitempty"`

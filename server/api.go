@@ -24,6 +24,8 @@ func (s *Server) mountAPI(r chi.Router) {
 	r.Get("/pool", s.getPool)
 	r.Put("/pool", s.putPool)
 	r.Post("/pool/restart", s.restartPool)
+	r.Get("/hosts", s.getHosts)
+	r.Put("/hosts/{name}/pool", s.putHostPool)
 
 	r.Get("/workers", s.listWorkers)
 	r.Get("/workers/{id}", s.getWorker)

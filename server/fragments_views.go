@@ -41,6 +41,7 @@ func (s *Server) panelFragments(context.Context) []fragment {
 		{id: fragSeqID, c: web.FragSeq(v.Pool.LastSeq)},
 		{id: "degraded-warning", c: web.DegradedWarning(v.Pool)},
 		{id: "pool-stats", c: web.PoolStats(v.Pool, v.Workers)},
+		{id: "hosts", c: web.HostList(v.Hosts)},
 		{id: "workers", c: web.WorkerList(v.Workers, v.Now, ro)},
 		{id: "batches", c: web.BatchList(v.Batches, ro)},
 		logFragment(v.Events),

@@ -117,8 +117,17 @@ func (r *recent) rate(done int64, now time.Time) float64 {
 	return float64(done-first.done) / dt
 }
 
+// sortWorkers orders cards by host, the primary's own first, then by id.
 func sortWorkers(ws []web.WorkerView) {
-	slices.SortFunc(ws, func(a, b web.WorkerView) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(ws, func(a, b web.WorkerView) int {
+		if a.Local != b.Local {
+			if a.Local {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.Host, b.Host), cmp.Compare(a.ID, b.ID))
+	})
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }

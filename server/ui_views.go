@@ -18,7 +18,8 @@ func (s *Server) panelView() web.PanelView {
 	v := web.PanelView{
 		Now:       time.Now(),
 		Pool:      poolView(pool),
-		Workers:   workerViews(pool.Workers),
+		Workers:   workerViews(pool.Workers, s.c.HostName()),
+		Hosts:     hostViews(s.c.HostStates(), pool.Workers),
 		Batches:   batchRows(batches),
 		Kinds:     s.kindOptions(kinds),
 		ScaleForm: web.ScaleFormView{Size: pool.Size, Max: s.c.MaxWorkers(), CPUs: s.cfg.CPUs},
@@ -58,10 +59,12 @@ func poolView(p cluster.PoolInfo) web.PoolView {
 	}
 }
 
-func workerViews(ws []cluster.WorkerInfo) []web.WorkerView {
+func workerViews(ws []cluster.WorkerInfo, local string) []web.WorkerView {
 	out := make([]web.WorkerView, len(ws))
 	for i, w := range ws {
 		out[i] = web.WorkerView{
+			Host:       w.Host,
+			Local:      w.Host == local,
 			ID:         w.ID,
 			PID:        w.PID,
 			Slot:       w.Slot,
@@ -148,4 +151,18 @@ func deref(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return *t
+}
+
+// hostViews are the hosts with their live workers counted from the snapshot ws.
+func hostViews(hs []cluster.HostInfo, ws []cluster.WorkerInfo) []web.HostView {
+	alive := map[string]int{}
+	for _, w := range ws {
+		alive[w.Host]++
+	}
+	out := make([]web.HostView, len(hs))
+	for i, h := range hs {
+		out[i] = web.HostView{Name: h.Name, Local: h.Local, State: h.State, Size: h.Size,
+			Workers: alive[h.Name], Late: h.Late}
+	}
+	return out
 }

@@ -120,6 +120,9 @@ func poolText(ev cluster.Event) string {
 	}
 	switch ev.Type {
 	case cluster.EventScale:
+		if ev.Size != nil && ev.Host != "" {
+			return "[primary] host " + ev.Host + " size set to " + itoa(*ev.Size)
+		}
 		if ev.Size != nil {
 			return "[primary] pool size set to " + itoa(*ev.Size)
 		}

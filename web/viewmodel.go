@@ -35,6 +35,9 @@ type PanelView struct {
 	Now     time.Time
 	Pool    PoolView
 	Workers []WorkerView
+	// Hosts are the pool's hosts, the primary's own first; the panel shows them
+	// and groups the worker cards by host when there is more than one.
+	Hosts []HostView
 	// Batches are the job lists, newest first, without their jobs.
 	Batches []BatchRow
 	// Kinds are the job kinds offered by the job-list form.
@@ -84,6 +87,19 @@ type WorkerView struct {
 	Replaces int
 	// Exit says how a dead worker ended ("SIGKILL", "code 1"): dead cards linger.
 	Exit string
+	// Host is the host the worker runs on; Local is true for the primary's own.
+	Host  string
+	Local bool
+}
+
+// HostView is one host of the pool: the primary's own or an agent's.
+type HostView struct {
+	Name    string
+	Local   bool
+	State   string // up or lost
+	Size    int    // workers wanted
+	Workers int    // workers alive
+	Late    int64  // late messages of given-up workers, dropped
 }
 
 // JobRef names the job a worker is running.

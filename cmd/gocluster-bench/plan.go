@@ -106,6 +106,7 @@ func defaultPlan() []group {
 		{pkg: "server", bench: "BenchmarkFanout", benchtime: "1s", maxRuns: 3, optional: true},
 		{pkg: "server", bench: "BenchmarkFragments", benchtime: "300x", maxRuns: 3, optional: true},
 		{pkg: "cluster", bench: "BenchmarkMemory", benchtime: "1x"},
+		{pkg: "cmd/gocluster", bench: "BenchmarkFleet", benchtime: "1x", maxRuns: 3},
 	}
 }
 
@@ -214,6 +215,10 @@ func rows() []row {
 		{"BenchmarkFragments/clients=1000", "cpu-ms/event", "… 1000 browsers, CPU per event, server and clients (ms)", target{}},
 		{"BenchmarkMemory", "primary-rss-MB", "primary RSS, idle with 2 workers (MB)", target{}},
 		{"BenchmarkMemory", "worker-rss-MB", "RSS of one idle worker (MB)", below(10)},
+		{"BenchmarkFleet", "local-jobs/s", "tiny jobs (fib 1, 50k), 4 local workers, jobs/s", target{}},
+		{"BenchmarkFleet", "remote-jobs/s", "… 2 agents × 2 workers over NATS on loopback, jobs/s", target{}},
+		{"BenchmarkFleet", "remote-vs-local", "… agents ÷ local", atLeast(0.5)},
+		{"BenchmarkFleet", "exit-event-p99-ms", "remote worker SIGKILL to its worker.exit at a client of /api/events, p99 of 20 (ms)", below(20)},
 	}
 }
 

@@ -20,8 +20,10 @@ func helpCmd(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, serveUsage())
 	case "demo", "demos":
 		fmt.Fprint(stdout, demoUsage())
+	case "agent":
+		fmt.Fprint(stdout, agentUsage())
 	default:
-		return usageErrorf("help: no help on %q (topics: serve, demo)", topic)
+		return usageErrorf("help: no help on %q (topics: serve, agent, demo)", topic)
 	}
 	return nil
 }
@@ -31,9 +33,10 @@ func intro() string {
 
 Usage:
   gocluster [serve] [flags]     start a pool of workers and the control panel (the default)
+  gocluster agent -join URL     run workers on this host for a primary on another (docs/scale-out.md)
   gocluster demo NAME [flags]   replay a Node cluster example: fib, http or restart
   gocluster version             print the version
-  gocluster help [serve|demo]   print this help
+  gocluster help [serve|agent|demo]  print this help
 `
 }
 
@@ -60,5 +63,20 @@ On SIGINT or SIGTERM gocluster stops accepting connections, cancels queued jobs,
 running jobs finish for -shutdown-timeout, then kills what is left and exits 0 with
 every worker gone. A second signal kills the workers at once (exit code 1).
 `)
+	return b.String()
+}
+
+// agentUsage lists agent's flags.
+func agentUsage() string {
+	var b strings.Builder
+	b.WriteString(`gocluster agent -join nats://PRIMARY:4222 [-token T] [-workers N] [-exec CMD] [-name NAME]
+joins a primary started with -cluster-listen (or -nats) and runs workers for it on
+this host; it rejoins by itself after a network break or a primary restart. Each
+flag is also read from GOCLUSTER_<FLAG>.
+`)
+	var cfg agentConfig
+	agentFlags(&cfg).VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  -%s (%s, default %q)\n      %s\n", f.Name, envName(f.Name), f.DefValue, f.Usage)
+	})
 	return b.String()
 }

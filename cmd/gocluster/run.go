@@ -23,6 +23,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return serveCmd(ctx, rest, stdout, stderr)
+	case "agent":
+		return agentCmd(ctx, rest, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, rest, stdout, os.Getenv)
 	case "version":
@@ -30,7 +32,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help":
 		return helpCmd(rest, stdout)
 	}
-	return usageErrorf("unknown command %q (commands: serve, demo, version, help)", cmd)
+	return usageErrorf("unknown command %q (commands: serve, agent, demo, version, help)", cmd)
 }
 
 // runWorker is a worker process's whole life: the demo its primary asked for, or the

@@ -101,10 +101,15 @@ func (s *scaleStats) report(b *testing.B, prefix string) {
 	b.ReportMetric(ms(median(s.life)), prefix+"proc-cpu-ms")
 }
 
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
+// median of v (the mean of the middle two for an even count); the benchmarks'
+// durations and rates alike.
+func median[T time.Duration | float64](v []T) T {
+	s := slices.Clone(v)
 	slices.Sort(s)
-	return s[len(s)/2]
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // serveForBench starts `gocluster serve` on a free loopback port, killed at the

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/demos"
+	"github.com/gocluster/gocluster/fleet"
 	"github.com/gocluster/gocluster/internal/sdnotify"
 	"github.com/gocluster/gocluster/server"
 )
@@ -47,6 +48,7 @@ type instance struct {
 	http *http.Server
 	// conns is the cap on HTTP connections held at once (connBudget).
 	conns int
+	fleet *fleet.Primary // nil without -cluster-listen or -nats
 }
 
 // serve runs the pool and the panel until ctx ends or SIGINT/SIGTERM arrives, then
@@ -76,6 +78,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	sd := startSystemd(notifier, in.pool, in.ln.Addr().String(), in.log)
 	defer sd.stop()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
+	if in.fleet != nil {
+		fmt.Fprintf(stdout, "gocluster agents join: %s\n", in.fleet.URL())
+	}
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
 		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP,
 		"protocol", cfg.Supervise.Protocol, "listen", in.pool.ListenAddr())
@@ -115,11 +120,17 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 		ln.Close()
 		return nil, fmt.Errorf("start pool: %w", err)
 	}
+	fl, err := startFleet(cfg.Fleet, pool, log)
+	if err != nil {
+		pool.Close(context.Background())
+		ln.Close()
+		return nil, err
+	}
 	srv := server.New(pool, server.Config{Token: cfg.Token, Addr: ln.Addr().String(),
 		AllowedHosts: splitHosts(cfg.AllowedHosts), ReadOnly: cfg.ReadOnly,
 		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
 	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log),
-		conns: conns}, nil
+		conns: conns, fleet: fl}, nil
 }
 
 // poolOptions turns the flags into the pool's options.
@@ -143,6 +154,7 @@ func poolOptions(cfg serveConfig, log *slog.Logger, stderr io.Writer) cluster.Op
 		// A retiring worker may finish its job for as long as a shutdown lets it.
 		StopTimeout: max(cfg.ShutdownTimeout, time.Second),
 		Restart:     cluster.RestartPolicy{DegradedCooldown: degradedCooldown(cfg.DegradedCooldown)},
+		HostName:    cfg.Fleet.Name,
 		Jobs: cluster.JobOptions{Prefetch: int(cfg.Prefetch), Timeout: cfg.JobTimeout, MaxAttempts: cfg.MaxAttempts,
 			MaxPerBatch: cfg.MaxJobsPerList, MaxQueued: cfg.MaxQueued, MaxQueuedBytes: int64(cfg.MaxQueuedBytes),
 			History: cfg.History, MaxValueBytes: int(cfg.MaxJobBytes)},

@@ -22,6 +22,9 @@ func (in *instance) shutdown(sigs <-chan os.Signal, signals int) error {
 	go func() { httpDone <- in.http.Shutdown(ctx) }()
 	in.srv.Close()
 	poolErr := in.pool.Close(ctx)
+	if in.fleet != nil {
+		in.fleet.Close() // after the pool: agents were told to stop their workers
+	}
 	if err := <-httpDone; err != nil {
 		in.http.Close() // connections still open after the deadline are cut
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -115,15 +114,6 @@ func reportWrk(b *testing.B, targets []wrkTarget, runs [][]wrkRun) {
 			b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(reqs), unit)
 		}
 	}
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // runWrk runs wrk against t for d and reads the primary's CPU time around it.

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/demos"
+	"github.com/gocluster/gocluster/fleet"
+)
+
+// agentConfig is `gocluster agent`'s flags.
+type agentConfig struct {
+	Join    string
+	Token   string
+	Workers int
+	Exec    string
+	Name    string
+	Quiet   bool
+	TLS     fleet.TLSFiles
+}
+
+func agentFlags(c *agentConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.Join, "join", "", "the primary's NATS server, nats://HOST:PORT (serve -cluster-listen or its -nats); required")
+	fs.StringVar(&c.Token, "token", "", "the token the primary's embedded server asks of agents (its -cluster-token, or -token)")
+	fs.IntVar(&c.Workers, "workers", runtime.NumCPU(), "workers this host runs for the primary, 0..4096 (default: CPU count)")
+	fs.StringVar(&c.Exec, "exec", "", "run this program as every worker instead of gocluster itself (as serve -exec)")
+	fs.StringVar(&c.Name, "name", "", "this host's name in the pool, 1 to 64 letters, digits, '-' or '_' (default: the machine's host name)")
+	natsTLSFlags(fs, &c.TLS, "a client certificate (PEM), for a primary started with -nats-tls-ca",
+		"the key of -nats-tls-cert (PEM)", "the CA (PEM) that signed the primary's -nats-tls-cert, to verify it")
+	fs.BoolVar(&c.Quiet, "quiet", false, "do not copy the workers' output to this terminal (the primary gets it either way)")
+	return fs
+}
+
+// agentCmd is `gocluster agent -join URL [-token T] [-workers N] [-exec CMD] [-name NAME]`.
+func agentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseAgent(args, os.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return helpCmd([]string{"agent"}, stdout)
+	}
+	if err != nil {
+		return err
+	}
+	fc := fleet.AgentConfig{URL: cfg.Join, Token: cfg.Token, Name: cfg.Name, Workers: cfg.Workers,
+		Logger: slog.New(slog.NewTextHandler(stderr, nil)), Env: []string{demos.EnvDemo + "="}, TLS: cfg.TLS}
+	if !cfg.Quiet {
+		fc.Output = stderr
+	}
+	if cfg.Exec != "" {
+		words, err := splitCommand(cfg.Exec)
+		if err != nil || len(words) == 0 {
+			return usageErrorf("agent: -exec %q: %v", cfg.Exec, err)
+		}
+		fc.Exe, fc.Args = words[0], words[1:]
+	}
+	fmt.Fprintf(stdout, "gocluster agent %s: joining %s with %d workers\n", cfg.Name, cfg.Join, cfg.Workers)
+	if err := fleet.RunAgent(ctx, fc); err != nil {
+		return fmt.Errorf("agent %s: %w", cfg.Name, err)
+	}
+	return nil
+}
+
+// parseAgent reads agent's flags, then GOCLUSTER_<FLAG> for each flag not given.
+func parseAgent(args []string, getenv func(string) string) (agentConfig, error) {
+	var cfg agentConfig
+	fs := agentFlags(&cfg)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, usageErrorf("agent: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageErrorf("agent: unexpected argument %q (agent takes flags only)", fs.Arg(0))
+	}
+	src, err := applyEnv(fs, getenv)
+	if err == nil {
+		err = checkTLSFiles(cfg.TLS, src)
+	}
+	if err != nil {
+		return cfg, err
+	}
+	switch {
+	case cfg.Join == "":
+		return cfg, usageErrorf("agent: -join nats://HOST:PORT is required (the primary's -cluster-listen)")
+	case !strings.HasPrefix(cfg.Join, "nats://") && !strings.HasPrefix(cfg.Join, "tls://"):
+		return cfg, usageErrorf("agent: -join %q: want nats://HOST:PORT", cfg.Join)
+	case cfg.Workers < 0 || cfg.Workers > maxMaxWorkers:
+		return cfg, usageErrorf("agent: -workers %d: want 0..%d", cfg.Workers, maxMaxWorkers)
+	}
+	if cfg.Name == "" {
+		cfg.Name = cluster.DefaultHostName()
+	}
+	if !cluster.ValidHostName(cfg.Name) {
+		return cfg, usageErrorf("agent: -name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
+	}
+	return cfg, nil
+}

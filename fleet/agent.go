@@ -1,0 +1,242 @@
+package fleet
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+	"github.com/nats-io/nats.go"
+)
+
+// ErrRefused is returned by RunAgent when the NATS server refused the agent's
+// credentials (a wrong -token, or a name the server does not accept).
+var ErrRefused = errors.New("the primary's NATS server refused this agent")
+
+// AgentConfig configures gocluster agent.
+type AgentConfig struct {
+	URL   string // the primary's NATS server (-join), comma-separated URLs allowed
+	Token string // the password the embedded server checks (-token)
+	Name  string // this host's name in the pool (-name)
+	// Workers is how many workers the agent offers the primary.
+	Workers int
+	// Exe and Args start a worker; Env is added to its environment. Default: this
+	// executable with this process's arguments (main checks the worker role first).
+	Exe  string
+	Args []string
+	Env  []string
+	// HeartbeatTimeout must match the primary's; the agent beats every third of it
+	// and, not answered for that long, drops its workers and joins again.
+	HeartbeatTimeout time.Duration
+	Logger           *slog.Logger
+	// TLS: the CA that signed the server's certificate, and a client certificate
+	// for a server that asks for one.
+	TLS TLSFiles
+	// Output receives the agent's workers' output too, when not nil (besides the
+	// primary, which gets it over NATS).
+	Output io.Writer
+}
+
+// agent is one run of RunAgent. Its mutex guards the session and workers: the
+// NATS handler, the heartbeat loop and every worker's goroutines use them.
+type agent struct {
+	cfg AgentConfig
+	log *slog.Logger
+	nc  *nats.Conn
+	// reset is signalled when the NATS connection broke: what was relayed may
+	// have been lost, so the workers go and the agent joins again.
+	reset chan struct{}
+
+	mu      sync.Mutex
+	session string // "" while not joined
+	workers map[int]*agentWorker
+	wg      sync.WaitGroup // every worker's goroutines
+}
+
+// RunAgent joins the primary at cfg.URL and serves its workers until ctx ends. It
+// rejoins by itself after a network break or a primary restart; it returns
+// ErrRefused (wrapped) at once if the server refuses its credentials.
+func RunAgent(ctx context.Context, cfg AgentConfig) error {
+	if !cluster.ValidHostName(cfg.Name) {
+		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
+	}
+	if cfg.HeartbeatTimeout <= 0 {
+		cfg.HeartbeatTimeout = DefaultHeartbeatTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Exe == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find own executable: %w", err)
+		}
+		cfg.Exe, cfg.Args = exe, os.Args[1:]
+	}
+	a := &agent{cfg: cfg, log: cfg.Logger, reset: make(chan struct{}, 1), workers: map[int]*agentWorker{}}
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
+	defer a.nc.Close()
+	sub, err := a.nc.Subscribe(hostSubject(cfg.Name, ">"), a.onMsg)
+	if err == nil {
+		err = sub.SetPendingLimits(-1, 256<<20)
+	}
+	if err != nil {
+		return fmt.Errorf("subscribe: %w", err)
+	}
+	a.loop(ctx)
+	sub.Unsubscribe()
+	a.leave()
+	a.dropWorkers()
+	a.wg.Wait()
+	return nil
+}
+
+// leave tells the primary this agent stops, so it gives the host up at once
+// rather than after the heartbeat bound (and does not restart its workers there).
+func (a *agent) leave() {
+	if s := a.current(); s != "" {
+		a.publishJSON(agentSubject(a.cfg.Name, "bye"), beat{Session: s})
+		a.nc.FlushTimeout(time.Second)
+	}
+}
+
+// connect dials until the server answers (the primary may start later); a refusal
+// of the credentials ends it at once.
+func (a *agent) connect(ctx context.Context) error {
+	opts := []nats.Option{nats.Name("gocluster agent " + a.cfg.Name),
+		nats.UserInfo(a.cfg.Name, a.cfg.Token), nats.CustomInboxPrefix(inboxPrefix(a.cfg.Name)),
+		nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond),
+		nats.DisconnectErrHandler(func(*nats.Conn, error) { a.signalReset() }),
+		nats.ReconnectBufSize(-1), // nothing stale is replayed after a break
+	}
+	opts = append(opts, a.cfg.TLS.clientOptions()...)
+	for {
+		nc, err := nats.Connect(a.cfg.URL, opts...)
+		if err == nil {
+			a.nc = nc
+			return nil
+		}
+		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) {
+			return fmt.Errorf("%w at %s: wrong -token, or a name it does not accept (%v)", ErrRefused, a.cfg.URL, err)
+		}
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) {
+			return fmt.Errorf("the primary's NATS server at %s has a certificate this agent cannot verify "+
+				"(give -nats-tls-ca the CA that signed it): %w", a.cfg.URL, err)
+		}
+		a.log.Warn("agent: cannot reach the primary's NATS server; retrying", "url", a.cfg.URL, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (a *agent) signalReset() {
+	select {
+	case a.reset <- struct{}{}:
+	default:
+	}
+}
+
+// loop joins and beats every third of the heartbeat timeout until ctx ends.
+func (a *agent) loop(ctx context.Context) {
+	t := time.NewTicker(a.cfg.HeartbeatTimeout / 3)
+	defer t.Stop()
+	lastOK := time.Now()
+	lastErr := ""
+	for {
+		if a.current() == "" {
+			a.wg.Wait() // the old session's workers are gone, and all they sent was sent
+			if err := a.join(); err != nil {
+				if err.Error() != lastErr {
+					a.log.Warn("agent: join refused; retrying", "err", err)
+				}
+				lastErr = err.Error()
+			} else {
+				lastErr, lastOK = "", time.Now()
+				a.log.Info("agent: joined the primary", "url", a.nc.ConnectedUrlRedacted(), "name", a.cfg.Name,
+					"workers", a.cfg.Workers)
+			}
+		} else if a.beat() {
+			lastOK = time.Now()
+		} else if time.Since(lastOK) > a.cfg.HeartbeatTimeout {
+			a.log.Warn("agent: the primary stopped answering; dropping workers and joining again")
+			a.dropWorkers()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.reset:
+			a.log.Warn("agent: NATS connection broke; dropping workers and joining again")
+			a.dropWorkers()
+		case <-t.C:
+		}
+	}
+}
+
+func (a *agent) current() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.session
+}
+
+// join says hello with a new session.
+func (a *agent) join() error {
+	if !a.nc.IsConnected() {
+		return errors.New("not connected")
+	}
+	s := randomHex(8)
+	a.mu.Lock()
+	a.session = s // spawns may arrive before the reply
+	a.mu.Unlock()
+	var r reply
+	err := a.request("hello", hello{Name: a.cfg.Name, Session: s, Workers: a.cfg.Workers, PID: os.Getpid()}, &r)
+	if err == nil && r.Error != "" {
+		err = errors.New("primary: " + r.Error)
+	}
+	if err != nil {
+		a.mu.Lock()
+		if a.session == s {
+			a.session = ""
+		}
+		a.mu.Unlock()
+	}
+	return err
+}
+
+// beat reports the agent alive; false when not answered. A "gone" answer drops
+// the workers: the primary already retried their jobs elsewhere.
+func (a *agent) beat() bool {
+	var r reply
+	if err := a.request("beat", beat{Session: a.current()}, &r); err != nil {
+		return false
+	}
+	if r.Gone {
+		a.log.Warn("agent: the primary gave this agent up; dropping workers and joining again")
+		a.dropWorkers()
+	}
+	return true
+}
+
+func (a *agent) request(what string, v any, out *reply) error {
+	data, _ := json.Marshal(v)
+	m, err := a.nc.Request(agentSubject(a.cfg.Name, what), data, a.cfg.HeartbeatTimeout/3)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := json.Unmarshal(m.Data, out); err != nil {
+		return fmt.Errorf("%s: bad reply: %w", what, err)
+	}
+	return nil
+}
