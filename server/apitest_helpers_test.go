@@ -181,7 +181,7 @@ func (rp reply) wantError(t testing.TB, status int, code string) string {
 // waitFor polls cond until it holds or a generous deadline passes.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
