@@ -203,7 +203,7 @@ func (c *Cluster) onExit(p *proc) {
 		ev.Error = p.errReason
 	}
 	c.publish(ev)
-	c.requeueFrom(p, exitReason(p, code, sig))
+	c.requeueFrom(p, exitReason(p, code, sig), exitOutcome(p, sig))
 	close(p.exited)
 	if s != nil && s.worker == p {
 		s.worker = nil

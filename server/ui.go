@@ -71,7 +71,6 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := batchPageView(b)
-	v.Lost = s.seen.lost.of(id)
 	v.Pager = jobPager(r.URL, page, b.Summary.Total)
 	l := s.layout("Job list " + b.ID)
 	l.Refresh = b.State == cluster.BatchRunning

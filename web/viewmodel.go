@@ -181,6 +181,8 @@ type JobRow struct {
 	StartedAt  time.Time // zero until started
 	FinishedAt time.Time // zero until finished
 	DurationMS float64
+	// Tries are its attempts, oldest first (cluster.JobInfo.Tries).
+	Tries []cluster.Try
 }
 
 // DemosView is the demos page at GET /demos.
