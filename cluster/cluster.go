@@ -108,6 +108,11 @@ func Start(opts Options) (*Cluster, error) {
 	c.logs = newLogStore(opts.LogLines, c.clock.Now, func(ev Event) { c.bus.publish(ev) })
 	c.jobs.init()
 	c.kinds.init(opts.Jobs.Registry)
+	if opts.Store != nil {
+		if err := c.resume(); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.resolveExec(); err != nil {
 		return nil, err
 	}
@@ -200,7 +205,11 @@ func (c *Cluster) post(f func()) {
 }
 
 // publish sends an event to subscribers; it is called on the pool goroutine only.
-func (c *Cluster) publish(ev Event) Event { return c.bus.publish(ev) }
+func (c *Cluster) publish(ev Event) Event {
+	ev = c.bus.publish(ev)
+	c.recordEvent(ev)
+	return ev
+}
 
 // Subscribe returns a subscription that receives every event from now on. buffer
 // bounds how far the subscriber may fall behind before it is dropped (default 256).

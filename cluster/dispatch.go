@@ -101,6 +101,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	c.jobs.queued--
 	c.jobs.running++
 	p.state = StateBusy
+	c.recordStart(j)
 	if b.perJob {
 		c.publish(Event{Type: EventJobStarted, Batch: b.id, Kind: b.kind, Job: j.id, Input: j.input,
 			Worker: p.id, PID: p.pid, Attempts: int(j.attempts)})
@@ -217,6 +218,7 @@ func (c *Cluster) finishJob(j *job, state JobState, result json.RawMessage, reas
 	b.workMS += j.durMS
 	b.maxJobMS = max(b.maxJobMS, j.durMS)
 	c.jobs.ended(j)
+	c.recordEnd(j)
 	if b.perJob && state != JobCanceled {
 		c.publishJobEnd(j)
 	}
@@ -262,9 +264,10 @@ func (c *Cluster) requeueFrom(p *proc, reason string, out uint8) {
 			j.outcome = out
 			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
 		default:
-			j.loseAttempt(out, c.clock.Now())
+			t := j.loseAttempt(out, c.clock.Now())
 			j.state = JobQueued
 			j.setErr(reason, nil)
+			c.recordLost(j, t)
 			j.b.running--
 			j.b.queued++
 			c.jobs.running--

@@ -87,13 +87,14 @@ func (j *job) latestTry() Try {
 }
 
 // loseAttempt moves the running attempt to the earlier tries with how it ended,
-// before the job is queued again.
-func (j *job) loseAttempt(out uint8, now time.Time) {
+// before the job is queued again, and returns it.
+func (j *job) loseAttempt(out uint8, now time.Time) Try {
 	f := now
 	t := Try{Worker: int(j.worker), PID: int(j.pid), StartedAt: j.b.at(j.started), FinishedAt: &f,
 		DurationMS: round3(float64(now.Sub(j.b.at(j.started)).Microseconds()) / 1000), Outcome: outcomeNames[out]}
 	j.addTry(t)
 	j.outcome = outNone
+	return t
 }
 
 // addTry appends an ended attempt to the earlier tries.

@@ -55,6 +55,8 @@ type serveConfig struct {
 	// LogDir and LogMaxSize put workers' output in a rotated file too (logdir.go).
 	LogDir     string
 	LogMaxSize byteSize
+	// Data is where the history is kept (dataflags.go).
+	Data dataConfig
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -103,6 +105,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.Var(&cfg.Env, "env", "NAME=value added to every worker's environment; repeat the flag for more (GOCLUSTER_ENV: one per line)")
 	superviseFlags(fs, &cfg.Supervise)
 	restartFlags(fs, &cfg.Restart)
+	dataFlags(fs, &cfg.Data)
 	fs.StringVar(&cfg.Config, "config", "", "read settings from this TOML file: its keys are these flags' names without the dash (env may be a table); a flag or its variable wins over the file")
 	fs.IntVar(&cfg.LogLines, "log-lines", 1000, "newest output lines kept per worker (and the last 16 that exited) and for the pool, for /api/logs and the Output page, 0..100000; 0 keeps none")
 	fs.StringVar(&cfg.LogDir, "log-dir", "", "also write every worker's prefixed output to DIR/"+logDirFile+", rotated by size (the last 5 kept as .1 .. .5); the directory must exist")

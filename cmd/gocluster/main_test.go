@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if cluster.IsWorker() {
 		os.Exit(runWorker(context.Background(), os.Stderr))
 	}
+	// No test may leave a history in the source tree: serves started by tests keep
+	// none unless the test gives one (-data in a t.TempDir, without this variable).
+	os.Setenv("GOCLUSTER_EPHEMERAL", "true")
 	dir, err := os.MkdirTemp("", "gocluster-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

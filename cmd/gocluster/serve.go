@@ -20,6 +20,7 @@ import (
 	"github.com/gocluster/gocluster/demos"
 	"github.com/gocluster/gocluster/internal/sdnotify"
 	"github.com/gocluster/gocluster/server"
+	"github.com/gocluster/gocluster/store"
 )
 
 // errForced is returned when a second signal cut the graceful shutdown short.
@@ -47,6 +48,8 @@ type instance struct {
 	http *http.Server
 	// conns is the cap on HTTP connections held at once (connBudget).
 	conns int
+	// hist keeps the history (-data); nil with -ephemeral.
+	hist *store.Store
 }
 
 // serve runs the pool and the panel until ctx ends or SIGINT/SIGTERM arrives, then
@@ -110,16 +113,24 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ln = server.LimitListener(ln, cfg.MaxConnsPerIP, conns, log)
-	pool, err := cluster.Start(poolOptions(cfg, log, stderr))
+	hist, err := openHistory(cfg)
 	if err != nil {
 		ln.Close()
+		return nil, err
+	}
+	pool, err := cluster.Start(withHistory(poolOptions(cfg, log, stderr), hist))
+	if err != nil {
+		ln.Close()
+		if hist != nil {
+			hist.Close()
+		}
 		return nil, fmt.Errorf("start pool: %w", err)
 	}
 	srv := server.New(pool, server.Config{Token: cfg.Token, Addr: ln.Addr().String(),
 		AllowedHosts: splitHosts(cfg.AllowedHosts), ReadOnly: cfg.ReadOnly,
 		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
 	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log),
-		conns: conns}, nil
+		conns: conns, hist: hist}, nil
 }
 
 // poolOptions turns the flags into the pool's options.

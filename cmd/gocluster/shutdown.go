@@ -22,6 +22,11 @@ func (in *instance) shutdown(sigs <-chan os.Signal, signals int) error {
 	go func() { httpDone <- in.http.Shutdown(ctx) }()
 	in.srv.Close()
 	poolErr := in.pool.Close(ctx)
+	if in.hist != nil {
+		if err := in.hist.Close(); err != nil {
+			in.log.Error("close history", "path", in.hist.Path(), "err", err)
+		}
+	}
 	if err := <-httpDone; err != nil {
 		in.http.Close() // connections still open after the deadline are cut
 	}
