@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -44,7 +45,7 @@ func (c *Cluster) History(f BatchFilter) ([]BatchInfo, error) {
 		return nil, err
 	}
 	if c.opts.Store == nil {
-		return filterBatches(mem, f), nil
+		return filterBatches(mem, f)
 	}
 	c.flush()
 	saved, err := c.opts.Store.Batches(f)
@@ -63,15 +64,18 @@ func (c *Cluster) History(f BatchFilter) ([]BatchInfo, error) {
 	return saved, nil
 }
 
-// filterBatches applies f to lists newest first.
-func filterBatches(bs []BatchInfo, f BatchFilter) []BatchInfo {
+// filterBatches applies f to lists newest first; an unknown f.Before is ErrInvalid,
+// as with a store.
+func filterBatches(bs []BatchInfo, f BatchFilter) ([]BatchInfo, error) {
 	out := []BatchInfo{}
-	before := f.Before == ""
-	for _, b := range bs {
-		if !before {
-			before = b.ID == f.Before
-			continue
+	from := 0
+	if f.Before != "" {
+		from = slices.IndexFunc(bs, func(b BatchInfo) bool { return b.ID == f.Before }) + 1
+		if from == 0 {
+			return nil, fmt.Errorf("%w: before: no job list %q", ErrInvalid, f.Before)
 		}
+	}
+	for _, b := range bs[from:] {
 		if f.matches(b) {
 			out = append(out, b)
 			if len(out) == f.Limit {
@@ -79,7 +83,7 @@ func filterBatches(bs []BatchInfo, f BatchFilter) []BatchInfo {
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // matches says whether a list passes the filter's state, kind and run.

@@ -19,6 +19,7 @@ import (
 func (s *Server) mountUI(r chi.Router) {
 	s.mountStatic(r)
 	r.Get("/", s.panelPage)
+	r.Get("/batches", s.historyPage)
 	r.Get("/batches/{id}", s.batchPage)
 	r.Get("/demos", s.demosPage)
 	r.Get("/present", s.presentPage)

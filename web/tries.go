@@ -30,3 +30,11 @@ func TryLabel(t cluster.Try) string {
 	}
 	return s + ": " + strings.ReplaceAll(string(t.Outcome), "_", " ")
 }
+
+// orAny names an empty filter choice.
+func orAny(s string) string {
+	if s == "" {
+		return "any"
+	}
+	return s
+}

@@ -272,3 +272,11 @@ type PresentView struct {
 	// Events are the last few events, oldest first.
 	Events []EventLine
 }
+
+// HistoryView is the job-list history at GET /batches: the filters as given, one
+// page of lists, and the URL of the next (older) page, empty on the last.
+type HistoryView struct {
+	State, Kind, Run string
+	Batches          []BatchRow
+	Next             string
+}

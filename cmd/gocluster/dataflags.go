@@ -100,3 +100,13 @@ func (r retainValue) storeRetain() store.Retain {
 	}
 	return out
 }
+
+// minDataMaxSize is the smallest -data-max-size: the empty schema takes a few pages.
+const minDataMaxSize = 64 << 10
+
+func (c *serveConfig) checkData(src sources) error {
+	if m := int64(c.Data.MaxSize); m != 0 && m < minDataMaxSize {
+		return usageErrorf("%s %s: want 0 (no cap) or at least 64KiB", src.name("data-max-size"), c.Data.MaxSize.String())
+	}
+	return nil
+}

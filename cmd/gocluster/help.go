@@ -32,6 +32,9 @@ func intro() string {
 Usage:
   gocluster [serve] [flags]     start a pool of workers and the control panel (the default)
   gocluster demo NAME [flags]   replay a Node cluster example: fib, http or restart
+  gocluster backup [-data DIR] PATH
+                                copy the history (-data, default gocluster-data) to
+                                the new file PATH, safely while serve runs
   gocluster version             print the version
   gocluster help [serve|demo]   print this help
 `
