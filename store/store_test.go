@@ -12,11 +12,21 @@ import (
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/cluster/jobs"
 	"github.com/gocluster/gocluster/store"
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary be the workers of the benchmarks' pools.
+func TestMain(m *testing.M) {
+	if cluster.IsWorker() {
+		if err := cluster.RunWorker(context.Background(), jobs.Builtin()); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func open(t *testing.T, dir string, opts store.Options) *store.Store {
 	t.Helper()

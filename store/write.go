@@ -13,12 +13,9 @@ import (
 const (
 	sqlInsertList = `INSERT OR IGNORE INTO lists(id, run, kind, state, created_at, timeout_ns, lim, workers,
 		first_job, total) VALUES(?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`
-	sqlInsertJob = `INSERT OR IGNORE INTO jobs(id, input) VALUES(?, ?)`
-	sqlNextJob   = `UPDATE meta SET value = max(value, ?) WHERE key = 'next_job'`
-	sqlStart     = `UPDATE jobs SET state = 'running', worker = ?, pid = ?, host = ?, attempts = ?, started_at = ?,
+	sqlNextJob = `UPDATE meta SET value = max(value, ?) WHERE key = 'next_job'`
+	sqlStart   = `UPDATE jobs SET state = 'running', worker = ?, pid = ?, host = ?, attempts = ?, started_at = ?,
 		finished_at = NULL, duration_ms = NULL, outcome = 'running' WHERE id = ?`
-	sqlEnd = `UPDATE jobs SET state = ?, result = ?, error = ?, error_data = ?, worker = ?, pid = ?, host = ?,
-		attempts = ?, started_at = ?, finished_at = ?, duration_ms = ?, outcome = ? WHERE id = ?`
 	sqlLost = `UPDATE jobs SET state = 'queued', error = ?, attempts = ?, outcome = NULL WHERE id = ?`
 	sqlTry  = `INSERT OR REPLACE INTO attempts(job, n, worker, pid, host, started_at, finished_at, duration_ms,
 		outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -30,6 +27,7 @@ const (
 type groupTx struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	ends  endBuffer
 }
 
 func (g *groupTx) exec(query string, args ...any) error {
@@ -48,22 +46,34 @@ func (g *groupTx) exec(query string, args ...any) error {
 // writeGroup writes changes in one transaction: all of them or none. A job's start
 // followed in the same group by a later change of that job is skipped: the later
 // one writes every field the start would (this halves the writes of tiny jobs).
-func writeGroup(db *sql.DB, changes []cluster.Change) error {
+func writeGroup(db *sql.DB, group changes) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	g := &groupTx{tx: tx, stmts: map[string]*sql.Stmt{}}
-	last := lastChangeOfJob(changes)
-	for i := range changes {
-		ch := &changes[i]
+	last := lastChangeOfJob(&group)
+	err = group.each(func(i int, ch *cluster.Change) error {
 		if ch.Type == cluster.ChangeStart && last[ch.Job] > i {
-			continue
+			return nil
 		}
-		if err := g.apply(ch); err != nil {
+		var err error
+		if ch.Type == cluster.ChangeEnd {
+			err = g.bufferEnd(ch)
+		} else if err = g.flushEnds(); err == nil {
+			err = g.apply(ch)
+		}
+		if err != nil {
 			return fmt.Errorf("write %s of %s: %w", changeName(ch.Type), ch.List, err)
 		}
+		return nil
+	})
+	if err == nil {
+		err = g.flushEnds()
+	}
+	if err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -72,14 +82,15 @@ func writeGroup(db *sql.DB, changes []cluster.Change) error {
 }
 
 // lastChangeOfJob maps each job to the index of its last change in the group.
-func lastChangeOfJob(changes []cluster.Change) map[int64]int {
+func lastChangeOfJob(group *changes) map[int64]int {
 	last := make(map[int64]int)
-	for i := range changes {
-		switch changes[i].Type {
+	group.each(func(i int, ch *cluster.Change) error {
+		switch ch.Type {
 		case cluster.ChangeStart, cluster.ChangeEnd, cluster.ChangeLost:
-			last[changes[i].Job] = i
+			last[ch.Job] = i
 		}
-	}
+		return nil
+	})
 	return last
 }
 
@@ -91,7 +102,10 @@ func (g *groupTx) apply(ch *cluster.Change) error {
 		t := ch.Try
 		return g.exec(sqlStart, t.Worker, t.PID, t.Host, ch.Attempts, t.StartedAt.UnixNano(), ch.Job)
 	case cluster.ChangeEnd:
-		return g.end(ch)
+		if err := g.bufferEnd(ch); err != nil {
+			return err
+		}
+		return g.flushEnds()
 	case cluster.ChangeLost:
 		if err := g.insertTry(ch.Job, ch.Attempts, ch.Try); err != nil {
 			return err
@@ -119,15 +133,14 @@ func (g *groupTx) insertList(ch *cluster.Change) error {
 		ch.Workers, ch.FirstJob, len(ch.Inputs)); err != nil {
 		return err
 	}
-	for i, in := range ch.Inputs {
-		if err := g.exec(sqlInsertJob, ch.FirstJob+int64(i), string(in)); err != nil {
-			return err
-		}
+	if err := g.insertInputs(ch); err != nil {
+		return err
 	}
 	return g.exec(sqlNextJob, ch.FirstJob+int64(len(ch.Inputs)))
 }
 
-func (g *groupTx) end(ch *cluster.Change) error {
+// endArgs are a job ending's values for the columns of endColumns.
+func endArgs(ch *cluster.Change) []any {
 	t := ch.Try
 	var started, finished, dur, outcome any
 	if t.Outcome != "" {
@@ -139,8 +152,8 @@ func (g *groupTx) end(ch *cluster.Change) error {
 	if finished == nil && ch.State != cluster.JobRunning {
 		finished = time.Now().UnixNano() // canceled while queued: it ended now
 	}
-	return g.exec(sqlEnd, string(ch.State), nullRaw(ch.Result), nullString(ch.Error), nullRaw(ch.ErrData),
-		t.Worker, t.PID, t.Host, ch.Attempts, started, finished, dur, outcome, ch.Job)
+	return []any{ch.Job, "", string(ch.State), nullRaw(ch.Result), nullString(ch.Error), nullRaw(ch.ErrData),
+		t.Worker, t.PID, t.Host, ch.Attempts, started, finished, dur, outcome}
 }
 
 func (g *groupTx) insertTry(job int64, n int, t cluster.Try) error {

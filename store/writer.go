@@ -21,7 +21,7 @@ type writer struct {
 	group  int
 
 	mu       sync.Mutex
-	pending  []cluster.Change
+	pending  changes
 	recorded uint64        // changes recorded so far
 	durable  uint64        // of those, the ones written
 	err      error         // the last write's failure; nil once one succeeds
@@ -42,9 +42,9 @@ func newWriter(db *sql.DB, window time.Duration, group int) *writer {
 
 func (w *writer) record(ch cluster.Change) {
 	w.mu.Lock()
-	w.pending = append(w.pending, ch)
+	w.pending.add(ch)
 	w.recorded++
-	full := len(w.pending) >= w.group
+	full := w.pending.n >= w.group
 	w.mu.Unlock()
 	if full || len(w.wake) == 0 {
 		select {
@@ -82,7 +82,7 @@ func (w *writer) loop() {
 // gather waits out the window unless a group is already full; false if quit came.
 func (w *writer) gather() bool {
 	w.mu.Lock()
-	full := len(w.pending) >= w.group
+	full := w.pending.n >= w.group
 	w.mu.Unlock()
 	if full {
 		return true
@@ -97,7 +97,7 @@ func (w *writer) gather() bool {
 			return false
 		case <-w.wake:
 			w.mu.Lock()
-			full = len(w.pending) >= w.group
+			full = w.pending.n >= w.group
 			w.mu.Unlock()
 			if full {
 				return true
@@ -111,16 +111,18 @@ func (w *writer) gather() bool {
 func (w *writer) commit() error {
 	w.mu.Lock()
 	batch, target := w.pending, w.recorded
-	w.pending = nil
+	w.pending = changes{}
 	w.mu.Unlock()
-	if len(batch) == 0 {
+	if batch.n == 0 {
 		return nil
 	}
 	err := writeGroup(w.db, batch)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {
-		w.pending = append(batch, w.pending...)
+		batch.chunks = append(batch.chunks, w.pending.chunks...)
+		batch.n += w.pending.n
+		w.pending = batch
 	} else {
 		w.durable = target
 	}
@@ -166,4 +168,37 @@ func (w *writer) close() error {
 	w.once.Do(func() { close(w.quit) })
 	<-w.exited
 	return w.failure()
+}
+
+// changes is a queue of changes in chunks of chunkSize: appending never copies
+// what is queued (a growing slice would, on the pool's goroutine).
+type changes struct {
+	chunks [][]cluster.Change
+	n      int
+}
+
+const chunkSize = 1024
+
+func (c *changes) add(ch cluster.Change) {
+	last := len(c.chunks) - 1
+	if last < 0 || len(c.chunks[last]) == cap(c.chunks[last]) {
+		c.chunks = append(c.chunks, make([]cluster.Change, 0, chunkSize))
+		last++
+	}
+	c.chunks[last] = append(c.chunks[last], ch)
+	c.n++
+}
+
+// each calls f with every change in order, and its index; it stops at f's error.
+func (c *changes) each(f func(i int, ch *cluster.Change) error) error {
+	i := 0
+	for _, chunk := range c.chunks {
+		for k := range chunk {
+			if err := f(i, &chunk[k]); err != nil {
+				return err
+			}
+			i++
+		}
+	}
+	return nil
 }

@@ -91,6 +91,8 @@ func defaultPlan() []group {
 		{pkg: "server", bench: "BenchmarkFanout", benchtime: "1s", maxRuns: 3, optional: true},
 		{pkg: "server", bench: "BenchmarkFragments", benchtime: "300x", maxRuns: 3, optional: true},
 		{pkg: "cluster", bench: "BenchmarkMemory", benchtime: "1x"},
+		{pkg: "store", bench: "BenchmarkStoreTinyJobs", benchtime: "1x", maxRuns: 3},
+		{pkg: "store", bench: "BenchmarkStoreStartup", benchtime: "3x", maxRuns: 3},
 	}
 }
 
@@ -171,6 +173,12 @@ func rows() []row {
 		{"BenchmarkFragments/clients=1000", "cpu-ms/event", "… 1000 browsers, CPU per event, server and clients (ms)", target{}},
 		{"BenchmarkMemory", "primary-rss-MB", "primary RSS, idle with 2 workers (MB)", target{}},
 		{"BenchmarkMemory", "worker-rss-MB", "RSS of one idle worker (MB)", below(10)},
+		{"BenchmarkStoreTinyJobs", "memory-jobs/s", "tiny jobs (fib 1, 200k), 2 workers, memory only (-ephemeral), jobs/s", target{}},
+		{"BenchmarkStoreTinyJobs", "sqlite-jobs/s", "… with the SQLite store, until durable, jobs/s", target{}},
+		{"BenchmarkStoreTinyJobs", "sqlite-vs-memory", "… store ÷ memory only (same run, taking turns)", atLeast(0.6)},
+		{"BenchmarkStoreTinyJobs", "disk-B-per-1M-jobs", "… database bytes per 1M tiny jobs", target{}},
+		{"BenchmarkStoreStartup", "startup-ms", "store open at start with 1M jobs of history (ms)", target{}},
+		{"BenchmarkStoreStartup", "db-bytes", "… that database's size (bytes)", target{}},
 	}
 }
 
