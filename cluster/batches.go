@@ -237,7 +237,7 @@ func (b *batch) jobInfos(offset, limit int) []JobInfo {
 func (j *job) info() JobInfo {
 	b := j.b
 	ji := JobInfo{ID: j.id, Input: j.input, State: j.state, Error: j.errMsg(), ErrorData: j.errData(),
-		Worker: int(j.worker), PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS, Tries: j.tries()}
+		Worker: int(j.worker), PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS, Tries: j.fullTries()}
 	if j.state == JobDone {
 		ji.Result = j.result
 	}

@@ -61,7 +61,7 @@ func (s *jobState) restore(c *Cluster, sl SavedList, now time.Time) *batch {
 // it, and keeps the others as earlier tries; a try still running is lost with the
 // primary, and the job is queued again.
 func (j *job) restoreTries(ji JobInfo, now time.Time) {
-	tries := ji.Tries
+	tries := ji.AllTries()
 	ended := ji.State == JobDone || ji.State == JobFailed || ji.State == JobCanceled
 	if ended && len(tries) > 0 {
 		last := tries[len(tries)-1]

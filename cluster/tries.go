@@ -75,6 +75,19 @@ func (j *job) tries() []Try {
 	return out
 }
 
+// fullTries is JobInfo.Tries: nil when the job's only attempt is plain (its
+// outcome follows from its state: JobInfo.AllTries derives it), else every try.
+func (j *job) fullTries() []Try {
+	plain := j.more == nil || len(j.more.tries) == 0
+	switch {
+	case !plain:
+		return j.tries()
+	case j.outcome == outNone, j.outcome == outRunning, j.outcome == stateOutcome(j.state):
+		return nil
+	}
+	return j.tries()
+}
+
 // latestTry describes the job's current or last attempt from its own fields.
 func (j *job) latestTry() Try {
 	t := Try{Worker: int(j.worker), PID: int(j.pid), StartedAt: j.b.at(j.started),

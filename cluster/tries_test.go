@@ -26,8 +26,8 @@ func TestKilledAttemptIsKeptInTries(t *testing.T) {
 		first = got.Jobs[0]
 		return first.State == cluster.JobRunning
 	})
-	if n := len(first.Tries); n != 1 || first.Tries[0].Outcome != cluster.TryRunning || first.Tries[0].FinishedAt != nil {
-		t.Fatalf("tries while running: %+v", first.Tries)
+	if n := len(first.AllTries()); n != 1 || first.AllTries()[0].Outcome != cluster.TryRunning || first.AllTries()[0].FinishedAt != nil {
+		t.Fatalf("tries while running: %+v", first.AllTries())
 	}
 	w, err := c.Worker(first.Worker)
 	if err != nil {
@@ -38,10 +38,10 @@ func TestKilledAttemptIsKeptInTries(t *testing.T) {
 	}
 	got, _ := c.WaitBatch(ctxT(t), b.ID)
 	j := got.Jobs[0]
-	if j.State != cluster.JobDone || j.Attempts != 2 || len(j.Tries) != 2 {
+	if j.State != cluster.JobDone || j.Attempts != 2 || len(j.AllTries()) != 2 {
 		t.Fatalf("job after kill: %+v", j)
 	}
-	k, d := j.Tries[0], j.Tries[1]
+	k, d := j.AllTries()[0], j.AllTries()[1]
 	if k.Outcome != cluster.TryKilled || k.Worker != first.Worker || k.PID != first.PID || k.FinishedAt == nil {
 		t.Fatalf("first try: %+v", k)
 	}
@@ -58,7 +58,7 @@ func TestKilledAttemptIsKeptInTries(t *testing.T) {
 func TestTimedOutAndCanceledTries(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: 1, Jobs: cluster.JobOptions{Prefetch: 1}})
 	got := submitWait(t, c, "sleep", []int64{60000}, cluster.BatchOptions{Timeout: 200 * time.Millisecond})
-	if tr := got.Jobs[0].Tries; len(tr) != 1 || tr[0].Outcome != cluster.TryTimedOut {
+	if tr := got.Jobs[0].AllTries(); len(tr) != 1 || tr[0].Outcome != cluster.TryTimedOut {
 		t.Fatalf("timed-out job's tries: %+v", tr)
 	}
 	b, err := c.Submit("sleep", []int64{60000, 60000}, cluster.BatchOptions{})
@@ -70,10 +70,10 @@ func TestTimedOutAndCanceledTries(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = c.WaitBatch(ctxT(t), b.ID)
-	if tr := got.Jobs[0].Tries; len(tr) != 1 || tr[0].Outcome != cluster.TryCanceled {
+	if tr := got.Jobs[0].AllTries(); len(tr) != 1 || tr[0].Outcome != cluster.TryCanceled {
 		t.Fatalf("canceled running job's tries: %+v", tr)
 	}
-	if tr := got.Jobs[1].Tries; tr == nil || len(tr) != 0 {
+	if tr := got.Jobs[1].AllTries(); len(tr) != 0 {
 		t.Fatalf("canceled queued job's tries: %#v", tr)
 	}
 }
@@ -83,7 +83,7 @@ func TestTimedOutAndCanceledTries(t *testing.T) {
 func TestCrashTriesAreWorkerLost(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: 1, Jobs: cluster.JobOptions{MaxAttempts: 2}})
 	got := submitWait(t, c, "crash", []int64{3}, cluster.BatchOptions{})
-	tr := got.Jobs[0].Tries
+	tr := got.Jobs[0].AllTries()
 	if len(tr) != 2 || tr[0].Outcome != cluster.TryWorkerLost || tr[1].Outcome != cluster.TryWorkerLost {
 		t.Fatalf("crash tries: %+v", tr)
 	}

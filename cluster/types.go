@@ -160,7 +160,10 @@ type JobInfo struct {
 	PID       int             `json:"pid,omitempty"`
 	Attempts  int             `json:"attempts"`
 	// Tries lists every attempt, oldest first (Attempts counts them; one a store
-	// resumed after the primary died adds a primary_lost try). Never nil.
+	// resumed after the primary died adds a primary_lost try). It is nil when the
+	// job's only attempt is the one its own fields describe (ended as its state
+	// says, or running): a million-job list does not pay a Try for each. AllTries
+	// and the JSON always give the whole list.
 	Tries      []Try      `json:"tries"`
 	QueuedAt   time.Time  `json:"queued_at"`
 	StartedAt  *time.Time `json:"started_at"`

@@ -95,7 +95,7 @@ func TestHistoryAcrossRestart(t *testing.T) {
 	}
 	var old cluster.BatchInfo
 	a.get("/api/batches/old-1").want(t, http.StatusOK, &old)
-	if old.State != cluster.BatchDone || len(old.Jobs) != 2 || string(old.Jobs[1].Result) != "89" || len(old.Jobs[1].Tries) != 1 {
+	if old.State != cluster.BatchDone || len(old.Jobs) != 2 || string(old.Jobs[1].Result) != "89" || len(old.Jobs[1].AllTries()) != 1 {
 		t.Fatalf("the old run's list: %+v", old)
 	}
 	r := a.get("/api/events?since=3&run=old")

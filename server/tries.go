@@ -14,7 +14,7 @@ import (
 func lostFromTries(jobs []cluster.JobInfo) []web.LostAttempt {
 	var out []web.LostAttempt
 	for _, j := range jobs {
-		tries := j.Tries
+		tries := j.AllTries()
 		if j.State != cluster.JobQueued && len(tries) > 0 {
 			tries = tries[:len(tries)-1]
 		}

@@ -124,7 +124,7 @@ func batchPageView(b cluster.BatchInfo) web.BatchPageView {
 			StartedAt:  deref(j.StartedAt),
 			FinishedAt: deref(j.FinishedAt),
 			DurationMS: j.DurationMS,
-			Tries:      j.Tries,
+			Tries:      j.AllTries(),
 		}
 	}
 	v.Lost = lostFromTries(b.Jobs)

@@ -84,7 +84,7 @@ func TestRecordsReadBackAndResume(t *testing.T) {
 	}
 	j := got.Jobs[0]
 	if got.State != cluster.BatchRunning || len(got.Jobs) != 3 || j.State != cluster.JobDone || string(j.Result) != "42" ||
-		len(j.Tries) != 2 || j.Tries[0].Outcome != cluster.TryKilled || j.Tries[1].Outcome != cluster.TryDone {
+		len(j.AllTries()) != 2 || j.AllTries()[0].Outcome != cluster.TryKilled || j.AllTries()[1].Outcome != cluster.TryDone {
 		t.Fatalf("read back: %+v", got)
 	}
 	if got.Summary.Done != 1 || got.Summary.Running != 1 || got.Summary.Queued != 1 {
@@ -99,7 +99,7 @@ func TestRecordsReadBackAndResume(t *testing.T) {
 	if err != nil || res.NextJob != 4 || len(res.Lists) != 1 {
 		t.Fatalf("second Begin: next %d, %d lists, %v", res.NextJob, len(res.Lists), err)
 	}
-	if tr := res.Lists[0].Info.Jobs[1].Tries; len(tr) != 1 || tr[0].Outcome != cluster.TryRunning || tr[0].Worker != 2 {
+	if tr := res.Lists[0].Info.Jobs[1].AllTries(); len(tr) != 1 || tr[0].Outcome != cluster.TryRunning || tr[0].Worker != 2 {
 		t.Fatalf("the running job's tries: %+v", tr)
 	}
 }
