@@ -1,6 +1,9 @@
 package cluster
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // AllTries lists every attempt of the job, oldest first: Tries when it is set, or
 // else the one attempt the job's own fields describe (none if it never started).
@@ -21,11 +24,16 @@ func (j JobInfo) AllTries() []Try {
 }
 
 // MarshalJSON writes the job with "tries" always complete (AllTries), so JSON
-// clients never need to derive the plain attempt themselves.
+// clients never need to derive the plain attempt themselves. It does not escape
+// HTML characters: an encoder that wants them escaped escapes what this returns.
 func (j JobInfo) MarshalJSON() ([]byte, error) {
 	type plain JobInfo // no MarshalJSON: no recursion
-	return json.Marshal(struct {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(struct {
 		plain
 		Tries []Try `json:"tries"`
 	}{plain(j), j.AllTries()})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
 }

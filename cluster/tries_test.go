@@ -1,6 +1,9 @@
 package cluster_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -86,5 +89,38 @@ func TestCrashTriesAreWorkerLost(t *testing.T) {
 	tr := got.Jobs[0].AllTries()
 	if len(tr) != 2 || tr[0].Outcome != cluster.TryWorkerLost || tr[1].Outcome != cluster.TryWorkerLost {
 		t.Fatalf("crash tries: %+v", tr)
+	}
+}
+
+// TestJobInfoJSONListsThePlainTry: a job whose Tries is nil (its one attempt is
+// its own fields) still has that try in its JSON, and values keep their HTML
+// characters as they are.
+func TestJobInfoJSONListsThePlainTry(t *testing.T) {
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	end := start.Add(time.Second)
+	j := cluster.JobInfo{ID: 1, Input: []byte(`"<a&b>"`), State: cluster.JobDone, Result: []byte(`1`), Worker: 2,
+		PID: 3, Attempts: 1, StartedAt: &start, FinishedAt: &end, DurationMS: 1000}
+	b, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back cluster.JobInfo
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	tr := back.Tries
+	if len(tr) != 1 || tr[0].Outcome != cluster.TryDone || tr[0].Worker != 2 || tr[0].DurationMS != 1000 ||
+		!tr[0].FinishedAt.Equal(end) {
+		t.Fatalf("tries in JSON: %s", b)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(j)
+	if !strings.Contains(buf.String(), `"input":"<a&b>"`) {
+		t.Fatalf("HTML escaped: %s", buf.String())
+	}
+	if q := (cluster.JobInfo{State: cluster.JobQueued}).AllTries(); q == nil || len(q) != 0 {
+		t.Fatalf("a queued job's tries: %#v", q)
 	}
 }
