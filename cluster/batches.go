@@ -52,11 +52,12 @@ func (c *Cluster) SubmitJSON(kind string, inputs []json.RawMessage, opts BatchOp
 	cerr := c.call(func() {
 		if c.closing {
 			err = ErrClosed
-		} else {
+		} else if err = c.storeErr(); err == nil {
 			err = c.queueFull(len(inputs), inputBytes(inputs))
 		}
 		if err == nil {
 			b := c.jobs.newBatch(c, kind, inputs, opts)
+			c.recordList(b, inputs)
 			sum := b.summary(b.created)
 			c.publish(Event{Type: EventBatchCreated, Batch: b.id, Kind: kind, Summary: &sum})
 			c.dispatch()
@@ -123,8 +124,9 @@ func (c *Cluster) BatchJobs(id string, offset, limit int) (BatchInfo, error) {
 		return info, err
 	}
 	if !found {
-		return info, fmt.Errorf("%w: no job list %q", ErrNotFound, id)
+		return c.savedBatch(id, offset, limit)
 	}
+	c.flush()
 	return info, nil
 }
 
@@ -195,7 +197,7 @@ func (c *Cluster) WaitBatchJobs(ctx context.Context, id string, offset, limit in
 		return BatchInfo{}, err
 	}
 	if !found {
-		return BatchInfo{}, fmt.Errorf("%w: no job list %q", ErrNotFound, id)
+		return c.savedBatch(id, offset, limit)
 	}
 	if ch != nil {
 		select {
@@ -235,13 +237,14 @@ func (b *batch) jobInfos(offset, limit int) []JobInfo {
 func (j *job) info() JobInfo {
 	b := j.b
 	ji := JobInfo{ID: j.id, Input: j.input, State: j.state, Error: j.errMsg(), ErrorData: j.errData(),
-		Worker: int(j.worker), PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS}
+		Worker: int(j.worker), PID: int(j.pid), Attempts: int(j.attempts), QueuedAt: b.created, DurationMS: j.durMS, Tries: j.fullTries()}
 	if j.state == JobDone {
 		ji.Result = j.result
 	}
 	if j.started > 0 {
 		t := b.at(j.started)
 		ji.StartedAt = &t
+		ji.Host = b.hosts.of(int(j.worker))
 	}
 	if j.finished > 0 {
 		t := b.at(j.finished)

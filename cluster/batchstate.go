@@ -47,6 +47,7 @@ func (c *Cluster) finishBatch(b *batch) {
 	b.baselines.record(b)
 	c.publishProgress(b)
 	sum := b.summary(b.finished)
+	c.recordListEnd(b, sum)
 	c.publish(Event{Type: EventBatchDone, Batch: b.id, Kind: b.kind, State: string(b.state), Summary: &sum})
 	for _, w := range b.waiters {
 		close(w)

@@ -118,6 +118,12 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("%w: host name %q: use 1 to 64 letters, digits, '-' or '_'", ErrInvalid, opts.HostName)
 	}
 	c.opts.startedAt = c.clock.Now()
+	c.hostOf.local = opts.HostName
+	if opts.Store != nil {
+		if err := c.resume(); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.resolveExec(); err != nil {
 		return nil, err
 	}
@@ -211,16 +217,16 @@ func (c *Cluster) post(f func()) {
 }
 
 // publish sends an event to subscribers; it is called on the pool goroutine only.
-func (c *Cluster) publish(ev Event) Event { return c.bus.publish(c.withHost(ev)) }
+func (c *Cluster) publish(ev Event) Event {
+	ev = c.bus.publish(c.withHost(ev))
+	c.recordEvent(ev)
+	return ev
+}
 
 // withHost sets a worker event's Host: the remote worker's host, or ours.
 func (c *Cluster) withHost(ev Event) Event {
 	if ev.Worker != 0 && ev.Host == "" {
-		if h, ok := c.hostOf.get(ev.Worker); ok {
-			ev.Host = h
-		} else {
-			ev.Host = c.opts.HostName
-		}
+		ev.Host = c.hostOf.of(ev.Worker)
 	}
 	return ev
 }

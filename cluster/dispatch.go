@@ -92,6 +92,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	now := c.clock.Now()
 	j.state = JobRunning
 	j.attempts++
+	j.outcome = outRunning
 	j.worker, j.pid = int32(p.id), int32(p.pid)
 	j.started = b.since(now)
 	b.queued--
@@ -100,6 +101,7 @@ func (c *Cluster) startJob(p *proc, j *job) {
 	c.jobs.queued--
 	c.jobs.running++
 	p.state = StateBusy
+	c.recordStart(j)
 	if b.perJob {
 		c.publish(Event{Type: EventJobStarted, Batch: b.id, Kind: b.kind, Job: j.id, Input: j.input,
 			Worker: p.id, PID: p.pid, Attempts: int(j.attempts)})
@@ -197,6 +199,9 @@ func (c *Cluster) finishJob(j *job, state JobState, result json.RawMessage, reas
 	}
 	j.state, j.result = state, result
 	j.setErr(reason, data)
+	if j.outcome == outRunning {
+		j.outcome = stateOutcome(state)
+	}
 	j.finished = b.since(c.clock.Now())
 	if j.started > 0 && j.durMS == 0 && state != JobDone {
 		j.durMS = float64(j.finished-j.started) / 1e6
@@ -213,10 +218,22 @@ func (c *Cluster) finishJob(j *job, state JobState, result json.RawMessage, reas
 	b.workMS += j.durMS
 	b.maxJobMS = max(b.maxJobMS, j.durMS)
 	c.jobs.ended(j)
+	c.recordEnd(j)
 	if b.perJob && state != JobCanceled {
 		c.publishJobEnd(j)
 	}
 	c.batchChanged(b)
+}
+
+// stateOutcome is how a running attempt ended that ended its job in state.
+func stateOutcome(state JobState) uint8 {
+	switch state {
+	case JobDone:
+		return outDone
+	case JobCanceled:
+		return outCanceled
+	}
+	return outFailed
 }
 
 func (c *Cluster) publishJobEnd(j *job) {
@@ -233,7 +250,8 @@ func (c *Cluster) publishJobEnd(j *job) {
 
 // requeueFrom handles the jobs of a worker that exited: the running one is retried
 // (or fails after MaxAttempts, with reason), the prefetched ones go back as they were.
-func (c *Cluster) requeueFrom(p *proc, reason string) {
+// out is how the running attempt ended (tries.go).
+func (c *Cluster) requeueFrom(p *proc, reason string, out uint8) {
 	for i := len(p.inflight) - 1; i >= 0; i-- {
 		j := p.inflight[i]
 		switch {
@@ -243,10 +261,13 @@ func (c *Cluster) requeueFrom(p *proc, reason string) {
 		case c.closing:
 			c.finishJob(j, JobCanceled, nil, "canceled: the pool shut down while it ran ("+reason+")")
 		case int(j.attempts) >= c.opts.Jobs.MaxAttempts:
+			j.outcome = out
 			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
 		default:
+			t := j.loseAttempt(out, c.clock.Now())
 			j.state = JobQueued
 			j.setErr(reason, nil)
+			c.recordLost(j, t)
 			j.b.running--
 			j.b.queued++
 			c.jobs.running--
@@ -279,6 +300,7 @@ func (c *Cluster) watchdog() {
 		busy = true
 		j := p.inflight[0]
 		if j.b.timeout > 0 && now.Sub(j.b.at(j.started)) >= j.b.timeout {
+			j.outcome = outTimedOut
 			c.finishJob(j, JobFailed, nil, fmt.Sprintf("timed out after %s on %s", j.b.timeout, p.name()))
 			c.killDeliberately(p, ReasonTimeout)
 		}

@@ -3,7 +3,6 @@ package cluster
 import (
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"sync"
 	"time"
@@ -49,10 +48,24 @@ type hostState struct {
 }
 
 // hostNames maps remote worker ids to their host, for events published outside
-// the pool goroutine (worker.log) as well as on it.
+// the pool goroutine (worker.log) as well as on it, and for a job's tries. Ids are
+// never reused, so entries stay once the worker is gone (a few bytes per remote
+// worker ever started): an earlier try still names its host.
 type hostNames struct {
-	mu  sync.Mutex
-	ids map[int]string
+	mu    sync.Mutex
+	ids   map[int]string
+	local string // Options.HostName: every worker not in ids
+}
+
+// of names the host of worker id; "" on a nil hostNames.
+func (h *hostNames) of(id int) string {
+	if h == nil {
+		return ""
+	}
+	if s, ok := h.get(id); ok {
+		return s
+	}
+	return h.local
 }
 
 func (h *hostNames) set(id int, host string) {
@@ -64,12 +77,6 @@ func (h *hostNames) set(id int, host string) {
 	h.ids[id] = host
 }
 
-func (h *hostNames) drop(id int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	delete(h.ids, id)
-}
-
 func (h *hostNames) get(id int) (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -77,11 +84,22 @@ func (h *hostNames) get(id int) (string, bool) {
 	return s, ok
 }
 
-var hostNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
 // ValidHostName reports whether name may name a host: 1 to 64 letters, digits,
 // '-' or '_' (it becomes a NATS subject token, so no dots or wildcards).
-func ValidHostName(name string) bool { return hostNameRE.MatchString(name) }
+func ValidHostName(name string) bool {
+	// By hand rather than a package-level regexp: every worker process runs this
+	// package's init, and a compiled regexp there costs each of them.
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	for _, r := range []byte(name) {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
 
 // DefaultHostName is the machine's host name made a valid host name (ValidHostName):
 // characters other than letters, digits, '-' and '_' become '-'.

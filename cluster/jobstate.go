@@ -13,44 +13,52 @@ type job struct {
 	b        *batch
 	input    json.RawMessage // compact JSON; a numeric list's share one buffer
 	result   json.RawMessage // set once done
-	fail     *jobFailure     // nil while the job has no error: most jobs never do
+	more     *jobExtra       // nil while the job has no error and one try at most: most jobs
 	worker   int32
 	pid      int32
 	attempts int32
+	outcome  uint8 // its latest attempt's (tries.go); fits in the padding after attempts
 	state    JobState
 	started  int64
 	finished int64
 	durMS    float64
 }
 
-// jobFailure is a job's error and its data, kept behind a pointer: a million-job
-// list pays 8 bytes a job for it instead of 40.
-type jobFailure struct {
-	msg  string
-	data json.RawMessage
+// jobExtra is what most jobs never have: an error and its data, and the attempts
+// before the latest (tries.go). It is kept behind a pointer: a million-job list
+// pays 8 bytes a job for it instead of 64.
+type jobExtra struct {
+	msg   string
+	data  json.RawMessage
+	tries []Try
 }
 
 func (j *job) errMsg() string {
-	if j.fail == nil {
+	if j.more == nil {
 		return ""
 	}
-	return j.fail.msg
+	return j.more.msg
 }
 
 func (j *job) errData() json.RawMessage {
-	if j.fail == nil {
+	if j.more == nil {
 		return nil
 	}
-	return j.fail.data
+	return j.more.data
 }
 
-// setErr sets the job's error; an empty one with no data clears it.
+// setErr sets the job's error; an empty one with no data clears it (earlier tries
+// stay).
 func (j *job) setErr(msg string, data json.RawMessage) {
-	if msg == "" && data == nil {
-		j.fail = nil
-		return
+	switch {
+	case j.more != nil:
+		j.more.msg, j.more.data = msg, data
+		if msg == "" && data == nil && len(j.more.tries) == 0 {
+			j.more = nil
+		}
+	case msg != "" || data != nil:
+		j.more = &jobExtra{msg: msg, data: data}
 	}
-	j.fail = &jobFailure{msg: msg, data: data}
 }
 
 // batch is one job list.
@@ -74,6 +82,7 @@ type batch struct {
 	workers, peak         int // jobs that could and that did run at once
 	key                   baselineKey
 	baselines             *baselines
+	hosts                 *hostNames // names its tries' hosts
 
 	cancelRequested bool
 	progressDue     *timer
@@ -111,7 +120,7 @@ func (s *jobState) newBatch(c *Cluster, kind string, inputs []json.RawMessage, o
 	b := &batch{id: c.opts.RunID + "-" + strconv.FormatInt(s.nextBatch, 10), kind: kind, created: c.clock.Now(),
 		timeout: opts.Timeout, state: BatchRunning, jobs: make([]job, len(inputs)),
 		perJob: len(inputs) <= c.opts.Jobs.PerJobEvents, queued: len(inputs),
-		limit: opts.Workers, workers: c.size, key: keyOf(kind, inputs), baselines: &s.baselines}
+		limit: opts.Workers, workers: c.size, key: keyOf(kind, inputs), baselines: &s.baselines, hosts: &c.hostOf}
 	if b.limit > 0 {
 		b.workers = min(b.workers, b.limit)
 	}

@@ -228,7 +228,7 @@ func (c *Cluster) onExit(p *proc) {
 		ev.Error = p.errReason
 	}
 	c.publish(ev)
-	c.requeueFrom(p, exitReason(p, code, sig))
+	c.requeueFrom(p, exitReason(p, code, sig), exitOutcome(p, sig))
 	close(p.exited)
 	if s != nil && s.worker == p {
 		s.worker = nil
@@ -240,7 +240,6 @@ func (c *Cluster) onExit(p *proc) {
 		size := c.size
 		c.publish(Event{Type: EventScale, Size: &size})
 	}
-	c.hostOf.drop(p.id)
 	c.forkWaiting()
 	c.dispatch()
 }

@@ -140,6 +140,12 @@ type Options struct {
 	StopTimeout time.Duration
 
 	Jobs JobOptions
+
+	// Store, if set, keeps lists, jobs, their attempts and events durable across
+	// runs (package store): Start resumes the lists an earlier run left
+	// unfinished, and lists the pool no longer holds are read from it. Default:
+	// none, everything lives in memory only.
+	Store Store
 }
 
 // JobOptions configure the job queue.

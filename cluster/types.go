@@ -156,19 +156,27 @@ const (
 // Input and Result are any JSON value; Result is null until the job is done. A
 // failed job has Error and, if its worker sent some, ErrorData.
 type JobInfo struct {
-	ID         int64           `json:"id"`
-	Input      json.RawMessage `json:"input"`
-	State      JobState        `json:"state"`
-	Result     json.RawMessage `json:"result"`
-	Error      string          `json:"error,omitempty"`
-	ErrorData  json.RawMessage `json:"error_data,omitempty"`
-	Worker     int             `json:"worker,omitempty"`
-	PID        int             `json:"pid,omitempty"`
-	Attempts   int             `json:"attempts"`
-	QueuedAt   time.Time       `json:"queued_at"`
-	StartedAt  *time.Time      `json:"started_at"`
-	FinishedAt *time.Time      `json:"finished_at"`
-	DurationMS float64         `json:"duration_ms"`
+	ID        int64           `json:"id"`
+	Input     json.RawMessage `json:"input"`
+	State     JobState        `json:"state"`
+	Result    json.RawMessage `json:"result"`
+	Error     string          `json:"error,omitempty"`
+	ErrorData json.RawMessage `json:"error_data,omitempty"`
+	Worker    int             `json:"worker,omitempty"`
+	PID       int             `json:"pid,omitempty"`
+	// Host is the host of Worker: the primary's (Options.HostName) or an agent's.
+	Host     string `json:"host,omitempty"`
+	Attempts int    `json:"attempts"`
+	// Tries lists every attempt, oldest first (Attempts counts them; one a store
+	// resumed after the primary died adds a primary_lost try). It is nil when the
+	// job's only attempt is the one its own fields describe (ended as its state
+	// says, or running): a million-job list does not pay a Try for each. AllTries
+	// and the JSON always give the whole list.
+	Tries      []Try      `json:"tries"`
+	QueuedAt   time.Time  `json:"queued_at"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	DurationMS float64    `json:"duration_ms"`
 }
 
 // BatchSummary holds the numbers a teacher points at: how many jobs ended how, the wall

@@ -15,6 +15,7 @@ import (
 var binPath, repoRoot string
 
 func TestMain(m *testing.M) {
+	os.Setenv("GOCLUSTER_EPHEMERAL", "true") // no history in the source tree
 	dir, err := os.MkdirTemp("", "gocluster-sdk-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

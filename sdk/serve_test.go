@@ -92,7 +92,7 @@ func (s *server) stop(t *testing.T) {
 // cleanEnv is this environment without GOCLUSTER_ variables, so a setting of the
 // person running the tests cannot change them.
 func cleanEnv() []string {
-	var env []string
+	env := []string{"GOCLUSTER_EPHEMERAL=true"} // no history in the source tree
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GOCLUSTER_") {
 			env = append(env, kv)

@@ -58,20 +58,18 @@ func (s *Server) waitBatch(r *http.Request, id string, wait time.Duration, page 
 	return s.c.WaitBatchJobs(ctx, id, page.offset, page.limit)
 }
 
-// listBatches is GET /api/batches: the kept lists, newest first, without their jobs;
-// ?limit= (default 50, at most 500) bounds how many.
+// listBatches is GET /api/batches: lists newest first, without their jobs, across
+// runs when the pool keeps a history; filtered by ?state=, ?kind=, ?run=, paged by
+// ?before= (a list id) and ?limit= (default 50, at most 500).
 func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
-	limit, err := parseLimit(r, defaultBatchList, maxBatchList)
+	f, err := parseHistory(r)
+	var bs []cluster.BatchInfo
+	if err == nil {
+		bs, err = s.c.History(f)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
-	}
-	bs := s.c.Batches()
-	if len(bs) > limit {
-		bs = bs[:limit]
-	}
-	if bs == nil {
-		bs = []cluster.BatchInfo{}
 	}
 	writeJSON(w, r, http.StatusOK, bs)
 }

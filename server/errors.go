@@ -72,6 +72,7 @@ func errorTable() []errorRow {
 		{cluster.ErrQueueFull, http.StatusTooManyRequests, "queue_full"},
 		{errSignInLimited, http.StatusTooManyRequests, "sign_in_limited"}, // ratelimit.go
 		{cluster.ErrClosed, http.StatusServiceUnavailable, "shutting_down"},
+		{cluster.ErrStorage, http.StatusInsufficientStorage, "storage_full"},
 		{errUnavailable, http.StatusServiceUnavailable, "unavailable"},
 	}
 }

@@ -68,7 +68,6 @@ func (s *Server) batchFragments(id string, page jobPage) func(context.Context) [
 		}
 		v := batchPageView(b)
 		v.Now = time.Now()
-		v.Lost = s.seen.lost.of(id)
 		return []fragment{
 			{id: fragSeqID, c: web.FragSeq(seq)},
 			{id: "batch-summary", c: web.BatchSummary(v.Batch, s.cfg.ReadOnly)},

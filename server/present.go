@@ -44,7 +44,7 @@ func (s *Server) presentView() web.PresentView {
 		return v
 	}
 	page := batchPageView(b)
-	page.Now, page.Lost = time.Now(), s.seen.lost.of(b.ID)
+	page.Now = time.Now()
 	v.Batch, v.Timeline = &page.Batch, web.PageTimeline(page)
 	return v
 }

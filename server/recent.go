@@ -24,8 +24,6 @@ const rateWindow = 5 * time.Second
 type recent struct {
 	linger time.Duration
 
-	lost *lostAttempts
-
 	mu      sync.Mutex
 	known   map[int]web.WorkerView // the workers of the last render, by id
 	dead    map[int]deadCard
@@ -43,13 +41,11 @@ type doneSample struct {
 }
 
 func newRecent(linger time.Duration) *recent {
-	return &recent{linger: linger, known: map[int]web.WorkerView{}, dead: map[int]deadCard{}, lost: newLostAttempts()}
+	return &recent{linger: linger, known: map[int]web.WorkerView{}, dead: map[int]deadCard{}}
 }
 
-// observe notes a worker's exit: its last card stays, dead, for linger; and the
-// attempt it was running is kept as lost.
+// observe notes a worker's exit: its last card stays, dead, for linger.
 func (r *recent) observe(ev cluster.Event) {
-	r.lost.observe(ev)
 	if ev.Type != cluster.EventExit || r.linger <= 0 {
 		return
 	}

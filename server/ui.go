@@ -19,6 +19,7 @@ import (
 func (s *Server) mountUI(r chi.Router) {
 	s.mountStatic(r)
 	r.Get("/", s.panelPage)
+	r.Get("/batches", s.historyPage)
 	r.Get("/batches/{id}", s.batchPage)
 	r.Get("/demos", s.demosPage)
 	r.Get("/present", s.presentPage)
@@ -71,7 +72,6 @@ func (s *Server) batchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := batchPageView(b)
-	v.Lost = s.seen.lost.of(id)
 	v.Pager = jobPager(r.URL, page, b.Summary.Total)
 	l := s.layout("Job list " + b.ID)
 	l.Refresh = b.State == cluster.BatchRunning

@@ -127,8 +127,10 @@ func batchPageView(b cluster.BatchInfo) web.BatchPageView {
 			StartedAt:  deref(j.StartedAt),
 			FinishedAt: deref(j.FinishedAt),
 			DurationMS: j.DurationMS,
+			Tries:      j.AllTries(),
 		}
 	}
+	v.Lost = lostFromTries(b.Jobs)
 	return v
 }
 

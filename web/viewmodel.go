@@ -197,6 +197,8 @@ type JobRow struct {
 	StartedAt  time.Time // zero until started
 	FinishedAt time.Time // zero until finished
 	DurationMS float64
+	// Tries are its attempts, oldest first (cluster.JobInfo.Tries).
+	Tries []cluster.Try
 }
 
 // DemosView is the demos page at GET /demos.
@@ -285,4 +287,12 @@ type PresentView struct {
 	Timeline TimelineView
 	// Events are the last few events, oldest first.
 	Events []EventLine
+}
+
+// HistoryView is the job-list history at GET /batches: the filters as given, one
+// page of lists, and the URL of the next (older) page, empty on the last.
+type HistoryView struct {
+	State, Kind, Run string
+	Batches          []BatchRow
+	Next             string
 }

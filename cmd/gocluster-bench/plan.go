@@ -107,6 +107,8 @@ func defaultPlan() []group {
 		{pkg: "server", bench: "BenchmarkFragments", benchtime: "300x", maxRuns: 3, optional: true},
 		{pkg: "cluster", bench: "BenchmarkMemory", benchtime: "1x"},
 		{pkg: "cmd/gocluster", bench: "BenchmarkFleet", benchtime: "1x", maxRuns: 3},
+		{pkg: "store", bench: "BenchmarkStoreTinyJobs", benchtime: "1x", maxRuns: 3},
+		{pkg: "store", bench: "BenchmarkStoreStartup", benchtime: "3x", maxRuns: 3},
 	}
 }
 
@@ -219,6 +221,12 @@ func rows() []row {
 		{"BenchmarkFleet", "remote-jobs/s", "… 2 agents × 2 workers over NATS on loopback, jobs/s", target{}},
 		{"BenchmarkFleet", "remote-vs-local", "… agents ÷ local", atLeast(0.5)},
 		{"BenchmarkFleet", "exit-event-p99-ms", "remote worker SIGKILL to its worker.exit at a client of /api/events, p99 of 20 (ms)", below(20)},
+		{"BenchmarkStoreTinyJobs", "memory-jobs/s", "tiny jobs (fib 1, 200k), 2 workers, memory only (-ephemeral), jobs/s", target{}},
+		{"BenchmarkStoreTinyJobs", "sqlite-jobs/s", "… with the SQLite store, until durable, jobs/s", target{}},
+		{"BenchmarkStoreTinyJobs", "sqlite-vs-memory", "… store ÷ memory only (same run, taking turns)", atLeast(0.6)},
+		{"BenchmarkStoreTinyJobs", "disk-B-per-1M-jobs", "… database bytes per 1M tiny jobs", target{}},
+		{"BenchmarkStoreStartup", "startup-ms", "store open at start with 1M jobs of history (ms)", target{}},
+		{"BenchmarkStoreStartup", "db-bytes", "… that database's size (bytes)", target{}},
 	}
 }
 

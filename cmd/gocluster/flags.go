@@ -58,6 +58,8 @@ type serveConfig struct {
 	LogMaxSize byteSize
 	// Fleet: -cluster-listen, -nats, -cluster-token and -name (fleetflags.go).
 	Fleet fleetConfig
+	// Data is where the history is kept (dataflags.go).
+	Data dataConfig
 }
 
 // envPrefix starts the environment variable of every serve flag: -max-workers is
@@ -108,6 +110,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	superviseFlags(fs, &cfg.Supervise)
 	restartFlags(fs, &cfg.Restart)
 	fleetFlags(fs, &cfg.Fleet)
+	dataFlags(fs, &cfg.Data)
 	fs.StringVar(&cfg.Config, "config", "", "read settings from this TOML file: its keys are these flags' names without the dash (env may be a table); a flag or its variable wins over the file")
 	fs.IntVar(&cfg.LogLines, "log-lines", 1000, "newest output lines kept per worker (and the last 16 that exited) and for the pool, for /api/logs and the Output page, 0..100000; 0 keeps none")
 	fs.StringVar(&cfg.LogDir, "log-dir", "", "also write every worker's prefixed output to DIR/"+logDirFile+", rotated by size (the last 5 kept as .1 .. .5); the directory must exist")

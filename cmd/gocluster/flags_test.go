@@ -32,7 +32,8 @@ func TestParseServeDefaults(t *testing.T) {
 		LogLines: 1000, LogMaxSize: 10 << 20,
 		Supervise: superviseConfig{Protocol: "gocluster", StartTimeout: time.Minute, DrainTimeout: 30 * time.Second},
 		Restart: restartConfig{When: "always", Backoff: 100 * time.Millisecond, MaxBackoff: 10 * time.Second, Max: 5,
-			Window: time.Minute}}
+			Window: time.Minute},
+		Data: dataConfig{Dir: "gocluster-data", Retain: retainValue{age: 30 * 24 * time.Hour, lists: 10000}}}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults\n got %+v\nwant %+v", cfg, want)
 	}

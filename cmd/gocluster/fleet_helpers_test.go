@@ -101,6 +101,11 @@ type jobJSON struct {
 	Result   json.RawMessage `json:"result"`
 	Worker   int             `json:"worker"`
 	Attempts int             `json:"attempts"`
+	Tries    []struct {
+		Worker  int    `json:"worker"`
+		Host    string `json:"host"`
+		Outcome string `json:"outcome"`
+	} `json:"tries"`
 }
 
 type listJSON struct {

@@ -37,12 +37,26 @@ func TestFleetListAcrossHostsSurvivesAKilledAgent(t *testing.T) {
 	l := getList(t, base, id)
 	checkEndedOnce(t, l, n)
 	ranOn := map[string]int{}
-	retried := 0
+	retried, lostOnA := 0, 0
 	for _, j := range l.Jobs {
 		ranOn[hostOf[j.Worker]]++
 		if j.Attempts > 1 {
 			retried++
 		}
+		if len(j.Tries) != j.Attempts {
+			t.Fatalf("job %d: %d tries for %d attempts", j.ID, len(j.Tries), j.Attempts)
+		}
+		for _, tr := range j.Tries { // every try names the host its worker ran on
+			if h, ok := hostOf[tr.Worker]; ok && tr.Host != h {
+				t.Fatalf("job %d: a try on worker %d says host %q, want %q", j.ID, tr.Worker, tr.Host, h)
+			}
+			if tr.Host == "host-a" && tr.Outcome != "done" {
+				lostOnA++
+			}
+		}
+	}
+	if lostOnA == 0 {
+		t.Errorf("no try on host-a ended other than done: its killed attempts are missing (%d retried)", retried)
 	}
 	if ranOn["prim"] == 0 || ranOn["host-a"] == 0 || ranOn["host-b"] == 0 {
 		t.Errorf("jobs by host %v: want some on each of prim, host-a and host-b", ranOn)

@@ -35,6 +35,9 @@ Usage:
   gocluster [serve] [flags]     start a pool of workers and the control panel (the default)
   gocluster agent -join URL     run workers on this host for a primary on another (docs/scale-out.md)
   gocluster demo NAME [flags]   replay a Node cluster example: fib, http or restart
+  gocluster backup [-data DIR] PATH
+                                copy the history (-data, default gocluster-data) to
+                                the new file PATH, safely while serve runs
   gocluster version             print the version
   gocluster help [serve|agent|demo]  print this help
 `

@@ -24,6 +24,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envPlainHello) == "1" { // BenchmarkWrk's plain process
 		os.Exit(servePlainHello())
 	}
+	// No test may leave a history in the source tree: serves started by tests keep
+	// none unless the test gives one (-data in a t.TempDir, without this variable).
+	os.Setenv("GOCLUSTER_EPHEMERAL", "true")
 	dir, err := os.MkdirTemp("", "gocluster-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

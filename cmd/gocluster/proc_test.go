@@ -89,9 +89,11 @@ func startCmd(t *testing.T, cmd *exec.Cmd, label string) *proc {
 }
 
 // cleanEnv is this environment without GOCLUSTER_ variables, so a setting of the
-// person running the tests cannot change them.
+// person running the tests cannot change them, and with GOCLUSTER_EPHEMERAL: no
+// serve of a test writes a history into the source tree (a test that wants one
+// passes GOCLUSTER_EPHEMERAL=false and -data in a t.TempDir).
 func cleanEnv() []string {
-	var env []string
+	env := []string{"GOCLUSTER_EPHEMERAL=true"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GOCLUSTER_") {
 			env = append(env, kv)

@@ -29,10 +29,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return demoCmd(ctx, rest, stdout, os.Getenv)
 	case "version":
 		return versionCmd(rest, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, stdout, os.Getenv)
 	case "help":
 		return helpCmd(rest, stdout)
 	}
-	return usageErrorf("unknown command %q (commands: serve, agent, demo, version, help)", cmd)
+	return usageErrorf("unknown command %q (commands: serve, agent, demo, backup, version, help)", cmd)
 }
 
 // runWorker is a worker process's whole life: the demo its primary asked for, or the

@@ -21,6 +21,7 @@ import (
 	"github.com/gocluster/gocluster/fleet"
 	"github.com/gocluster/gocluster/internal/sdnotify"
 	"github.com/gocluster/gocluster/server"
+	"github.com/gocluster/gocluster/store"
 )
 
 // errForced is returned when a second signal cut the graceful shutdown short.
@@ -49,6 +50,8 @@ type instance struct {
 	// conns is the cap on HTTP connections held at once (connBudget).
 	conns int
 	fleet *fleet.Primary // nil without -cluster-listen or -nats
+	// hist keeps the history (-data); nil with -ephemeral.
+	hist *store.Store
 }
 
 // serve runs the pool and the panel until ctx ends or SIGINT/SIGTERM arrives, then
@@ -115,22 +118,33 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ln = server.LimitListener(ln, cfg.MaxConnsPerIP, conns, log)
-	pool, err := cluster.Start(poolOptions(cfg, log, stderr))
+	hist, err := openHistory(cfg)
 	if err != nil {
 		ln.Close()
+		return nil, err
+	}
+	pool, err := cluster.Start(withHistory(poolOptions(cfg, log, stderr), hist))
+	if err != nil {
+		ln.Close()
+		if hist != nil {
+			hist.Close()
+		}
 		return nil, fmt.Errorf("start pool: %w", err)
 	}
 	fl, err := startFleet(cfg.Fleet, pool, log)
 	if err != nil {
 		pool.Close(context.Background())
 		ln.Close()
+		if hist != nil {
+			hist.Close()
+		}
 		return nil, err
 	}
 	srv := server.New(pool, server.Config{Token: cfg.Token, Addr: ln.Addr().String(),
 		AllowedHosts: splitHosts(cfg.AllowedHosts), ReadOnly: cfg.ReadOnly,
 		MetricsPublic: cfg.MetricsPublic, MaxBody: int64(cfg.MaxBody), CPUs: runtime.NumCPU(), Logger: log})
 	return &instance{cfg: cfg, log: log, ln: ln, pool: pool, srv: srv, http: httpServer(srv.Handler(), log),
-		conns: conns, fleet: fl}, nil
+		conns: conns, fleet: fl, hist: hist}, nil
 }
 
 // poolOptions turns the flags into the pool's options.

@@ -25,6 +25,11 @@ func (in *instance) shutdown(sigs <-chan os.Signal, signals int) error {
 	if in.fleet != nil {
 		in.fleet.Close() // after the pool: agents were told to stop their workers
 	}
+	if in.hist != nil {
+		if err := in.hist.Close(); err != nil {
+			in.log.Error("close history", "path", in.hist.Path(), "err", err)
+		}
+	}
 	if err := <-httpDone; err != nil {
 		in.http.Close() // connections still open after the deadline are cut
 	}

@@ -32,7 +32,7 @@ const (
 // validate checks every setting and says which flag or variable is wrong and why.
 func (c *serveConfig) validate(src sources) error {
 	for _, check := range []func(sources) error{
-		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure, c.checkExec, c.checkSupervise, c.checkRestart, c.checkLogDir, c.checkFleet,
+		c.checkAddr, c.checkInts, c.checkSizes, c.checkDurations, c.checkToken, c.checkHosts, c.checkLog, c.checkExposure, c.checkExec, c.checkSupervise, c.checkRestart, c.checkLogDir, c.checkFleet, c.checkData,
 	} {
 		if err := check(src); err != nil {
 			return err

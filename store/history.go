@@ -1,0 +1,123 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// Begin records run and hands back the lists earlier runs left running, each with
+// every job, and the first job id free (cluster.Store).
+func (s *Store) Begin(run cluster.RunInfo) (cluster.Resume, error) {
+	var res cluster.Resume
+	if _, err := s.db.Exec("INSERT INTO runs(id, started_at, version, flags) VALUES(?, ?, ?, ?)",
+		run.ID, run.Started.UnixNano(), s.opts.Version, s.opts.Flags); err != nil {
+		return res, fmt.Errorf("record run %s in %s: %w", run.ID, s.path, err)
+	}
+	s.run = run.ID
+	err := s.db.QueryRow(`SELECT max((SELECT value FROM meta WHERE key = 'next_job'),
+		coalesce((SELECT max(id) FROM jobs), 0) + 1)`).Scan(&res.NextJob)
+	if err != nil {
+		return res, fmt.Errorf("read next job id: %w", err)
+	}
+	res.Lists, err = s.unfinished()
+	return res, err
+}
+
+// unfinished reads the lists still running, oldest first, with all their jobs.
+func (s *Store) unfinished() ([]cluster.SavedList, error) {
+	rows, err := s.db.Query("SELECT id, lim FROM lists WHERE state = 'running' ORDER BY seq")
+	if err != nil {
+		return nil, fmt.Errorf("find unfinished lists: %w", err)
+	}
+	type ref struct {
+		id    string
+		limit int
+	}
+	var refs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.limit); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	out := make([]cluster.SavedList, 0, len(refs))
+	for _, r := range refs {
+		info, err := s.Batch(r.id, 0, math.MaxInt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cluster.SavedList{Info: info, Limit: r.limit})
+	}
+	return out, nil
+}
+
+// Batches lists lists newest first as f says, without their jobs (cluster.Store).
+func (s *Store) Batches(f cluster.BatchFilter) ([]cluster.BatchInfo, error) {
+	before := int64(math.MaxInt64)
+	if f.Before != "" {
+		err := s.db.QueryRow("SELECT seq FROM lists WHERE id = ?", f.Before).Scan(&before)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("%w: before: no job list %q", cluster.ErrInvalid, f.Before)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.db.Query("SELECT "+listColumns+` FROM lists WHERE seq < ? AND (? = '' OR state = ?)
+		AND (? = '' OR kind = ?) AND (? = '' OR run = ?) ORDER BY seq DESC LIMIT ?`,
+		before, f.State, f.State, f.Kind, f.Kind, f.Run, f.Run, max(f.Limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("list job lists: %w", err)
+	}
+	var list []listRow
+	for rows.Next() {
+		r, err := scanList(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	out := make([]cluster.BatchInfo, 0, len(list))
+	for i := range list {
+		if err := s.fillSummary(&list[i]); err != nil {
+			return nil, err
+		}
+		out = append(out, list[i].info)
+	}
+	return out, rows.Err()
+}
+
+// Retain bounds the history: finished lists older than Age, and beyond the newest
+// Lists, are pruned with their jobs and attempts; events beyond the newest Events.
+// Zero fields take DefaultRetain's; a negative one keeps everything.
+type Retain struct {
+	Age    time.Duration
+	Lists  int
+	Events int
+}
+
+// DefaultRetain keeps 30 days, at most 10,000 finished lists and 100,000 events.
+var DefaultRetain = Retain{Age: 30 * 24 * time.Hour, Lists: 10000, Events: 100000}
+
+func (r Retain) withDefaults() Retain {
+	if r.Age == 0 {
+		r.Age = DefaultRetain.Age
+	}
+	if r.Lists == 0 {
+		r.Lists = DefaultRetain.Lists
+	}
+	if r.Events == 0 {
+		r.Events = DefaultRetain.Events
+	}
+	return r
+}

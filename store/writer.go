@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+
+	"github.com/gocluster/gocluster/cluster"
+)
+
+// retryAfter is how long the writer waits before it tries a failed group again
+// (a full disk may be freed).
+const retryAfter = time.Second
+
+// writer is the group commit: the pool records changes without waiting, and one
+// goroutine writes what gathered in one transaction per window or per group.
+type writer struct {
+	db     *sql.DB
+	window time.Duration
+	group  int
+
+	mu       sync.Mutex
+	pending  changes
+	recorded uint64        // changes recorded so far
+	durable  uint64        // of those, the ones written
+	err      error         // the last write's failure; nil once one succeeds
+	written  chan struct{} // closed (and replaced) after each attempt to write
+
+	wake   chan struct{}
+	quit   chan struct{}
+	exited chan struct{}
+	once   sync.Once
+}
+
+func newWriter(db *sql.DB, window time.Duration, group int) *writer {
+	w := &writer{db: db, window: window, group: group, written: make(chan struct{}),
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+func (w *writer) record(ch cluster.Change) {
+	w.mu.Lock()
+	w.pending.add(ch)
+	w.recorded++
+	full := w.pending.n >= w.group
+	w.mu.Unlock()
+	if full || len(w.wake) == 0 {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// loop writes a group whenever changes are pending: after the window, or at once
+// when a group is full; after a failure it waits retryAfter and tries again.
+func (w *writer) loop() {
+	defer close(w.exited)
+	for {
+		select {
+		case <-w.wake:
+		case <-w.quit:
+			w.commit()
+			return
+		}
+		if !w.gather() {
+			w.commit()
+			return
+		}
+		for w.commit() != nil {
+			select {
+			case <-time.After(retryAfter):
+			case <-w.quit:
+				return
+			}
+		}
+	}
+}
+
+// gather waits out the window unless a group is already full; false if quit came.
+func (w *writer) gather() bool {
+	w.mu.Lock()
+	full := w.pending.n >= w.group
+	w.mu.Unlock()
+	if full {
+		return true
+	}
+	t := time.NewTimer(w.window)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			return true
+		case <-w.quit:
+			return false
+		case <-w.wake:
+			w.mu.Lock()
+			full = w.pending.n >= w.group
+			w.mu.Unlock()
+			if full {
+				return true
+			}
+		}
+	}
+}
+
+// commit writes the pending changes in one transaction. On failure they stay
+// pending, in order, ahead of newer ones.
+func (w *writer) commit() error {
+	w.mu.Lock()
+	batch, target := w.pending, w.recorded
+	w.pending = changes{}
+	w.mu.Unlock()
+	if batch.n == 0 {
+		return nil
+	}
+	err := writeGroup(w.db, batch)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		batch.chunks = append(batch.chunks, w.pending.chunks...)
+		batch.n += w.pending.n
+		w.pending = batch
+	} else {
+		w.durable = target
+	}
+	w.err = err
+	close(w.written)
+	w.written = make(chan struct{})
+	return err
+}
+
+// flush waits until what was recorded before the call is written, or a write
+// failed, or ctx ended.
+func (w *writer) flush(ctx context.Context) error {
+	w.mu.Lock()
+	target := w.recorded
+	for w.durable < target {
+		if w.err != nil {
+			err := w.err
+			w.mu.Unlock()
+			return err
+		}
+		ch := w.written
+		w.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		w.mu.Lock()
+	}
+	w.mu.Unlock()
+	return nil
+}
+
+func (w *writer) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// close writes what is pending and stops the goroutine; it returns the last
+// write's failure (what could not be written is lost).
+func (w *writer) close() error {
+	w.once.Do(func() { close(w.quit) })
+	<-w.exited
+	return w.failure()
+}
+
+// changes is a queue of changes in chunks of chunkSize: appending never copies
+// what is queued (a growing slice would, on the pool's goroutine).
+type changes struct {
+	chunks [][]cluster.Change
+	n      int
+}
+
+const chunkSize = 1024
+
+func (c *changes) add(ch cluster.Change) {
+	last := len(c.chunks) - 1
+	if last < 0 || len(c.chunks[last]) == cap(c.chunks[last]) {
+		c.chunks = append(c.chunks, make([]cluster.Change, 0, chunkSize))
+		last++
+	}
+	c.chunks[last] = append(c.chunks[last], ch)
+	c.n++
+}
+
+// each calls f with every change in order, and its index; it stops at f's error.
+func (c *changes) each(f func(i int, ch *cluster.Change) error) error {
+	i := 0
+	for _, chunk := range c.chunks {
+		for k := range chunk {
+			if err := f(i, &chunk[k]); err != nil {
+				return err
+			}
+			i++
+		}
+	}
+	return nil
+}
