@@ -62,7 +62,9 @@ type agent struct {
 
 // RunAgent joins the primary at cfg.URL and serves its workers until ctx ends. It
 // rejoins by itself after a network break or a primary restart; it returns
-// ErrRefused (wrapped) at once if the server refuses its credentials.
+// ErrRefused (wrapped) if the server still refuses its credentials after two
+// heartbeat bounds (a name held by a live agent is refused until the primary gives
+// that agent up, so an agent restarted at once waits for its old self).
 func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if !cluster.ValidHostName(cfg.Name) {
 		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
@@ -117,7 +119,11 @@ func (a *agent) connect(ctx context.Context) error {
 		nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond),
 		nats.DisconnectErrHandler(func(*nats.Conn, error) { a.signalReset() }),
 		nats.ReconnectBufSize(-1), // nothing stale is replayed after a break
+		// The server refuses our name while the primary still holds our old session
+		// (after a break, until the heartbeat bound): keep trying, don't give up.
+		nats.IgnoreAuthErrorAbort(),
 	}
+	refusedUntil := time.Now().Add(2 * a.cfg.HeartbeatTimeout)
 	opts = append(opts, a.cfg.TLS.clientOptions()...)
 	for {
 		nc, err := nats.Connect(a.cfg.URL, opts...)
@@ -125,8 +131,10 @@ func (a *agent) connect(ctx context.Context) error {
 			a.nc = nc
 			return nil
 		}
-		if errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired) {
-			return fmt.Errorf("%w at %s: wrong -token, or a name it does not accept (%v)", ErrRefused, a.cfg.URL, err)
+		refused := errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired)
+		if refused && time.Now().After(refusedUntil) {
+			return fmt.Errorf("%w at %s: wrong -token, a name it does not accept, or a name another live agent holds (%v)",
+				ErrRefused, a.cfg.URL, err)
 		}
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {

@@ -98,7 +98,7 @@ func (f *Primary) connect() error {
 		nats.ReconnectWait(250 * time.Millisecond)}
 	url := f.cfg.URL
 	if f.cfg.Listen != "" {
-		e, err := startEmbedded(f.cfg.Listen, f.cfg.Token, f.cfg.TLS, f.log)
+		e, err := startEmbedded(f.cfg.Listen, f.cfg.Token, f.cfg.TLS, f.nameHeld, f.log)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
 		}
@@ -240,3 +240,11 @@ func (f *Primary) publishJSON(subj string, v any) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// nameHeld reports whether a live agent holds name: joined and not given up.
+func (f *Primary) nameHeld(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a := f.agents[name]
+	return a != nil && a.session != ""
+}

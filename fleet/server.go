@@ -26,6 +26,13 @@ type authenticator struct {
 	token  string // "" on a loopback listener without -token: any agent may join
 	secret string
 	log    *slog.Logger
+	// held reports whether a live agent holds the name (joined, not yet given
+	// up). A second connection under that name is refused: the token is shared by
+	// every agent, so without this any holder could take another agent's
+	// permissions and speak for its workers. The holder's own reconnection after a
+	// network break waits until the primary gave its session up (the heartbeat
+	// bound), then joins again.
+	held func(name string) bool
 }
 
 func (a *authenticator) Check(c server.ClientAuthentication) bool {
@@ -43,6 +50,10 @@ func (a *authenticator) Check(c server.ClientAuthentication) bool {
 		return false
 	}
 	name := o.Username
+	if a.held != nil && a.held(name) {
+		a.log.Warn("fleet: refused agent: its name is held by a live agent", "agent", name, "from", addrOf(c))
+		return false
+	}
 	c.RegisterUser(&server.User{Username: name, Permissions: &server.Permissions{
 		Publish:   &server.SubjectPermission{Allow: []string{agentSubject(name, ">")}},
 		Subscribe: &server.SubjectPermission{Allow: []string{hostSubject(name, ">"), inboxPrefix(name) + ".>"}},
@@ -64,7 +75,7 @@ type embedded struct {
 }
 
 // startEmbedded listens on addr ("host:port"; port 0 picks one).
-func startEmbedded(addr, token string, files TLSFiles, log *slog.Logger) (*embedded, error) {
+func startEmbedded(addr, token string, files TLSFiles, held func(string) bool, log *slog.Logger) (*embedded, error) {
 	tlsCfg, err := files.serverTLS()
 	if err != nil {
 		return nil, err
@@ -82,7 +93,7 @@ func startEmbedded(addr, token string, files TLSFiles, log *slog.Logger) (*embed
 	}
 	secret := randomHex(16)
 	opts := &server.Options{Host: host, Port: port, NoSigs: true, NoLog: true, ServerName: "gocluster",
-		CustomClientAuthentication: &authenticator{token: token, secret: secret, log: log},
+		CustomClientAuthentication: &authenticator{token: token, secret: secret, log: log, held: held},
 		// A dead peer's socket is closed after 3 unanswered pings, 20 s apart: well past
 		// the heartbeat bound, so an agent paused (SIGSTOP) for longer than the bound but
 		// less than a minute keeps its connection, and what it says late is counted.

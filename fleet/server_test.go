@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func agentConn(t *testing.T, e *embedded, name, token string, errs chan error) (
 
 func startTestServer(t *testing.T, token string) *embedded {
 	t.Helper()
-	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,4 +117,42 @@ func TestSubjects(t *testing.T) {
 	if _, _, ok := splitAgentSubject("gocluster.host.a.w.1"); ok {
 		t.Error("a host subject split as an agent's")
 	}
+}
+
+// TestANameHeldByALiveAgentIsRefused: every agent holds the same token, so a
+// second connection under a name a live agent holds is refused (it would get that
+// agent's permissions: read its jobs, answer for its workers); once the primary
+// gives the agent up, the name connects again.
+func TestANameHeldByALiveAgentIsRefused(t *testing.T) {
+	const token = "a-token-of-16-chars-or-more"
+	var mu sync.Mutex
+	held := map[string]bool{"host-b": true}
+	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, func(name string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return held[name]
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.close)
+	if nc, err := agentConn(t, e, "host-b", token, make(chan error, 1)); err == nil {
+		nc.Close()
+		t.Fatal("a second host-b connected while host-b is held")
+	} else if !errors.Is(err, nats.ErrAuthorization) && !strings.Contains(strings.ToLower(err.Error()), "authorization") {
+		t.Fatalf("held name: %v, want an authorization error", err)
+	}
+	nc, err := agentConn(t, e, "host-c", token, make(chan error, 1))
+	if err != nil {
+		t.Fatalf("a free name: %v", err)
+	}
+	nc.Close()
+	mu.Lock()
+	held["host-b"] = false
+	mu.Unlock()
+	nc, err = agentConn(t, e, "host-b", token, make(chan error, 1))
+	if err != nil {
+		t.Fatalf("host-b once given up: %v", err)
+	}
+	nc.Close()
 }

@@ -51,8 +51,8 @@ func (s *Server) checkRun(run string) error {
 	if run == "" || run == s.c.RunID() {
 		return nil
 	}
-	return fmt.Errorf("%w: run %q is over: the server restarted as run %s, whose events and job "+
-		"lists start anew; fetch /api/pool and resume from its last_seq", errEventsGone, clip(run), s.c.RunID())
+	return fmt.Errorf("%w: run %q is over: the server restarted as run %s, whose event seqs start "+
+		"anew; fetch /api/pool and resume from its last_seq", errEventsGone, clip(run), s.c.RunID())
 }
 
 // runError carries the current run into the JSON error (its "run" field), so that
