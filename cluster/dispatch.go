@@ -264,7 +264,7 @@ func (c *Cluster) requeueFrom(p *proc, reason string, out uint8) {
 			j.outcome = out
 			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
 		default:
-			t := j.loseAttempt(out, c.clock.Now())
+			t := j.loseAttempt(out, c.clock.Now(), p.exitSignal)
 			j.state = JobQueued
 			j.setErr(reason, nil)
 			c.recordLost(j, t)

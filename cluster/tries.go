@@ -32,6 +32,9 @@ type Try struct {
 	FinishedAt *time.Time `json:"finished_at"`
 	DurationMS float64    `json:"duration_ms"`
 	Outcome    TryOutcome `json:"outcome"`
+	// Signal names the signal that ended a killed attempt's worker ("SIGKILL"), for
+	// an attempt that did not end its job; "" otherwise.
+	Signal string `json:"signal,omitempty"`
 }
 
 // outcome codes kept in a job's one spare byte (job.outcome): the state of its
@@ -100,13 +103,17 @@ func (j *job) latestTry() Try {
 	return t
 }
 
-// loseAttempt moves the running attempt to the earlier tries with how it ended,
-// before the job is queued again, and returns it.
-func (j *job) loseAttempt(out uint8, now time.Time) Try {
+// loseAttempt moves the running attempt to the earlier tries with how it ended
+// (and the signal that ended its worker, if one did), before the job is queued
+// again, and returns it.
+func (j *job) loseAttempt(out uint8, now time.Time, sig string) Try {
 	f := now
 	t := Try{Worker: int(j.worker), PID: int(j.pid), Host: j.b.hosts.of(int(j.worker)),
 		StartedAt: j.b.at(j.started), FinishedAt: &f,
 		DurationMS: round3(float64(now.Sub(j.b.at(j.started)).Microseconds()) / 1000), Outcome: outcomeNames[out]}
+	if out == outKilled {
+		t.Signal = sig
+	}
 	j.addTry(t)
 	j.outcome = outNone
 	return t

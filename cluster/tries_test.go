@@ -45,7 +45,7 @@ func TestKilledAttemptIsKeptInTries(t *testing.T) {
 		t.Fatalf("job after kill: %+v", j)
 	}
 	k, d := j.AllTries()[0], j.AllTries()[1]
-	if k.Outcome != cluster.TryKilled || k.Worker != first.Worker || k.PID != first.PID || k.FinishedAt == nil {
+	if k.Outcome != cluster.TryKilled || k.Worker != first.Worker || k.PID != first.PID || k.FinishedAt == nil || k.Signal != "SIGKILL" {
 		t.Fatalf("first try: %+v", k)
 	}
 	if d.Outcome != cluster.TryDone || d.Worker == first.Worker || d.Worker != j.Worker || d.DurationMS != j.DurationMS {

@@ -23,11 +23,18 @@ func lostFromTries(jobs []cluster.JobInfo) []web.LostAttempt {
 				continue
 			}
 			out = append(out, web.LostAttempt{Job: j.ID, Input: j.Input, Worker: t.Worker, PID: t.PID,
-				Start: t.StartedAt, End: *t.FinishedAt, Signal: outcomeWords(t.Outcome)})
+				Start: t.StartedAt, End: *t.FinishedAt, Signal: triedWords(t)})
 		}
 	}
 	return out
 }
 
-// outcomeWords is an outcome as the timeline writes it: "worker lost".
-func outcomeWords(o cluster.TryOutcome) string { return strings.ReplaceAll(string(o), "_", " ") }
+// triedWords is how an attempt ended as the timeline writes it: the signal that
+// killed its worker ("SIGKILL", as the exit event says), else the outcome ("worker
+// lost").
+func triedWords(t cluster.Try) string {
+	if t.Signal != "" {
+		return t.Signal
+	}
+	return strings.ReplaceAll(string(t.Outcome), "_", " ")
+}

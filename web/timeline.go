@@ -93,7 +93,9 @@ func BuildTimeline(kind string, created, end time.Time, jobs []JobRow, lost ...L
 		l.Bars = append(l.Bars, b)
 	}
 	for _, j := range jobs {
-		if j.Worker == 0 || j.StartedAt.IsZero() {
+		// A job queued again after a lost attempt keeps that attempt's worker and
+		// start, but it has no attempt now: its lost one is drawn above, in red.
+		if j.Worker == 0 || j.StartedAt.IsZero() || j.State == "queued" {
 			continue
 		}
 		b := Bar{Job: j.ID, Input: j.Input, State: j.State, StartMS: max(ms(j.StartedAt), 0)}

@@ -37,3 +37,20 @@ func TestLessonBarsAreLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestAJobQueuedAgainHasOnlyItsLostBar: a job whose worker was killed is queued
+// again with that attempt's worker and start still on it; the timeline draws the
+// lost attempt in red and no bar of its own over it (one did, grey, over the red).
+func TestAJobQueuedAgainHasOnlyItsLostBar(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	jobs := []JobRow{{ID: 1, Input: json.RawMessage("44"), State: "queued", Worker: 1, PID: 11, StartedAt: at(10)}}
+	lost := LostAttempt{Job: 1, Input: json.RawMessage("44"), Worker: 1, PID: 11, Start: at(10), End: at(900), Signal: "SIGKILL"}
+	doc := render(t, Timeline(BuildTimeline("fib", t0, at(1000), jobs, lost)))
+	if bars := doc.Find("[data-lane] rect.bar").Length(); bars != 1 {
+		t.Fatalf("%d bars for one lost attempt of a queued job, want 1", bars)
+	}
+	if s := doc.Find("[data-lane] rect.bar").AttrOr("data-state", ""); s != "killed" {
+		t.Fatalf("its bar is %q, want killed", s)
+	}
+}
