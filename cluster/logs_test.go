@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -29,6 +30,11 @@ func init() {
 		for written := 0; written < 16<<20; written += len(chunk) {
 			os.Stdout.Write(chunk)
 		}
+		// A pause before the sentinel: while the capture rate's bucket is empty every
+		// line of a read is only counted, and under load the primary read the flood's
+		// last bytes and this line together, dropping it (the test then waited for it
+		// in vain). A second refills the bucket; the pipe holds at most 64 KiB more.
+		time.Sleep(time.Second)
 		fmt.Println("flood over")
 		return jobsWorker()
 	}
