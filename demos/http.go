@@ -32,7 +32,8 @@ type HTTPOptions struct {
 	// kernel's accept, often uneven), BalanceRR (round-robin, even) or
 	// BalanceSticky. Default cluster.DefaultBalance.
 	Balance cluster.Balance
-	// Quiet makes the workers send no notifyRequest message (numReqs then stays 0):
+	// Quiet makes the workers send no notifyRequest message (numReqs then stays 0,
+	// so only the final numReqs line is printed):
 	// the shared port alone, which the benchmark compares with the lesson's worker.
 	Quiet bool
 }
@@ -113,7 +114,7 @@ type httpRun struct {
 }
 
 // serve prints the pool's events and, once every worker listens, numReqs every
-// Interval until Duration has passed or ctx ended.
+// Interval (not with Quiet) until Duration has passed or ctx ended.
 func (h *httpRun) serve(ctx context.Context, evs *events) error {
 	for h.listening < h.opts.Workers {
 		ev, err := evs.next(ctx)
@@ -129,11 +130,15 @@ func (h *httpRun) serve(ctx context.Context, evs *events) error {
 	defer cancel()
 	tick := time.NewTicker(h.opts.Interval)
 	defer tick.Stop()
+	ticks := tick.C
+	if h.opts.Quiet {
+		ticks = nil // no messages to count: a line of zeros every second says nothing
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case <-ticks:
 			h.tr.printf("%s", h.counts.line())
 		case ev, ok := <-evs.sub.C:
 			if !ok {
@@ -175,7 +180,7 @@ func (h *httpRun) ready(addr string) {
 	h.tr.printf("[master] %d workers share one socket: http://%s/", h.opts.Workers, addr)
 	h.tr.printf("[master] balance %s: %s", h.opts.Balance, balanceWords[h.opts.Balance])
 	if h.opts.Quiet {
-		h.tr.printf("[master] -notify=false: workers report no requests, so numReqs stays 0")
+		h.tr.printf("[master] -notify=false: workers report no requests, so numReqs stays 0 (printed once, at the end)")
 	}
 	h.tr.printf("[master] send it requests from another terminal:")
 	h.tr.printf("  %s", LoadCommand(addr, 100))

@@ -163,6 +163,9 @@ func TestDemoHTTPQuiet(t *testing.T) {
 	if m := p.out.waitMatch(t, reNumReqs); m[1] != "0" {
 		t.Errorf("final count %s, want 0: the workers were told not to report", m[1])
 	}
+	if n := strings.Count(p.out.String(), "\nnumReqs = "); n != 1 {
+		t.Errorf("%d numReqs lines, want only the final one: every second's would say 0:\n%s", n, p.out.String())
+	}
 	if !strings.Contains(p.out.String(), "-notify=false: workers report no requests") {
 		t.Errorf("the demo does not say why numReqs stays 0:\n%s", p.out.String())
 	}
