@@ -122,6 +122,10 @@ func (w *Worker) Kill(sig syscall.Signal) error {
 			return fmt.Errorf("%w: worker %d ignores %s (inherited from the primary, e.g. one started "+
 				"under nohup), so it would not end: send SIGTERM or SIGKILL", ErrInvalid, p.id, signalName(sig))
 		}
+		if sig == syscall.SIGKILL {
+			w.c.killDeliberately(p, ReasonKilled)
+			return nil
+		}
 		p.deliberate, p.killedFor = true, ReasonKilled
 		p.signal(sig)
 		return nil
