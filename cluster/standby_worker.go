@@ -48,7 +48,6 @@ func awaitRole() {
 			os.Exit(70)
 		}
 		m.assigned = make(chan struct{})
-		dropExecPages() // init is done: its pages need not die with the process
 		if m.out.send(&frame{T: frameStandby, PID: os.Getpid()}) != nil {
 			os.Exit(0) // the primary is gone
 		}
