@@ -17,6 +17,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 		for _, s := range c.slots {
 			c.removeSlot(s)
 		}
+		exits = append(exits, c.heirExits()...)
 		for _, p := range c.procs {
 			c.retire(p)
 			exits = append(exits, p.exited)

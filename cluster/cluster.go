@@ -75,6 +75,8 @@ type slot struct {
 	// waiting: the slot has no worker because MaxWorkers processes are alive (some
 	// of them retiring); it forks as soon as one of them exits.
 	waiting bool
+	// heir is the held spare the next fork into this slot becomes (heir.go).
+	heir *proc
 }
 
 // Start forks a pool of opts.Workers workers and returns at once; workers come

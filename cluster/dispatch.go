@@ -311,8 +311,10 @@ func (c *Cluster) watchdog() {
 }
 
 // killDeliberately ends a worker whose job must stop (timeout, cancel): a naive fib
-// cannot be interrupted. It is replaced at once and this is not held against its slot.
+// cannot be interrupted. It is replaced at once and this is not held against its slot;
+// a ready spare is assigned as its heir right away, while the kernel ends it.
 func (c *Cluster) killDeliberately(p *proc, why string) {
 	p.deliberate, p.killedFor = true, why
 	p.signal(syscall.SIGKILL)
+	c.prepareHeir(p)
 }

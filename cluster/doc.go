@@ -18,7 +18,10 @@
 // With Options.Standby the pool also keeps spare processes of this executable,
 // started with GOCLUSTER_WORKER_ID=standby: IsWorker blocks in them until the
 // primary assigns an id (an "assign" frame), so a fork skips the exec and the
-// initialisation of every package. That is why IsWorker must come first.
+// initialisation of every package. That is why IsWorker must come first. A
+// worker the pool itself SIGKILLs gets its successor from the spares at once,
+// held back until its own exit was published (heir.go), so the events keep
+// their order: exit, then the successor's fork and online.
 //
 // # Wire protocol (version 2)
 //

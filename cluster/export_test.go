@@ -32,3 +32,38 @@ func WindowPeaks(c *Cluster) map[int]int {
 	})
 	return peaks
 }
+
+// HeirGiveUp is how long a held heir waits for its predecessor's exit (heir.go).
+const HeirGiveUp = heirGiveUp
+
+// KillWithHeir does what w.Kill(SIGKILL) does and returns the pid of the spare
+// made its heir (0: none), read in the same step of the pool goroutine, so before
+// the worker's exit can have been handled.
+func KillWithHeir(w *Worker) int {
+	return heirStep(w, func(c *Cluster, p *proc) { c.killDeliberately(p, ReasonKilled) })
+}
+
+// KillAndDropSlot is KillWithHeir followed, in the same step, by what
+// Disconnect does to the slot: a scale down landing before the exit was reaped.
+func KillAndDropSlot(w *Worker) int {
+	return heirStep(w, func(c *Cluster, p *proc) {
+		c.killDeliberately(p, ReasonKilled)
+		c.dropSlotOf(p)
+	})
+}
+
+// PrepareHeir assigns w an heir without killing it: a worker that does not die.
+func PrepareHeir(w *Worker) int {
+	return heirStep(w, func(c *Cluster, p *proc) { c.prepareHeir(p) })
+}
+
+func heirStep(w *Worker, f func(*Cluster, *proc)) int {
+	pid := 0
+	w.c.call(func() {
+		f(w.c, w.p)
+		if w.p.heir != nil {
+			pid = w.p.heir.pid
+		}
+	})
+	return pid
+}

@@ -118,6 +118,10 @@ func (w *Worker) Kill(sig syscall.Signal) error {
 			signalName(sig), EndingSignalNames())
 	}
 	return w.do(func(p *proc) error {
+		if sig == syscall.SIGKILL { // it cannot be ignored: nothing to read first
+			w.c.killDeliberately(p, ReasonKilled)
+			return nil
+		}
 		if p.remote == nil && ignoresSignal(p.pid, sig) {
 			return fmt.Errorf("%w: worker %d ignores %s (inherited from the primary, e.g. one started "+
 				"under nohup), so it would not end: send SIGTERM or SIGKILL", ErrInvalid, p.id, signalName(sig))

@@ -20,18 +20,7 @@ func (c *Cluster) forkInto(s *slot) *proc {
 		return nil
 	}
 	s.waiting = false
-	c.nextID++
-	id := c.nextID
-	var p *proc
-	var err error
-	if s.host != "" {
-		c.hostOf.set(id, s.host)
-		p, err = c.spawnRemote(id, s, c.hosts[s.host])
-	} else if c.opts.Protocol == ProtocolNone {
-		p, err = c.spawnPlain(id, s)
-	} else if p = c.takeStandby(id, s); p == nil {
-		p, err = c.spawn(id, s.n)
-	}
+	p, id, err := c.newProc(s)
 	if err != nil {
 		c.publish(Event{Type: EventError, Worker: id, Slot: s.n, Error: err.Error()})
 		c.opts.Logger.Error("fork failed", "worker", id, "err", err)
@@ -48,6 +37,9 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	c.publish(Event{Type: EventFork, Worker: id, PID: p.pid, Slot: s.n, Restarts: p.restarts, Replaces: s.replaces,
 		Standby: p.fromStandby})
 	c.armStart(p)
+	if p.held {
+		c.releaseHeir(p)
+	}
 	if p.plain { // no handshake to wait for
 		c.onProbation(p)
 		c.publish(Event{Type: EventOnline, Worker: p.id, PID: p.pid, Slot: p.slot})
@@ -56,8 +48,37 @@ func (c *Cluster) forkInto(s *slot) *proc {
 	return p
 }
 
+// newProc starts slot s's next worker: the slot's held heir, a spare, or a new
+// process (here or on the slot's host). It returns the worker id it used.
+func (c *Cluster) newProc(s *slot) (*proc, int, error) {
+	if h := s.heir; h != nil {
+		s.heir = nil
+		return h, h.id, nil
+	}
+	c.nextID++
+	id := c.nextID
+	if s.host != "" {
+		c.hostOf.set(id, s.host)
+		p, err := c.spawnRemote(id, s, c.hosts[s.host])
+		return p, id, err
+	}
+	if c.opts.Protocol == ProtocolNone {
+		p, err := c.spawnPlain(id, s)
+		return p, id, err
+	}
+	if p := c.takeStandby(id, s); p != nil {
+		return p, id, nil
+	}
+	p, err := c.spawn(id, s.n)
+	return p, id, err
+}
+
 // onFrames handles a batch of frames from one worker, in order.
 func (c *Cluster) onFrames(p *proc, frames []frame) {
+	if p.held {
+		c.onHeldFrames(p, frames)
+		return
+	}
 	if p.standby {
 		c.onStandbyFrames(p, frames)
 		return
@@ -184,6 +205,10 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 	if p.standby {
 		return // its exit tells all
 	}
+	if p.held {
+		p.heldEnd, p.heldErr = true, err
+		return
+	}
 	// A reset is how a killed worker's socket ends when it had unread data: a
 	// disconnect like EOF, not a protocol error.
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, syscall.ECONNRESET) {
@@ -197,6 +222,10 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 func (c *Cluster) onExit(p *proc) {
 	if p.standby {
 		c.onStandbyExit(p)
+		return
+	}
+	if p.held {
+		c.onHeldExit(p)
 		return
 	}
 	c.logs.exit(p.id)
@@ -236,7 +265,9 @@ func (c *Cluster) onExit(p *proc) {
 	}
 	if restart {
 		c.replace(s, p)
-	} else if unexpected {
+	}
+	c.endHeld(c.takeHeir(p)) // no fork took it
+	if !restart && unexpected {
 		size := c.size
 		c.publish(Event{Type: EventScale, Size: &size})
 	}
@@ -270,7 +301,10 @@ func (c *Cluster) replace(s *slot, p *proc) {
 	c.restarts++
 	s.restarts++
 	if p.deliberate {
+		s.heir = c.takeHeir(p)
 		c.forkInto(s)
+		c.endHeld(s.heir) // the fork did not take it (MaxWorkers)
+		s.heir = nil
 		return
 	}
 	c.afterCrash(s, p.startedAt)

@@ -53,6 +53,16 @@ type proc struct {
 	// ready; fromStandby once it became a worker.
 	standby, warm, fromStandby bool
 
+	// A held heir (heir.go) is a spare assigned to succeed heirOf, which the pool
+	// sent SIGKILL; what it sends waits in heldFrames (and heldEnd, heldErr)
+	// until heirOf's exit was published.
+	heir, heirOf *proc
+	heirTimer    *timer
+	held         bool
+	heldFrames   []frame
+	heldEnd      bool
+	heldErr      error
+
 	remote RemoteProcess // a worker on another host (remote.go); cmd is nil
 	host   string        // its host's name; "" for ours
 	outw   [2]io.Writer  // a remote worker's stdout and stderr writers
