@@ -77,9 +77,10 @@ func TestSpeedupAfterOneWorkerRun(t *testing.T) {
 	if s.BaselineMS == nil {
 		t.Fatalf("no baseline in %+v", s)
 	}
-	// Within rounding: the figure is kept to 3 decimals and shown to 2.
+	// Within rounding: the figure is kept to 3 decimals (up to 0.0005 off) and shown
+	// to 2 (up to 0.005 more): 0.64470 kept as 0.645 is shown as 0.65.
 	got, err := strconv.ParseFloat(strings.TrimSuffix(shown, "×"), 64)
-	if want := *s.BaselineMS / s.WallMS; err != nil || math.Abs(got-want) > 0.0051 {
+	if want := *s.BaselineMS / s.WallMS; err != nil || math.Abs(got-want) > 0.0056 {
 		t.Errorf("speedup shown %s, baseline %.1f ms ÷ wall %.1f ms = %.4f", shown, *s.BaselineMS, s.WallMS, want)
 	}
 	if !e.samePage() {
