@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/gocluster/gocluster/cluster"
 )
@@ -16,6 +17,7 @@ const (
 	sqlChunk   = `INSERT INTO chunks(list, body) VALUES(?, ?)`
 	sqlListEnd = `UPDATE lists SET state = ?, finished_at = ?, summary = ? WHERE id = ?`
 	sqlEvent   = `INSERT INTO events(run, seq, time, type, body) VALUES(?, ?, ?, ?, ?)`
+	sqlAlive   = `UPDATE runs SET alive_at = ? WHERE id = ?`
 )
 
 // groupTx is one group's transaction with its statements prepared once, and the
@@ -44,7 +46,8 @@ func (g *groupTx) exec(query string, args ...any) error {
 // changes of each list become one row of chunks (see codec.go), so a group costs a
 // few rows, not one per job. A job's start followed in the same group by a later
 // change of that job is skipped: the later one says everything the start would.
-func writeGroup(db *sql.DB, group changes) error {
+// With run set, the run's alive_at becomes now.
+func writeGroup(db *sql.DB, group changes, run string, now time.Time) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -70,6 +73,9 @@ func writeGroup(db *sql.DB, group changes) error {
 	})
 	if err == nil {
 		err = g.writeChunks()
+	}
+	if err == nil && run != "" {
+		err = g.exec(sqlAlive, now.UnixNano(), run)
 	}
 	if err != nil {
 		return err

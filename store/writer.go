@@ -10,8 +10,12 @@ import (
 )
 
 // retryAfter is how long the writer waits before it tries a failed group again
-// (a full disk may be freed).
-const retryAfter = time.Second
+// (a full disk may be freed). aliveEvery is how often an idle writer still writes
+// its run's alive_at, so that tries lost with the primary end close to its death.
+const (
+	retryAfter = time.Second
+	aliveEvery = time.Second
+)
 
 // writer is the group commit: the pool records changes without waiting, and one
 // goroutine writes what gathered in one transaction per window or per group.
@@ -21,11 +25,14 @@ type writer struct {
 	group  int
 
 	mu       sync.Mutex
+	run      string // the run whose alive_at each group writes; "" before Begin
 	pending  changes
 	recorded uint64        // changes recorded so far
 	durable  uint64        // of those, the ones written
 	err      error         // the last write's failure; nil once one succeeds
 	written  chan struct{} // closed (and replaced) after each attempt to write
+
+	lastWrite time.Time // of the last group written; the loop's alone
 
 	wake   chan struct{}
 	quit   chan struct{}
@@ -55,21 +62,29 @@ func (w *writer) record(ch cluster.Change) {
 }
 
 // loop writes a group whenever changes are pending: after the window, or at once
-// when a group is full; after a failure it waits retryAfter and tries again.
+// when a group is full; after a failure it waits retryAfter and tries again. With
+// nothing to write for aliveEvery, it writes the run's alive_at alone.
 func (w *writer) loop() {
 	defer close(w.exited)
+	beat := time.NewTicker(aliveEvery)
+	defer beat.Stop()
 	for {
 		select {
 		case <-w.wake:
+		case <-beat.C:
+			if time.Since(w.lastWrite) >= aliveEvery {
+				w.commit(true)
+			}
+			continue
 		case <-w.quit:
-			w.commit()
+			w.commit(true)
 			return
 		}
 		if !w.gather() {
-			w.commit()
+			w.commit(true)
 			return
 		}
-		for w.commit() != nil {
+		for w.commit(false) != nil {
 			select {
 			case <-time.After(retryAfter):
 			case <-w.quit:
@@ -106,17 +121,22 @@ func (w *writer) gather() bool {
 	}
 }
 
-// commit writes the pending changes in one transaction. On failure they stay
-// pending, in order, ahead of newer ones.
-func (w *writer) commit() error {
+// commit writes the pending changes, and the run's alive_at, in one transaction;
+// with none pending, only if alive says so. On failure they stay pending, in
+// order, ahead of newer ones.
+func (w *writer) commit(alive bool) error {
 	w.mu.Lock()
-	batch, target := w.pending, w.recorded
+	batch, target, run := w.pending, w.recorded, w.run
 	w.pending = changes{}
 	w.mu.Unlock()
-	if batch.n == 0 {
+	if batch.n == 0 && (!alive || run == "") {
 		return nil
 	}
-	err := writeGroup(w.db, batch)
+	now := time.Now()
+	err := writeGroup(w.db, batch, run, now)
+	if err == nil {
+		w.lastWrite = now
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {
@@ -154,6 +174,13 @@ func (w *writer) flush(ctx context.Context) error {
 	}
 	w.mu.Unlock()
 	return nil
+}
+
+// setRun names the run whose alive_at every group writes from now on.
+func (w *writer) setRun(run string) {
+	w.mu.Lock()
+	w.run = run
+	w.mu.Unlock()
 }
 
 func (w *writer) failure() error {
