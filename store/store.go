@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -33,6 +34,9 @@ type Options struct {
 	MaxBytes int64
 	// Retain bounds the history kept: see Retain. Default DefaultRetain.
 	Retain Retain
+	// Logger hears of failed writes: once when a streak of failures starts (with
+	// the reason) and once when writes succeed again. Default: none.
+	Logger *slog.Logger
 }
 
 // Store is an open history database; it implements cluster.Store.
@@ -67,7 +71,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open history %s: %w", path, err)
 	}
 	s := &Store{path: path, opts: opts, db: db, lock: lock}
-	s.w = newWriter(db, opts.Window, opts.Group)
+	s.w = newWriter(db, opts.Window, opts.Group, opts.Logger)
 	s.pr = startPruner(db, opts.Retain)
 	return s, nil
 }
@@ -78,6 +82,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Group <= 0 {
 		o.Group = 4096
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	o.Retain = o.Retain.withDefaults()
 	return o

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ type writer struct {
 	db     *sql.DB
 	window time.Duration
 	group  int
+	log    *slog.Logger
 
 	mu       sync.Mutex
 	run      string // the run whose alive_at each group writes; "" before Begin
@@ -40,8 +42,8 @@ type writer struct {
 	once   sync.Once
 }
 
-func newWriter(db *sql.DB, window time.Duration, group int) *writer {
-	w := &writer{db: db, window: window, group: group, written: make(chan struct{}),
+func newWriter(db *sql.DB, window time.Duration, group int, log *slog.Logger) *writer {
+	w := &writer{db: db, window: window, group: group, log: log, written: make(chan struct{}),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), exited: make(chan struct{})}
 	go w.loop()
 	return w
@@ -146,10 +148,23 @@ func (w *writer) commit(alive bool) error {
 	} else {
 		w.durable = target
 	}
+	w.logStreak(err)
 	w.err = err
 	close(w.written)
 	w.written = make(chan struct{})
 	return err
+}
+
+// logStreak logs a write's failure when it starts a streak of them, and the
+// first success after one; w.mu is held (w.err is the previous write's).
+func (w *writer) logStreak(err error) {
+	switch {
+	case err != nil && w.err == nil:
+		w.log.Error("history store: a write failed; new job lists are refused (507) and the write is tried again every second",
+			"err", err, "pending", w.pending.n)
+	case err == nil && w.err != nil:
+		w.log.Info("history store: writes succeed again; new job lists are accepted")
+	}
 }
 
 // flush waits until what was recorded before the call is written, or a write
