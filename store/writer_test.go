@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestFailedWritesAreLoggedOncePerStreak(t *testing.T) {
 	db.SetMaxOpenConns(1) // the page cap below is per connection
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := setup(ctx, db); err != nil {
+	if err := setup(ctx, db, path); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec("PRAGMA max_page_count = 40"); err != nil {
@@ -57,5 +58,34 @@ func TestFailedWritesAreLoggedOncePerStreak(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "writes succeed again") || strings.Count(logs.String(), "\n") != 2 {
 		t.Fatalf("after the streak:\n%s", logs.String())
+	}
+}
+
+// TestLargeDatabasesHaveTheirRootsRead: past quickCheckMax, Open reads the schema
+// and each table's first row: an intact database opens, one whose table pages are
+// garbage does not.
+func TestLargeDatabasesHaveTheirRootsRead(t *testing.T) {
+	defer func(v int64) { quickCheckMax = v }(quickCheckMax)
+	quickCheckMax = 0
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatalf("an intact database: %v", err)
+	}
+	s.Close()
+	path := filepath.Join(dir, FileName)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	f.WriteAt(bytes.Repeat([]byte{0xff}, int(fi.Size()-4096)), 4096) // every page but the first (header, schema)
+	f.Close()
+	if _, err := Open(dir, Options{}); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("damaged table pages: %v", err)
 	}
 }
