@@ -20,13 +20,10 @@ const (
 	sqlAlive   = `UPDATE runs SET alive_at = ? WHERE id = ?`
 )
 
-// groupTx is one group's transaction with its statements prepared once, and the
-// job records it gathers per list.
+// groupTx is one group's transaction with its statements prepared once.
 type groupTx struct {
-	tx     *sql.Tx
-	stmts  map[string]*sql.Stmt
-	chunks map[string]*encoder
-	order  []string // the lists of chunks, as they came
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
 }
 
 func (g *groupTx) exec(query string, args ...any) error {
@@ -42,37 +39,29 @@ func (g *groupTx) exec(query string, args ...any) error {
 	return err
 }
 
-// writeGroup writes changes in one transaction: all of them or none. The job
-// changes of each list become one row of chunks (see codec.go), so a group costs a
-// few rows, not one per job. A job's start followed in the same group by a later
-// change of that job is skipped: the later one says everything the start would.
-// With run set, the run's alive_at becomes now.
-func writeGroup(db *sql.DB, group changes, run string, now time.Time) error {
+// writeGroup writes a sealed group in one transaction: all of it or nothing. The
+// job changes of each list are one row of chunks (see codec.go), so a group
+// costs a few rows, not one per job. With run set, the run's alive_at becomes now.
+func writeGroup(db *sql.DB, grp *group, run string, now time.Time) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	g := &groupTx{tx: tx, stmts: map[string]*sql.Stmt{}, chunks: map[string]*encoder{}}
-	last := lastChangeOfJob(&group)
-	err = group.each(func(i int, ch *cluster.Change) error {
-		switch ch.Type {
-		case cluster.ChangeStart:
-			if last[ch.Job] == i {
-				g.encode(ch)
-			}
-			return nil
-		case cluster.ChangeEnd, cluster.ChangeLost:
-			g.encode(ch)
-			return nil
-		}
+	g := &groupTx{tx: tx, stmts: map[string]*sql.Stmt{}}
+	err = grp.changes.each(func(i int, ch *cluster.Change) error {
 		if err := g.apply(ch); err != nil {
 			return fmt.Errorf("write %s of %s: %w", changeName(ch.Type), ch.List, err)
 		}
 		return nil
 	})
-	if err == nil {
-		err = g.writeChunks()
+	for _, r := range grp.rows {
+		if err != nil {
+			break
+		}
+		if err = g.exec(sqlChunk, r.list, r.body); err != nil {
+			err = fmt.Errorf("write job records of %s: %w", r.list, err)
+		}
 	}
 	if err == nil && run != "" {
 		err = g.exec(sqlAlive, now.UnixNano(), run)
@@ -84,40 +73,6 @@ func writeGroup(db *sql.DB, group changes, run string, now time.Time) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// encode adds a job change to its list's chunk.
-func (g *groupTx) encode(ch *cluster.Change) {
-	e := g.chunks[ch.List]
-	if e == nil {
-		e = &encoder{}
-		g.chunks[ch.List] = e
-		g.order = append(g.order, ch.List)
-	}
-	e.add(ch)
-}
-
-// writeChunks writes one row of chunks per list the group's job changes touched.
-func (g *groupTx) writeChunks() error {
-	for _, list := range g.order {
-		if err := g.exec(sqlChunk, list, g.chunks[list].buf); err != nil {
-			return fmt.Errorf("write job records of %s: %w", list, err)
-		}
-	}
-	return nil
-}
-
-// lastChangeOfJob maps each job to the index of its last change in the group.
-func lastChangeOfJob(group *changes) map[int64]int {
-	last := make(map[int64]int)
-	group.each(func(i int, ch *cluster.Change) error {
-		switch ch.Type {
-		case cluster.ChangeStart, cluster.ChangeEnd, cluster.ChangeLost:
-			last[ch.Job] = i
-		}
-		return nil
-	})
-	return last
 }
 
 func (g *groupTx) apply(ch *cluster.Change) error {

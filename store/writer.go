@@ -28,7 +28,7 @@ type writer struct {
 
 	mu       sync.Mutex
 	run      string // the run whose alive_at each group writes; "" before Begin
-	pending  changes
+	pending  group
 	recorded uint64        // changes recorded so far
 	durable  uint64        // of those, the ones written
 	err      error         // the last write's failure; nil once one succeeds
@@ -51,7 +51,7 @@ func newWriter(db *sql.DB, window time.Duration, group int, log *slog.Logger) *w
 
 func (w *writer) record(ch cluster.Change) {
 	w.mu.Lock()
-	w.pending.add(ch)
+	w.pending.add(&ch)
 	w.recorded++
 	full := w.pending.n >= w.group
 	w.mu.Unlock()
@@ -129,22 +129,21 @@ func (w *writer) gather() bool {
 func (w *writer) commit(alive bool) error {
 	w.mu.Lock()
 	batch, target, run := w.pending, w.recorded, w.run
-	w.pending = changes{}
+	w.pending = group{}
 	w.mu.Unlock()
 	if batch.n == 0 && (!alive || run == "") {
 		return nil
 	}
 	now := time.Now()
-	err := writeGroup(w.db, batch, run, now)
+	batch.seal()
+	err := writeGroup(w.db, &batch, run, now)
 	if err == nil {
 		w.lastWrite = now
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {
-		batch.chunks = append(batch.chunks, w.pending.chunks...)
-		batch.n += w.pending.n
-		w.pending = batch
+		w.pending = batch.before(w.pending)
 	} else {
 		w.durable = target
 	}
@@ -210,6 +209,68 @@ func (w *writer) close() error {
 	w.once.Do(func() { close(w.quit) })
 	<-w.exited
 	return w.failure()
+}
+
+// group is what gathers for one transaction: each list's job changes already
+// encoded as its chunk (on the pool's goroutine: a few bytes a job, no pointers
+// for the garbage collector, instead of a Change copied and kept), the other
+// changes queued as they came, and the rows of chunks a failed write left.
+type group struct {
+	changes changes
+	encs    map[string]*encoder
+	order   []string // the lists of encs, as they came
+	rows    []chunkRow
+	n       int // changes recorded into the group
+
+	lastList string // the list of the latest job change, and its encoder
+	lastEnc  *encoder
+}
+
+// chunkRow is one row of chunks to write: a list's job records of one group.
+type chunkRow struct {
+	list string
+	body []byte
+}
+
+func (g *group) add(ch *cluster.Change) {
+	g.n++
+	switch ch.Type {
+	case cluster.ChangeStart, cluster.ChangeEnd, cluster.ChangeLost:
+	default:
+		g.changes.add(*ch)
+		return
+	}
+	if ch.List != g.lastList || g.lastEnc == nil {
+		e := g.encs[ch.List]
+		if e == nil {
+			if g.encs == nil {
+				g.encs = map[string]*encoder{}
+			}
+			e = &encoder{}
+			g.encs[ch.List] = e
+			g.order = append(g.order, ch.List)
+		}
+		g.lastList, g.lastEnc = ch.List, e
+	}
+	g.lastEnc.add(ch)
+}
+
+// seal turns the group's encoders into rows.
+func (g *group) seal() {
+	for _, list := range g.order {
+		g.rows = append(g.rows, chunkRow{list: list, body: g.encs[list].buf})
+	}
+	g.encs, g.order, g.lastList, g.lastEnc = nil, nil, "", nil
+}
+
+// before is the sealed group g, whose write failed, put ahead of the newer
+// group next: written first when the write is tried again.
+func (g group) before(next group) group {
+	next.changes.chunks = append(g.changes.chunks, next.changes.chunks...)
+	next.changes.n += g.changes.n
+	next.rows = append(g.rows, next.rows...)
+	next.n += g.n
+	return next
 }
 
 // changes is a queue of changes in chunks of chunkSize: appending never copies
