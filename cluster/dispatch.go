@@ -260,9 +260,10 @@ func (c *Cluster) requeueFrom(p *proc, reason string, out uint8) {
 		case j.state != JobRunning:
 		case c.closing:
 			c.finishJob(j, JobCanceled, nil, "canceled: the pool shut down while it ran ("+reason+")")
-		case int(j.attempts) >= c.opts.Jobs.MaxAttempts:
+		case j.chargedAttempts() >= c.opts.Jobs.MaxAttempts:
 			j.outcome = out
-			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.attempts, c.opts.Jobs.MaxAttempts))
+			c.finishJob(j, JobFailed, nil, fmt.Sprintf("%s (attempt %d of %d)", reason, j.chargedAttempts(),
+				c.opts.Jobs.MaxAttempts))
 		default:
 			t := j.loseAttempt(out, c.clock.Now(), p.exitSignal)
 			j.state = JobQueued

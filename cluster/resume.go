@@ -71,9 +71,7 @@ func (j *job) restoreTries(ji JobInfo, now time.Time) {
 	}
 	for _, t := range tries {
 		if t.Outcome == TryRunning {
-			f := now
-			t.Outcome, t.FinishedAt = TryPrimaryLost, &f
-			t.DurationMS = round3(float64(now.Sub(t.StartedAt).Microseconds()) / 1000)
+			t = lostWithPrimary(t, now)
 		}
 		j.addTry(t)
 	}
@@ -109,4 +107,20 @@ func (b *batch) count(j *job) {
 	}
 	b.workMS += j.durMS
 	b.maxJobMS = max(b.maxJobMS, j.durMS)
+}
+
+// lostWithPrimary ends a try that was running when its primary died: at the last
+// moment the store knew that primary alive (the try's FinishedAt, Resume), so its
+// duration leaves out the downtime; at now when the store does not know.
+func lostWithPrimary(t Try, now time.Time) Try {
+	f := now
+	if t.FinishedAt != nil && t.FinishedAt.Before(now) {
+		f = *t.FinishedAt
+	}
+	if f.Before(t.StartedAt) {
+		f = t.StartedAt
+	}
+	t.Outcome, t.FinishedAt = TryPrimaryLost, &f
+	t.DurationMS = round3(float64(f.Sub(t.StartedAt).Microseconds()) / 1000)
+	return t
 }

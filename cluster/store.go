@@ -42,7 +42,10 @@ type RunInfo struct {
 }
 
 // Resume is what a Store hands Start: the lists to resume, oldest first, each with
-// every job, and the first job id free for this run.
+// every job, and the first job id free for this run. A try still running when its
+// primary died may carry, as FinishedAt, the last moment the store knew that
+// primary alive: Start ends the try there (outcome primary_lost), so its duration
+// leaves out the downtime; without it, the try ends at the restart.
 type Resume struct {
 	Lists   []SavedList
 	NextJob int64

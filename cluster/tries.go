@@ -119,6 +119,20 @@ func (j *job) loseAttempt(out uint8, now time.Time, sig string) Try {
 	return t
 }
 
+// chargedAttempts is the job's attempts that count towards MaxAttempts: all but
+// those lost with the primary (a primary's crash is not the job's fault).
+func (j *job) chargedAttempts() int {
+	n := int(j.attempts)
+	if j.more != nil {
+		for i := range j.more.tries {
+			if j.more.tries[i].Outcome == TryPrimaryLost {
+				n--
+			}
+		}
+	}
+	return n
+}
+
 // addTry appends an ended attempt to the earlier tries.
 func (j *job) addTry(t Try) {
 	if j.more == nil {

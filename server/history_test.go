@@ -48,6 +48,12 @@ func TestHistoryFiltersAndPagesInMemory(t *testing.T) {
 	for _, q := range []string{"?state=finished", "?before=r-9", "?limit=0", "?kind=" + strings.Repeat("k", 300)} {
 		a.get("/api/batches"+q).wantError(t, http.StatusBadRequest, "invalid_input")
 	}
+	bad := a.get("/batches?state=bogus&kind=fib")
+	if html := string(bad.body); bad.status != http.StatusBadRequest || !strings.Contains(html, `id="history-error"`) ||
+		!strings.Contains(html, "State &#34;bogus&#34; is not running, done or canceled") ||
+		!strings.Contains(html, `name="kind" value="fib"`) {
+		t.Fatalf("history page with a bad state: %d\n%s", bad.status, html)
+	}
 	page := a.get("/batches?kind=fib&limit=1")
 	html := string(page.body)
 	if page.status != http.StatusOK || !strings.Contains(html, `data-batch-id="r-3"`) || strings.Contains(html, `data-batch-id="r-1"`) ||

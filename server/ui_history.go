@@ -9,26 +9,31 @@ import (
 )
 
 // historyPage is GET /batches: the job lists across runs with the API's filters
-// (?state=, ?kind=, ?run=, ?before=, ?limit=), and a link to the older page.
+// (?state=, ?kind=, ?run=, ?before=, ?limit=), and a link to the older page. A bad
+// filter is 400, as in the API, with the page and its message beside the form.
 func (s *Server) historyPage(w http.ResponseWriter, r *http.Request) {
 	f, err := parseHistory(r)
-	if err == nil && !r.URL.Query().Has("limit") {
+	if err != nil {
+		q := r.URL.Query()
+		v := web.HistoryView{State: q.Get("state"), Kind: clip(q.Get("kind")), Run: clip(q.Get("run")),
+			Error: formMessage(err)}
+		s.render(w, r, http.StatusBadRequest, web.HistoryPage(s.layout("Job lists"), v))
+		return
+	}
+	if !r.URL.Query().Has("limit") {
 		f.Limit = historyPageSize
 	}
 	v := web.HistoryView{State: string(f.State), Kind: f.Kind, Run: f.Run}
-	if err == nil {
-		bs, herr := s.c.History(f)
-		err = herr
-		for _, b := range bs {
-			v.Batches = append(v.Batches, batchRow(b))
-		}
-		if len(bs) == f.Limit {
-			v.Next = nextHistoryURL(r.URL, bs[len(bs)-1].ID, f.Limit)
-		}
-	}
+	bs, err := s.c.History(f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	for _, b := range bs {
+		v.Batches = append(v.Batches, batchRow(b))
+	}
+	if len(bs) == f.Limit {
+		v.Next = nextHistoryURL(r.URL, bs[len(bs)-1].ID, f.Limit)
 	}
 	s.render(w, r, http.StatusOK, web.HistoryPage(s.layout("Job lists"), v))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -19,6 +20,7 @@ func (s *Store) Begin(run cluster.RunInfo) (cluster.Resume, error) {
 		return res, fmt.Errorf("record run %s in %s: %w", run.ID, s.path, err)
 	}
 	s.run = run.ID
+	s.w.setRun(run.ID)
 	err := s.db.QueryRow(`SELECT max((SELECT value FROM meta WHERE key = 'next_job'),
 		coalesce((SELECT max(id) FROM jobs), 0) + 1)`).Scan(&res.NextJob)
 	if err != nil {
@@ -49,14 +51,63 @@ func (s *Store) unfinished() ([]cluster.SavedList, error) {
 	}
 	rows.Close()
 	out := make([]cluster.SavedList, 0, len(refs))
+	var alive []runAlive
+	if len(refs) > 0 {
+		if alive, err = s.lastAlive(); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range refs {
 		info, err := s.Batch(r.id, 0, math.MaxInt)
 		if err != nil {
 			return nil, err
 		}
+		endLostTries(info.Jobs, alive)
 		out = append(out, cluster.SavedList{Info: info, Limit: r.limit})
 	}
 	return out, nil
+}
+
+// runAlive is an earlier run's start and the last moment it was known alive (its
+// last write, or its stop).
+type runAlive struct{ started, alive int64 }
+
+// lastAlive reads the earlier runs that say when they were last alive, by start.
+func (s *Store) lastAlive() ([]runAlive, error) {
+	rows, err := s.db.Query(`SELECT started_at, max(coalesce(alive_at, 0), coalesce(stopped_at, 0)) FROM runs
+		WHERE id != ? AND (alive_at IS NOT NULL OR stopped_at IS NOT NULL) ORDER BY started_at`, s.run)
+	if err != nil {
+		return nil, fmt.Errorf("read earlier runs: %w", err)
+	}
+	defer rows.Close()
+	var out []runAlive
+	for rows.Next() {
+		var r runAlive
+		if err := rows.Scan(&r.started, &r.alive); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// endLostTries gives each try still running the last moment the run that started
+// it (the latest run started before it) was known alive, as its FinishedAt: the
+// pool ends it there as primary_lost (cluster.Resume).
+func endLostTries(jobs []cluster.JobInfo, runs []runAlive) {
+	for i := range jobs {
+		tries := jobs[i].Tries
+		if len(tries) == 0 || tries[len(tries)-1].Outcome != cluster.TryRunning {
+			continue
+		}
+		t := &tries[len(tries)-1]
+		at := t.StartedAt.UnixNano()
+		k := sort.Search(len(runs), func(k int) bool { return runs[k].started > at }) - 1
+		if k >= 0 && runs[k].alive >= at {
+			f := time.Unix(0, runs[k].alive)
+			t.FinishedAt = &f
+		}
+	}
 }
 
 // Batches lists lists newest first as f says, without their jobs (cluster.Store).

@@ -68,17 +68,20 @@ func (p *pruner) pruneSome() (int, error) {
 	if p.r.Lists > 0 {
 		keep = int64(p.r.Lists)
 	}
-	rows, err := p.db.Query(`SELECT seq, first_job, total FROM lists WHERE state != 'running' AND
+	rows, err := p.db.Query(`SELECT seq, id, first_job, total FROM lists WHERE state != 'running' AND
 		(finished_at < ? OR seq <= (SELECT seq FROM lists WHERE state != 'running' ORDER BY seq DESC LIMIT 1 OFFSET ?))
 		ORDER BY seq LIMIT ?`, cutoff, keep, pruneLists)
 	if err != nil {
 		return 0, err
 	}
-	type span struct{ seq, first, total int64 }
+	type span struct {
+		seq, first, total int64
+		id                string
+	}
 	var spans []span
 	for rows.Next() {
 		var s span
-		if err := rows.Scan(&s.seq, &s.first, &s.total); err != nil {
+		if err := rows.Scan(&s.seq, &s.id, &s.first, &s.total); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -86,19 +89,30 @@ func (p *pruner) pruneSome() (int, error) {
 	}
 	rows.Close()
 	for _, s := range spans {
-		if err := p.deleteList(s.seq, s.first, s.total); err != nil {
+		if err := p.deleteList(s.seq, s.id, s.first, s.total); err != nil {
 			return 0, err
 		}
 	}
 	return len(spans), nil
 }
 
-// deleteList deletes one list, then its jobs and attempts a chunk per transaction:
-// a million-job list never holds the writer up for long. The list goes first, so
-// no reader sees it half deleted.
-func (p *pruner) deleteList(seq, first, total int64) error {
+// deleteList deletes one list, then its rows of chunks, pruneChunkRows per
+// transaction, and the jobs and attempts schema 1 wrote for it, pruneChunk jobs per
+// transaction: a million-job list never holds the writer up for long. The list
+// goes first, so no reader sees it half deleted.
+func (p *pruner) deleteList(seq int64, id string, first, total int64) error {
 	if _, err := p.db.Exec("DELETE FROM lists WHERE seq = ?", seq); err != nil {
 		return err
+	}
+	for {
+		res, err := p.db.Exec(`DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE list = ? LIMIT ?)`,
+			id, pruneChunkRows)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n < pruneChunkRows {
+			break
+		}
 	}
 	last := first + total - 1
 	for from := first; from <= last; from += pruneChunk {
@@ -110,8 +124,12 @@ func (p *pruner) deleteList(seq, first, total int64) error {
 	return nil
 }
 
-// pruneChunk is how many jobs one pruning transaction deletes.
-const pruneChunk = 5000
+// pruneChunk is how many jobs, and pruneChunkRows how many rows of chunks (each
+// one group's records of a list: up to 4096 jobs), one pruning transaction deletes.
+const (
+	pruneChunk     = 5000
+	pruneChunkRows = 8
+)
 
 func (p *pruner) deleteJobs(from, to int64) error {
 	tx, err := p.db.Begin()

@@ -10,13 +10,15 @@ import (
 	"github.com/gocluster/gocluster/cluster"
 )
 
-const listColumns = `seq, id, kind, state, created_at, finished_at, timeout_ns, lim, workers, first_job, total, summary`
+const listColumns = `seq, id, kind, state, created_at, finished_at, timeout_ns, lim, workers, first_job, total, summary,
+	inputs IS NOT NULL`
 
 // listRow is one row of lists.
 type listRow struct {
 	seq, firstJob      int64
 	info               cluster.BatchInfo
 	limit, total       int
+	chunked            bool // written by schema 2: inputs blob and chunks, no jobs rows
 	summary            sql.NullString
 	finished, timeout  sql.NullInt64
 	created            int64
@@ -28,7 +30,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanList(sc scanner) (listRow, error) {
 	var r listRow
 	err := sc.Scan(&r.seq, &r.id, &r.kind, &r.stateStr, &r.created, &r.finished, &r.timeout, &r.limit,
-		&r.info.Summary.Workers, &r.firstJob, &r.total, &r.summary)
+		&r.info.Summary.Workers, &r.firstJob, &r.total, &r.summary, &r.chunked)
 	if err != nil {
 		return r, err
 	}
@@ -56,12 +58,16 @@ func (s *Store) Batch(id string, offset, limit int) (cluster.BatchInfo, error) {
 	if err != nil {
 		return cluster.BatchInfo{}, fmt.Errorf("read list %s: %w", id, err)
 	}
-	if err := s.fillSummary(&r); err != nil {
-		return cluster.BatchInfo{}, err
-	}
 	offset = min(max(offset, 0), r.total)
 	n := min(max(limit, 0), r.total-offset)
-	jobs, err := s.jobs(r.firstJob+int64(offset), n)
+	var jobs []cluster.JobInfo
+	if r.summary.Valid {
+		jobs, err = s.listJobs(&r, offset, n)
+	} else { // its end was not written: count its jobs
+		jobs, err = s.listJobs(&r, 0, r.total)
+		summarize(&r.info.Summary, jobs)
+		jobs = jobs[offset : offset+n]
+	}
 	if err != nil {
 		return cluster.BatchInfo{}, fmt.Errorf("read jobs of %s: %w", id, err)
 	}
@@ -77,26 +83,21 @@ func (s *Store) fillSummary(r *listRow) error {
 	if r.summary.Valid {
 		return nil
 	}
-	sum := &r.info.Summary
-	sum.Total = r.total
-	rows, err := s.db.Query(`SELECT state, count(*), coalesce(sum(duration_ms), 0), coalesce(max(duration_ms), 0)
-		FROM jobs WHERE id BETWEEN ? AND ? GROUP BY state`, r.firstJob, r.firstJob+int64(r.total)-1)
+	jobs, err := s.listJobs(r, 0, r.total)
 	if err != nil {
 		return fmt.Errorf("count jobs of %s: %w", r.id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var state string
-		var n int
-		var work, longest float64
-		if err := rows.Scan(&state, &n, &work, &longest); err != nil {
-			return err
-		}
-		*countOf(sum, cluster.JobState(state)) += n
-		sum.WorkMS += work
-		sum.MaxJobMS = max(sum.MaxJobMS, longest)
+	summarize(&r.info.Summary, jobs)
+	return nil
+}
+
+func summarize(sum *cluster.BatchSummary, jobs []cluster.JobInfo) {
+	sum.Total = len(jobs)
+	for i := range jobs {
+		*countOf(sum, jobs[i].State)++
+		sum.WorkMS += jobs[i].DurationMS
+		sum.MaxJobMS = max(sum.MaxJobMS, jobs[i].DurationMS)
 	}
-	return rows.Err()
 }
 
 func countOf(sum *cluster.BatchSummary, st cluster.JobState) *int {
@@ -116,81 +117,78 @@ func countOf(sum *cluster.BatchSummary, st cluster.JobState) *int {
 const jobColumns = `id, input, state, result, error, error_data, worker, pid, host, attempts, started_at,
 	finished_at, duration_ms, outcome`
 
-// jobs reads n jobs from id first, each with its tries.
-func (s *Store) jobs(first int64, n int) ([]cluster.JobInfo, error) {
-	out := make([]cluster.JobInfo, 0, n)
-	if n == 0 {
-		return out, nil
-	}
-	tries, err := s.tries(first, first+int64(n)-1)
+// v1Jobs reads the rows schema 1 wrote for n jobs from first, into accs.
+func (s *Store) v1Jobs(first int64, accs []jobAcc) error {
+	n := len(accs)
+	tries, err := s.v1Tries(first, first+int64(n)-1)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rows, err := s.db.Query("SELECT "+jobColumns+" FROM jobs WHERE id BETWEEN ? AND ? ORDER BY id",
 		first, first+int64(n)-1)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		j, err := scanJob(rows, tries)
-		if err != nil {
-			return nil, err
+		var a jobAcc
+		if err := scanJob(rows, &a); err != nil {
+			return err
 		}
-		out = append(out, j)
+		if i := a.info.ID - first; i >= 0 && i < int64(n) {
+			a.earlier = tries[a.info.ID]
+			accs[i] = a
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
-func scanJob(sc scanner, tries map[int64][]cluster.Try) (cluster.JobInfo, error) {
-	var j cluster.JobInfo
+func scanJob(sc scanner, a *jobAcc) error {
+	j := &a.info
 	var input, state string
 	var result, errMsg, errData, host, outcome sql.NullString
 	var worker, pid, started, finished sql.NullInt64
 	var dur sql.NullFloat64
 	if err := sc.Scan(&j.ID, &input, &state, &result, &errMsg, &errData, &worker, &pid, &host, &j.Attempts,
 		&started, &finished, &dur, &outcome); err != nil {
-		return j, err
+		return err
 	}
 	j.Input, j.State, j.Error = json.RawMessage(input), cluster.JobState(state), errMsg.String
 	j.Result, j.ErrorData = rawOf(result), rawOf(errData)
 	j.Worker, j.PID, j.Host, j.DurationMS = int(worker.Int64), int(pid.Int64), host.String, dur.Float64
 	j.StartedAt, j.FinishedAt = timeOf(started), timeOf(finished)
-	j.Tries = append([]cluster.Try{}, tries[j.ID]...)
 	if outcome.Valid {
-		t := cluster.Try{Worker: j.Worker, PID: j.PID, Host: host.String, Outcome: cluster.TryOutcome(outcome.String),
-			StartedAt: time.Unix(0, started.Int64), FinishedAt: j.FinishedAt}
-		if t.Outcome != cluster.TryRunning {
-			t.DurationMS = j.DurationMS
-		} else {
-			t.FinishedAt = nil
-		}
-		j.Tries = append(j.Tries, t)
+		a.latest = &cluster.Try{Worker: j.Worker, PID: j.PID, Host: host.String,
+			Outcome: cluster.TryOutcome(outcome.String), StartedAt: time.Unix(0, started.Int64), FinishedAt: j.FinishedAt,
+			DurationMS: j.DurationMS}
 	}
-	return j, nil
+	return nil
 }
 
-// tries reads the earlier attempts of jobs [from, to], by job, oldest first.
-func (s *Store) tries(from, to int64) (map[int64][]cluster.Try, error) {
-	rows, err := s.db.Query(`SELECT job, worker, pid, host, started_at, finished_at, duration_ms, outcome
+// v1Tries reads the earlier attempts of jobs [from, to] schema 1 wrote, by job,
+// oldest first.
+func (s *Store) v1Tries(from, to int64) (map[int64][]numTry, error) {
+	rows, err := s.db.Query(`SELECT job, n, worker, pid, host, started_at, finished_at, duration_ms, outcome
 		FROM attempts WHERE job BETWEEN ? AND ? ORDER BY job, n`, from, to)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64][]cluster.Try{}
+	out := map[int64][]numTry{}
 	for rows.Next() {
 		var job int64
-		var t cluster.Try
+		var nt numTry
+		t := &nt.t
 		var host sql.NullString
 		var started, finished sql.NullInt64
 		var outcome string
-		if err := rows.Scan(&job, &t.Worker, &t.PID, &host, &started, &finished, &t.DurationMS, &outcome); err != nil {
+		if err := rows.Scan(&job, &nt.n, &t.Worker, &t.PID, &host, &started, &finished, &t.DurationMS,
+			&outcome); err != nil {
 			return nil, err
 		}
 		t.Host, t.Outcome, t.StartedAt, t.FinishedAt = host.String, cluster.TryOutcome(outcome),
 			time.Unix(0, started.Int64), timeOf(finished)
-		out[job] = append(out[job], t)
+		out[job] = append(out[job], nt)
 	}
 	return out, rows.Err()
 }

@@ -34,6 +34,14 @@ var migrations = []string{
 		PRIMARY KEY(job, n)) WITHOUT ROWID;
 	CREATE TABLE events(id INTEGER PRIMARY KEY, run TEXT NOT NULL, seq INTEGER NOT NULL,
 		time INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);`,
+	// 2: a list's inputs are one blob on its row, and its jobs' changes are rows of
+	// chunks, one per list and group commit (codec.go); jobs and attempts keep what
+	// version 1 wrote, read under the chunks. A run's alive_at is its last write
+	// (every group, and every aliveEvery): where its lost tries end.
+	`ALTER TABLE lists ADD COLUMN inputs BLOB;
+	ALTER TABLE runs ADD COLUMN alive_at INTEGER;
+	CREATE TABLE chunks(id INTEGER PRIMARY KEY, list TEXT NOT NULL, body BLOB NOT NULL);
+	CREATE INDEX chunks_list ON chunks(list, id);`,
 }
 
 // SchemaVersion is the schema this binary writes.

@@ -251,3 +251,37 @@ func TestBackupWhileOpen(t *testing.T) {
 		t.Fatalf("the copy: %+v %v", got, err)
 	}
 }
+
+// TestDamagedPagesAreAClearStartError: garbage over data pages in the middle of
+// the file (the header and schema intact) stops Open with the path and "damaged".
+func TestDamagedPagesAreAClearStartError(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, store.Options{})
+	for l := range 4 {
+		id := "r-" + string(rune('1'+l))
+		first := int64(l*5000 + 1)
+		list(s, id, first, 5000)
+		for j := range int64(5000) {
+			s.Record(cluster.Change{Type: cluster.ChangeEnd, List: id, Job: first + j, State: cluster.JobDone,
+				Result: json.RawMessage(`1`), Attempts: 1, Try: try(1, 0, cluster.TryDone)})
+		}
+		flush(t, s)
+	}
+	s.Close()
+	path := filepath.Join(dir, store.FileName)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	pages := fi.Size() / 4096
+	if pages < 20 {
+		t.Fatalf("the database has only %d pages", pages)
+	}
+	f.WriteAt([]byte(strings.Repeat("\xff\x00garbage", 4096*8/9)), pages/2*4096)
+	f.Close()
+	if _, err := store.Open(dir, store.Options{}); err == nil || !strings.Contains(err.Error(), path) ||
+		!strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("a database with damaged pages: %v", err)
+	}
+}

@@ -9,25 +9,21 @@ import (
 	"github.com/gocluster/gocluster/cluster"
 )
 
-// SQL of the writes, one per change type.
+// SQL of the writes, one per change type; a group's job changes go to chunks.
 const (
 	sqlInsertList = `INSERT OR IGNORE INTO lists(id, run, kind, state, created_at, timeout_ns, lim, workers,
-		first_job, total) VALUES(?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`
+		first_job, total, inputs) VALUES(?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`
 	sqlNextJob = `UPDATE meta SET value = max(value, ?) WHERE key = 'next_job'`
-	sqlStart   = `UPDATE jobs SET state = 'running', worker = ?, pid = ?, host = ?, attempts = ?, started_at = ?,
-		finished_at = NULL, duration_ms = NULL, outcome = 'running' WHERE id = ?`
-	sqlLost = `UPDATE jobs SET state = 'queued', error = ?, attempts = ?, outcome = NULL WHERE id = ?`
-	sqlTry  = `INSERT OR REPLACE INTO attempts(job, n, worker, pid, host, started_at, finished_at, duration_ms,
-		outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlChunk   = `INSERT INTO chunks(list, body) VALUES(?, ?)`
 	sqlListEnd = `UPDATE lists SET state = ?, finished_at = ?, summary = ? WHERE id = ?`
 	sqlEvent   = `INSERT INTO events(run, seq, time, type, body) VALUES(?, ?, ?, ?, ?)`
+	sqlAlive   = `UPDATE runs SET alive_at = ? WHERE id = ?`
 )
 
 // groupTx is one group's transaction with its statements prepared once.
 type groupTx struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
-	ends  endBuffer
 }
 
 func (g *groupTx) exec(query string, args ...any) error {
@@ -43,34 +39,32 @@ func (g *groupTx) exec(query string, args ...any) error {
 	return err
 }
 
-// writeGroup writes changes in one transaction: all of them or none. A job's start
-// followed in the same group by a later change of that job is skipped: the later
-// one writes every field the start would (this halves the writes of tiny jobs).
-func writeGroup(db *sql.DB, group changes) error {
+// writeGroup writes a sealed group in one transaction: all of it or nothing. The
+// job changes of each list are one row of chunks (see codec.go), so a group
+// costs a few rows, not one per job. With run set, the run's alive_at becomes now.
+func writeGroup(db *sql.DB, grp *group, run string, now time.Time) error {
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	g := &groupTx{tx: tx, stmts: map[string]*sql.Stmt{}}
-	last := lastChangeOfJob(&group)
-	err = group.each(func(i int, ch *cluster.Change) error {
-		if ch.Type == cluster.ChangeStart && last[ch.Job] > i {
-			return nil
-		}
-		var err error
-		if ch.Type == cluster.ChangeEnd {
-			err = g.bufferEnd(ch)
-		} else if err = g.flushEnds(); err == nil {
-			err = g.apply(ch)
-		}
-		if err != nil {
+	err = grp.changes.each(func(i int, ch *cluster.Change) error {
+		if err := g.apply(ch); err != nil {
 			return fmt.Errorf("write %s of %s: %w", changeName(ch.Type), ch.List, err)
 		}
 		return nil
 	})
-	if err == nil {
-		err = g.flushEnds()
+	for _, r := range grp.rows {
+		if err != nil {
+			break
+		}
+		if err = g.exec(sqlChunk, r.list, r.body); err != nil {
+			err = fmt.Errorf("write job records of %s: %w", r.list, err)
+		}
+	}
+	if err == nil && run != "" {
+		err = g.exec(sqlAlive, now.UnixNano(), run)
 	}
 	if err != nil {
 		return err
@@ -81,36 +75,10 @@ func writeGroup(db *sql.DB, group changes) error {
 	return nil
 }
 
-// lastChangeOfJob maps each job to the index of its last change in the group.
-func lastChangeOfJob(group *changes) map[int64]int {
-	last := make(map[int64]int)
-	group.each(func(i int, ch *cluster.Change) error {
-		switch ch.Type {
-		case cluster.ChangeStart, cluster.ChangeEnd, cluster.ChangeLost:
-			last[ch.Job] = i
-		}
-		return nil
-	})
-	return last
-}
-
 func (g *groupTx) apply(ch *cluster.Change) error {
 	switch ch.Type {
 	case cluster.ChangeList:
 		return g.insertList(ch)
-	case cluster.ChangeStart:
-		t := ch.Try
-		return g.exec(sqlStart, t.Worker, t.PID, t.Host, ch.Attempts, t.StartedAt.UnixNano(), ch.Job)
-	case cluster.ChangeEnd:
-		if err := g.bufferEnd(ch); err != nil {
-			return err
-		}
-		return g.flushEnds()
-	case cluster.ChangeLost:
-		if err := g.insertTry(ch.Job, ch.Attempts, ch.Try); err != nil {
-			return err
-		}
-		return g.exec(sqlLost, nullString(ch.Error), ch.Attempts, ch.Job)
 	case cluster.ChangeListEnd:
 		sum, err := json.Marshal(ch.Summary)
 		if err != nil {
@@ -128,41 +96,11 @@ func (g *groupTx) apply(ch *cluster.Change) error {
 }
 
 func (g *groupTx) insertList(ch *cluster.Change) error {
-	run := runOf(ch.List)
-	if err := g.exec(sqlInsertList, ch.List, run, ch.Kind, ch.Created.UnixNano(), int64(ch.Timeout), ch.Limit,
-		ch.Workers, ch.FirstJob, len(ch.Inputs)); err != nil {
-		return err
-	}
-	if err := g.insertInputs(ch); err != nil {
+	if err := g.exec(sqlInsertList, ch.List, runOf(ch.List), ch.Kind, ch.Created.UnixNano(), int64(ch.Timeout),
+		ch.Limit, ch.Workers, ch.FirstJob, len(ch.Inputs), encodeInputs(ch.Inputs)); err != nil {
 		return err
 	}
 	return g.exec(sqlNextJob, ch.FirstJob+int64(len(ch.Inputs)))
-}
-
-// endArgs are a job ending's values for the columns of endColumns.
-func endArgs(ch *cluster.Change) []any {
-	t := ch.Try
-	var started, finished, dur, outcome any
-	if t.Outcome != "" {
-		started, dur, outcome = t.StartedAt.UnixNano(), t.DurationMS, string(t.Outcome)
-		if t.FinishedAt != nil {
-			finished = t.FinishedAt.UnixNano()
-		}
-	}
-	if finished == nil && ch.State != cluster.JobRunning {
-		finished = time.Now().UnixNano() // canceled while queued: it ended now
-	}
-	return []any{ch.Job, "", string(ch.State), nullRaw(ch.Result), nullString(ch.Error), nullRaw(ch.ErrData),
-		t.Worker, t.PID, t.Host, ch.Attempts, started, finished, dur, outcome}
-}
-
-func (g *groupTx) insertTry(job int64, n int, t cluster.Try) error {
-	var finished any
-	if t.FinishedAt != nil {
-		finished = t.FinishedAt.UnixNano()
-	}
-	return g.exec(sqlTry, job, n, t.Worker, t.PID, t.Host, t.StartedAt.UnixNano(), finished, t.DurationMS,
-		string(t.Outcome))
 }
 
 // runOf is the run a list id starts with: ids are RUN-N.
@@ -173,20 +111,6 @@ func runOf(list string) string {
 		}
 	}
 	return list
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullRaw(v json.RawMessage) any {
-	if v == nil {
-		return nil
-	}
-	return string(v)
 }
 
 func changeName(t cluster.ChangeType) string {

@@ -295,4 +295,6 @@ type HistoryView struct {
 	State, Kind, Run string
 	Batches          []BatchRow
 	Next             string
+	// Error says why the filters were refused (the page answers 400 with no lists).
+	Error string
 }

@@ -109,6 +109,7 @@ func defaultPlan() []group {
 		{pkg: "cmd/gocluster", bench: "BenchmarkFleet", benchtime: "1x", maxRuns: 3},
 		{pkg: "store", bench: "BenchmarkStoreTinyJobs", benchtime: "1x", maxRuns: 3},
 		{pkg: "store", bench: "BenchmarkStoreStartup", benchtime: "3x", maxRuns: 3},
+		{pkg: "store", bench: "BenchmarkStoreEventLatency", benchtime: "1x", maxRuns: 3},
 	}
 }
 
@@ -227,6 +228,10 @@ func rows() []row {
 		{"BenchmarkStoreTinyJobs", "disk-B-per-1M-jobs", "… database bytes per 1M tiny jobs", target{}},
 		{"BenchmarkStoreStartup", "startup-ms", "store open at start with 1M jobs of history (ms)", target{}},
 		{"BenchmarkStoreStartup", "db-bytes", "… that database's size (bytes)", target{}},
+		{"BenchmarkStoreEventLatency", "memory-event-p99-ms", "job submitted to its job.done event, 1-job lists one at a time, memory only, p99 of 300 (ms)", target{}},
+		{"BenchmarkStoreEventLatency", "sqlite-event-p99-ms", "… with the SQLite store (same run, taking turns), p99 (ms)", target{}},
+		{"BenchmarkStoreEventLatency", "memory-event-p50-ms", "… memory only, p50 (ms)", target{}},
+		{"BenchmarkStoreEventLatency", "sqlite-event-p50-ms", "… with the SQLite store, p50 (ms)", target{}},
 	}
 }
 

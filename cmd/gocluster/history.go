@@ -2,18 +2,19 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/store"
 )
 
 // openHistory opens the history store -data asks for, or none with -ephemeral.
-func openHistory(cfg serveConfig) (*store.Store, error) {
+func openHistory(cfg serveConfig, log *slog.Logger) (*store.Store, error) {
 	if cfg.Data.ephemeral() {
 		return nil, nil
 	}
 	st, err := store.Open(cfg.Data.Dir, store.Options{Version: versionString(), Flags: runFlags(cfg),
-		Retain: cfg.Data.Retain.storeRetain(), MaxBytes: int64(cfg.Data.MaxSize)})
+		Retain: cfg.Data.Retain.storeRetain(), MaxBytes: int64(cfg.Data.MaxSize), Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("-data %s: %w", cfg.Data.Dir, err)
 	}

@@ -118,7 +118,7 @@ func start(cfg serveConfig, log *slog.Logger, stderr io.Writer) (*instance, erro
 		return nil, fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ln = server.LimitListener(ln, cfg.MaxConnsPerIP, conns, log)
-	hist, err := openHistory(cfg)
+	hist, err := openHistory(cfg, log)
 	if err != nil {
 		ln.Close()
 		return nil, err
