@@ -42,7 +42,7 @@ func (a *authenticator) Check(c server.ClientAuthentication) bool {
 	}
 	if !cluster.ValidHostName(o.Username) {
 		a.log.Warn("fleet: refused a NATS client: its user is not an agent name (1 to 64 letters, digits, '-' or '_')",
-			"user", o.Username, "from", addrOf(c))
+			"user", clip(o.Username), "from", addrOf(c))
 		return false
 	}
 	if a.token != "" && subtle.ConstantTimeCompare([]byte(o.Password), []byte(a.token)) != 1 {

@@ -101,7 +101,16 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 		cfg.Name = cluster.DefaultHostName()
 	}
 	if !cluster.ValidHostName(cfg.Name) {
-		return cfg, usageErrorf("agent: -name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
+		return cfg, usageErrorf("agent: -name %q: use 1 to 64 letters, digits, '-' or '_'", clipName(cfg.Name))
 	}
 	return cfg, nil
+}
+
+// clipName shortens a bad -name for its message: a 5,000-character one is not
+// echoed whole.
+func clipName(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	return s[:64] + "…"
 }
