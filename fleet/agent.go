@@ -27,7 +27,9 @@ var ErrRefused = errors.New("the primary's NATS server refused this agent")
 type AgentConfig struct {
 	URL   string // the primary's NATS server (-join), comma-separated URLs allowed
 	Token string // the password the embedded server checks (-token)
-	Name  string // this host's name in the pool (-name)
+	// NkeyFile is this agent's nkey seed (-nkey), for a primary with -cluster-agents.
+	NkeyFile string
+	Name     string // this host's name in the pool (-name)
 	// Workers is how many workers the agent offers the primary.
 	Workers int
 	// Exe and Args start a worker; Env is added to its environment. Default: this
@@ -128,6 +130,13 @@ func (a *agent) connect(ctx context.Context) error {
 	}
 	refusedUntil := time.Now().Add(2 * a.cfg.HeartbeatTimeout)
 	opts = append(opts, a.cfg.TLS.clientOptions()...)
+	if a.cfg.NkeyFile != "" {
+		o, err := nats.NkeyOptionFromSeed(a.cfg.NkeyFile)
+		if err != nil {
+			return fmt.Errorf("-nkey %s: %w", a.cfg.NkeyFile, err)
+		}
+		opts = append(opts, o)
+	}
 	for {
 		nc, err := nats.Connect(a.cfg.URL, opts...)
 		if err == nil {
@@ -136,7 +145,8 @@ func (a *agent) connect(ctx context.Context) error {
 		}
 		refused := errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired)
 		if refused && time.Now().After(refusedUntil) {
-			return fmt.Errorf("%w at %s: wrong -token, a name it does not accept, or a name another live agent holds (%v)",
+			return fmt.Errorf("%w at %s: wrong -token, a -nkey not the one its -cluster-agents gives this -name, a name it does not accept, "+
+				"or a name another live agent holds (%v)",
 				ErrRefused, a.cfg.URL, err)
 		}
 		var certErr *tls.CertificateVerificationError
