@@ -149,6 +149,10 @@ func (a *agent) connect(ctx context.Context) error {
 				"or a name another live agent holds (%v)",
 				ErrRefused, a.cfg.URL, err)
 		}
+		if errors.Is(err, nats.ErrNkeysNotSupported) {
+			return fmt.Errorf("%w: the NATS server at %s takes no nkeys: drop -nkey, or configure its users' nkeys",
+				ErrRefused, a.cfg.URL)
+		}
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {
 			return fmt.Errorf("the primary's NATS server at %s has a certificate this agent cannot verify "+

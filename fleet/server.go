@@ -101,7 +101,9 @@ func startEmbedded(addr string, auth *authenticator, files TLSFiles) (*embedded,
 	}
 	auth.secret = randomHex(16)
 	opts := &server.Options{Host: host, Port: port, NoSigs: true, NoLog: true, ServerName: "gocluster",
-		CustomClientAuthentication: auth, AlwaysEnableNonce: auth.keys != nil, // agents sign the nonce
+		// Always a nonce: an agent given -nkey connects (its key unchecked) to a
+		// primary not yet started with -cluster-agents, so keys can come in host by host.
+		CustomClientAuthentication: auth, AlwaysEnableNonce: true,
 		// A dead peer's socket is closed after 3 unanswered pings, 20 s apart: well past
 		// the heartbeat bound, so an agent paused (SIGSTOP) for longer than the bound but
 		// less than a minute keeps its connection, and what it says late is counted.

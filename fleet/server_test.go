@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 )
 
 // agentConn connects to e as agent name with token, collecting the server's
@@ -155,6 +156,23 @@ func TestANameHeldByALiveAgentIsRefused(t *testing.T) {
 	nc, err = agentConn(t, e, "host-b", token, make(chan error, 1))
 	if err != nil {
 		t.Fatalf("host-b once given up: %v", err)
+	}
+	nc.Close()
+}
+
+// TestAnNkeyWithoutAgentsFileConnects: the embedded server always sends a nonce,
+// so an agent given -nkey joins a primary without -cluster-agents (its key is not
+// checked there).
+func TestAnNkeyWithoutAgentsFileConnects(t *testing.T) {
+	e := startTestServer(t, "")
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := kp.PublicKey()
+	nc, err := nats.Connect(e.url(), nats.UserInfo("host-a", ""), nats.Nkey(pub, kp.Sign))
+	if err != nil {
+		t.Fatalf("an agent with an nkey, no agents file: %v", err)
 	}
 	nc.Close()
 }
