@@ -20,6 +20,11 @@ const (
 	// autoPrefetchMax caps the window: past ~128 the frames already come in batches
 	// that fill a socket buffer, and throughput no longer grows (docs/performance.md).
 	autoPrefetchMax = 128
+	// remotePrefetchMax caps a remote worker's window: its round trip crosses
+	// NATS and two relays, so one window is one relayed message each way, and
+	// the worker idles for a round trip between windows unless several are in
+	// flight (docs/scale-out.md).
+	remotePrefetchMax = 1024
 	// windowSlack is how many round trips of work the window covers: more than one,
 	// since results reach the pool goroutine in bursts, not one by one.
 	windowSlack = 4
@@ -101,18 +106,26 @@ func (c *Cluster) answered(p *proc, j *job, ms float64) {
 	default:
 		w.dur += (d - w.dur) / 8
 	}
-	w.size = min(targetWindow(w.dur, max(w.rtt, 1)), 2*max(w.size, 1))
+	w.size = min(targetWindow(w.dur, max(w.rtt, 1), p.maxWindow()), 2*max(w.size, 1))
 	w.peak = max(w.peak, w.size)
 }
 
+// maxWindow caps p's adaptive window.
+func (p *proc) maxWindow() int {
+	if p.remote != nil {
+		return remotePrefetchMax
+	}
+	return autoPrefetchMax
+}
+
 // targetWindow is the jobs in flight that cover windowSlack round trips of jobs
-// taking dur each.
-func targetWindow(dur, rtt time.Duration) int {
+// taking dur each, at most limit.
+func targetWindow(dur, rtt time.Duration, limit int) int {
 	if dur <= 0 {
-		return autoPrefetchMax
+		return limit
 	}
 	n := 1 + int64(windowSlack)*int64(rtt)/int64(dur)
-	return int(min(n, autoPrefetchMax))
+	return int(min(n, int64(limit)))
 }
 
 // idle restarts p's window when it ran out of work with nothing queued: the next

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
@@ -17,14 +18,18 @@ import (
 )
 
 // ErrRefused is returned by RunAgent when the NATS server refused the agent's
-// credentials (a wrong -token, or a name the server does not accept).
+// credentials (a wrong -token, or a name the server does not accept), or the
+// primary refused its hello for a reason that cannot change (its -workers above
+// the primary's -max-workers, the primary's own name).
 var ErrRefused = errors.New("the primary's NATS server refused this agent")
 
 // AgentConfig configures gocluster agent.
 type AgentConfig struct {
 	URL   string // the primary's NATS server (-join), comma-separated URLs allowed
 	Token string // the password the embedded server checks (-token)
-	Name  string // this host's name in the pool (-name)
+	// NkeyFile is this agent's nkey seed (-nkey), for a primary with -cluster-agents.
+	NkeyFile string
+	Name     string // this host's name in the pool (-name)
 	// Workers is how many workers the agent offers the primary.
 	Workers int
 	// Exe and Args start a worker; Env is added to its environment. Default: this
@@ -67,7 +72,7 @@ type agent struct {
 // that agent up, so an agent restarted at once waits for its old self).
 func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if !cluster.ValidHostName(cfg.Name) {
-		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
+		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", clip(cfg.Name))
 	}
 	if cfg.HeartbeatTimeout <= 0 {
 		cfg.HeartbeatTimeout = DefaultHeartbeatTimeout
@@ -94,12 +99,12 @@ func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if err != nil {
 		return fmt.Errorf("subscribe: %w", err)
 	}
-	a.loop(ctx)
+	err = a.loop(ctx)
 	sub.Unsubscribe()
 	a.leave()
 	a.dropWorkers()
 	a.wg.Wait()
-	return nil
+	return err
 }
 
 // leave tells the primary this agent stops, so it gives the host up at once
@@ -125,6 +130,13 @@ func (a *agent) connect(ctx context.Context) error {
 	}
 	refusedUntil := time.Now().Add(2 * a.cfg.HeartbeatTimeout)
 	opts = append(opts, a.cfg.TLS.clientOptions()...)
+	if a.cfg.NkeyFile != "" {
+		o, err := nats.NkeyOptionFromSeed(a.cfg.NkeyFile)
+		if err != nil {
+			return fmt.Errorf("-nkey %s: %w", a.cfg.NkeyFile, err)
+		}
+		opts = append(opts, o)
+	}
 	for {
 		nc, err := nats.Connect(a.cfg.URL, opts...)
 		if err == nil {
@@ -133,8 +145,13 @@ func (a *agent) connect(ctx context.Context) error {
 		}
 		refused := errors.Is(err, nats.ErrAuthorization) || errors.Is(err, nats.ErrAuthExpired)
 		if refused && time.Now().After(refusedUntil) {
-			return fmt.Errorf("%w at %s: wrong -token, a name it does not accept, or a name another live agent holds (%v)",
+			return fmt.Errorf("%w at %s: wrong -token, a -nkey not the one its -cluster-agents gives this -name, a name it does not accept, "+
+				"or a name another live agent holds (%v)",
 				ErrRefused, a.cfg.URL, err)
+		}
+		if errors.Is(err, nats.ErrNkeysNotSupported) {
+			return fmt.Errorf("%w: the NATS server at %s takes no nkeys: drop -nkey, or configure its users' nkeys",
+				ErrRefused, a.cfg.URL)
 		}
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {
@@ -157,8 +174,9 @@ func (a *agent) signalReset() {
 	}
 }
 
-// loop joins and beats every third of the heartbeat timeout until ctx ends.
-func (a *agent) loop(ctx context.Context) {
+// loop joins and beats every third of the heartbeat timeout until ctx ends, or
+// until the primary refuses this agent for good (ErrRefused).
+func (a *agent) loop(ctx context.Context) error {
 	t := time.NewTicker(a.cfg.HeartbeatTimeout / 3)
 	defer t.Stop()
 	lastOK := time.Now()
@@ -166,7 +184,9 @@ func (a *agent) loop(ctx context.Context) {
 	for {
 		if a.current() == "" {
 			a.wg.Wait() // the old session's workers are gone, and all they sent was sent
-			if err := a.join(); err != nil {
+			if err := a.join(); errors.Is(err, ErrRefused) {
+				return err
+			} else if err != nil {
 				if err.Error() != lastErr {
 					a.log.Warn("agent: join refused; retrying", "err", err)
 				}
@@ -184,7 +204,7 @@ func (a *agent) loop(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-a.reset:
 			a.log.Warn("agent: NATS connection broke; dropping workers and joining again")
 			a.dropWorkers()
@@ -210,17 +230,32 @@ func (a *agent) join() error {
 	a.mu.Unlock()
 	var r reply
 	err := a.request("hello", hello{Name: a.cfg.Name, Session: s, Workers: a.cfg.Workers, PID: os.Getpid()}, &r)
-	if err == nil && r.Error != "" {
+	switch {
+	case err == nil && r.Final:
+		err = fmt.Errorf("%w: %s", ErrRefused, r.Error)
+	case err == nil && r.Error != "":
 		err = errors.New("primary: " + r.Error)
 	}
 	if err != nil {
-		a.mu.Lock()
-		if a.session == s {
-			a.session = ""
-		}
-		a.mu.Unlock()
+		a.abandon(s)
 	}
 	return err
+}
+
+// abandon ends session s after a refused or unanswered hello. A spawn that came
+// meanwhile (the primary's, for a session it still holds) started a worker under
+// s: it is killed too, or the loop's wait for the old workers would never end.
+func (a *agent) abandon(s string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.session == s {
+		a.session = ""
+	}
+	for _, w := range a.workers {
+		if w.session == s {
+			w.cmd.Process.Signal(syscall.SIGKILL)
+		}
+	}
 }
 
 // beat reports the agent alive; false when not answered. A "gone" answer drops

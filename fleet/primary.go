@@ -24,6 +24,10 @@ type PrimaryConfig struct {
 	// Token is what agents must present (their NATS password) to the embedded
 	// server; required by the caller for a non-loopback Listen.
 	Token string
+	// AgentKeys binds each agent name to its public nkey (LoadAgentKeys, serve
+	// -cluster-agents): the embedded server then admits only those agents, each
+	// only under its own name. Nil: any name (with the token).
+	AgentKeys map[string]string
 	// HeartbeatTimeout: an agent not heard from for this long is lost. Default
 	// DefaultHeartbeatTimeout.
 	HeartbeatTimeout time.Duration
@@ -98,7 +102,8 @@ func (f *Primary) connect() error {
 		nats.ReconnectWait(250 * time.Millisecond)}
 	url := f.cfg.URL
 	if f.cfg.Listen != "" {
-		e, err := startEmbedded(f.cfg.Listen, f.cfg.Token, f.cfg.TLS, f.nameHeld, f.log)
+		auth := &authenticator{token: f.cfg.Token, keys: f.cfg.AgentKeys, log: f.log, held: f.nameHeld}
+		e, err := startEmbedded(f.cfg.Listen, auth, f.cfg.TLS)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)
 		}

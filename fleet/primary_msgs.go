@@ -49,10 +49,15 @@ func (f *Primary) respond(m *nats.Msg, r reply) {
 func (f *Primary) onHello(name string, data []byte) reply {
 	var h hello
 	if err := json.Unmarshal(data, &h); err != nil || h.Name != name || h.Session == "" {
-		return reply{Error: "bad hello: want {\"name\":NAME,\"session\":S,\"workers\":N} on gocluster.agent.NAME.hello"}
+		return reply{Final: true,
+			Error: "bad hello: want {\"name\":NAME,\"session\":S,\"workers\":N} on gocluster.agent.NAME.hello"}
 	}
 	if name == f.c.HostName() {
-		return reply{Error: "host name " + name + " is the primary's own: start the agent with another -name"}
+		return reply{Final: true, Error: "host name " + name + " is the primary's own: start the agent with another -name"}
+	}
+	if most := f.c.MaxWorkers(); h.Workers < 0 || h.Workers > most {
+		return reply{Final: true, Error: "-workers " + itoa(h.Workers) + " is outside the primary's 0..-max-workers " +
+			itoa(most) + ": start the agent with fewer"}
 	}
 	f.mu.Lock()
 	a := f.agents[name]

@@ -23,7 +23,9 @@ const primaryUser = "_gocluster_primary"
 // the token (the password). It gives each agent permissions limited to its own
 // subjects, as a NATS server config's per-user permissions would.
 type authenticator struct {
-	token  string // "" on a loopback listener without -token: any agent may join
+	token string // "" on a loopback listener without -token: any agent may join
+	// keys binds agent names to public nkeys (serve -cluster-agents); nil: none.
+	keys   map[string]string
 	secret string
 	log    *slog.Logger
 	// held reports whether a live agent holds the name (joined, not yet given
@@ -42,7 +44,7 @@ func (a *authenticator) Check(c server.ClientAuthentication) bool {
 	}
 	if !cluster.ValidHostName(o.Username) {
 		a.log.Warn("fleet: refused a NATS client: its user is not an agent name (1 to 64 letters, digits, '-' or '_')",
-			"user", o.Username, "from", addrOf(c))
+			"user", clip(o.Username), "from", addrOf(c))
 		return false
 	}
 	if a.token != "" && subtle.ConstantTimeCompare([]byte(o.Password), []byte(a.token)) != 1 {
@@ -50,6 +52,12 @@ func (a *authenticator) Check(c server.ClientAuthentication) bool {
 		return false
 	}
 	name := o.Username
+	if a.keys != nil {
+		if why := checkNkey(a.keys, name, o.Nkey, o.Sig, c.GetNonce()); why != "" {
+			a.log.Warn("fleet: refused agent: "+why, "agent", name, "from", addrOf(c))
+			return false
+		}
+	}
 	if a.held != nil && a.held(name) {
 		a.log.Warn("fleet: refused agent: its name is held by a live agent", "agent", name, "from", addrOf(c))
 		return false
@@ -75,7 +83,7 @@ type embedded struct {
 }
 
 // startEmbedded listens on addr ("host:port"; port 0 picks one).
-func startEmbedded(addr, token string, files TLSFiles, held func(string) bool, log *slog.Logger) (*embedded, error) {
+func startEmbedded(addr string, auth *authenticator, files TLSFiles) (*embedded, error) {
 	tlsCfg, err := files.serverTLS()
 	if err != nil {
 		return nil, err
@@ -91,9 +99,11 @@ func startEmbedded(addr, token string, files TLSFiles, held func(string) bool, l
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	secret := randomHex(16)
+	auth.secret = randomHex(16)
 	opts := &server.Options{Host: host, Port: port, NoSigs: true, NoLog: true, ServerName: "gocluster",
-		CustomClientAuthentication: &authenticator{token: token, secret: secret, log: log, held: held},
+		// Always a nonce: an agent given -nkey connects (its key unchecked) to a
+		// primary not yet started with -cluster-agents, so keys can come in host by host.
+		CustomClientAuthentication: auth, AlwaysEnableNonce: true,
 		// A dead peer's socket is closed after 3 unanswered pings, 20 s apart: well past
 		// the heartbeat bound, so an agent paused (SIGSTOP) for longer than the bound but
 		// less than a minute keeps its connection, and what it says late is counted.
@@ -111,7 +121,7 @@ func startEmbedded(addr, token string, files TLSFiles, held func(string) bool, l
 		ns.Shutdown()
 		return nil, fmt.Errorf("start NATS server on %s: not ready (is the port taken?)", addr)
 	}
-	return &embedded{ns: ns, secret: secret}, nil
+	return &embedded{ns: ns, secret: auth.secret}, nil
 }
 
 // url is where clients connect.

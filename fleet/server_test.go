@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 )
 
 // agentConn connects to e as agent name with token, collecting the server's
@@ -27,7 +28,8 @@ func agentConn(t *testing.T, e *embedded, name, token string, errs chan error) (
 
 func startTestServer(t *testing.T, token string) *embedded {
 	t.Helper()
-	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,11 +129,12 @@ func TestANameHeldByALiveAgentIsRefused(t *testing.T) {
 	const token = "a-token-of-16-chars-or-more"
 	var mu sync.Mutex
 	held := map[string]bool{"host-b": true}
-	e, err := startEmbedded("127.0.0.1:0", token, TLSFiles{}, func(name string) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return held[name]
-	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		held: func(name string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return held[name]
+		}}, TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +156,23 @@ func TestANameHeldByALiveAgentIsRefused(t *testing.T) {
 	nc, err = agentConn(t, e, "host-b", token, make(chan error, 1))
 	if err != nil {
 		t.Fatalf("host-b once given up: %v", err)
+	}
+	nc.Close()
+}
+
+// TestAnNkeyWithoutAgentsFileConnects: the embedded server always sends a nonce,
+// so an agent given -nkey joins a primary without -cluster-agents (its key is not
+// checked there).
+func TestAnNkeyWithoutAgentsFileConnects(t *testing.T) {
+	e := startTestServer(t, "")
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := kp.PublicKey()
+	nc, err := nats.Connect(e.url(), nats.UserInfo("host-a", ""), nats.Nkey(pub, kp.Sign))
+	if err != nil {
+		t.Fatalf("an agent with an nkey, no agents file: %v", err)
 	}
 	nc.Close()
 }

@@ -51,6 +51,19 @@ type reply struct {
 	// Gone: the primary does not know this session (it gave the agent up, or it
 	// restarted): the agent drops its workers and joins again.
 	Gone bool `json:"gone,omitempty"`
+	// Final: the refusal can never turn into a yes (a -workers above the
+	// primary's -max-workers, the primary's own name): the agent stops.
+	Final bool `json:"final,omitempty"`
+}
+
+// clip shortens an outside string for a message: a 5,000-character name is not
+// echoed whole.
+func clip(s string) string {
+	const most = 64
+	if len(s) <= most {
+		return s
+	}
+	return s[:most] + "…"
 }
 
 // spawn asks an agent to start a worker.

@@ -24,6 +24,8 @@ type agentConfig struct {
 	Exec    string
 	Name    string
 	Quiet   bool
+	Nkey    string // -nkey: this agent's seed file
+	GenNkey string // -gen-nkey: write a new seed here and print its public key
 	TLS     fleet.TLSFiles
 }
 
@@ -37,6 +39,8 @@ func agentFlags(c *agentConfig) *flag.FlagSet {
 	fs.StringVar(&c.Name, "name", "", "this host's name in the pool, 1 to 64 letters, digits, '-' or '_' (default: the machine's host name)")
 	natsTLSFlags(fs, &c.TLS, "a client certificate (PEM), for a primary started with -nats-tls-ca",
 		"the key of -nats-tls-cert (PEM)", "the CA (PEM) that signed the primary's -nats-tls-cert, to verify it")
+	fs.StringVar(&c.Nkey, "nkey", "", "this agent's NATS nkey seed file, for a primary with -cluster-agents (which lists this -name with the seed's public key)")
+	fs.StringVar(&c.GenNkey, "gen-nkey", "", "write a new nkey seed to this file (mode 0600, never overwritten), print its public key for the primary's -cluster-agents, and exit")
 	fs.BoolVar(&c.Quiet, "quiet", false, "do not copy the workers' output to this terminal (the primary gets it either way)")
 	return fs
 }
@@ -50,7 +54,16 @@ func agentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fc := fleet.AgentConfig{URL: cfg.Join, Token: cfg.Token, Name: cfg.Name, Workers: cfg.Workers,
+	if cfg.GenNkey != "" {
+		pub, err := fleet.GenerateSeed(cfg.GenNkey)
+		if err != nil {
+			return fmt.Errorf("agent -gen-nkey: %w", err)
+		}
+		fmt.Fprintf(stdout, "wrote the nkey seed %s (keep it secret; start the agent with -nkey %s)\n"+
+			"for the primary's -cluster-agents file:\n%s %s\n", cfg.GenNkey, cfg.GenNkey, cfg.Name, pub)
+		return nil
+	}
+	fc := fleet.AgentConfig{URL: cfg.Join, Token: cfg.Token, NkeyFile: cfg.Nkey, Name: cfg.Name, Workers: cfg.Workers,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)), Env: []string{demos.EnvDemo + "="}, TLS: cfg.TLS}
 	if !cfg.Quiet {
 		fc.Output = stderr
@@ -90,6 +103,8 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 		return cfg, err
 	}
 	switch {
+	case cfg.GenNkey != "":
+		// -join is not needed to make a key.
 	case cfg.Join == "":
 		return cfg, usageErrorf("agent: -join nats://HOST:PORT is required (the primary's -cluster-listen)")
 	case !strings.HasPrefix(cfg.Join, "nats://") && !strings.HasPrefix(cfg.Join, "tls://"):
@@ -101,7 +116,16 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 		cfg.Name = cluster.DefaultHostName()
 	}
 	if !cluster.ValidHostName(cfg.Name) {
-		return cfg, usageErrorf("agent: -name %q: use 1 to 64 letters, digits, '-' or '_'", cfg.Name)
+		return cfg, usageErrorf("agent: -name %q: use 1 to 64 letters, digits, '-' or '_'", clipName(cfg.Name))
 	}
 	return cfg, nil
+}
+
+// clipName shortens a bad -name for its message: a 5,000-character one is not
+// echoed whole.
+func clipName(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	return s[:64] + "…"
 }

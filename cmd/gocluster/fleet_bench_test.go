@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,12 +11,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // BenchmarkFleet measures agents on loopback (docs/scale-out.md): tiny jobs/s
 // through 2 agents × 2 workers against the same 4 workers local, and the latency
-// from a remote worker's death (SIGKILL) to its worker.exit reaching a client of
-// /api/events (long-polling, as the browser's stream waits).
+// from a remote worker's death (SIGKILL) to its worker.exit reaching a /ws client
+// (the browser's stream) and a long-polling /api/events client.
 func BenchmarkFleet(b *testing.B) {
 	const n = 50_000
 	local, _ := serveForBench(b, "-workers", "4")
@@ -32,7 +35,9 @@ func BenchmarkFleet(b *testing.B) {
 		b.ReportMetric(r, "remote-jobs/s")
 		b.ReportMetric(r/l, "remote-vs-local")
 	}
-	b.ReportMetric(exitLatencyP99(b, remote, 20), "exit-event-p99-ms")
+	ws, poll := exitLatencyP99(b, remote, 20)
+	b.ReportMetric(ws, "exit-event-p99-ms")
+	b.ReportMetric(poll, "exit-event-poll-p99-ms")
 }
 
 // fleetForBench starts serve with no local workers and an embedded NATS server.
@@ -83,41 +88,115 @@ func tinyJobsPerSec(b *testing.B, base string, n int) float64 {
 	return float64(n) / (l.Summary.WallMS / 1000)
 }
 
-// exitLatencyP99 kills a remote worker k times and returns the p99 (ms) from the
-// kill to its worker.exit event in a long-polling client's hands.
-func exitLatencyP99(b *testing.B, base string, k int) float64 {
-	var lat []float64
+// exitLatencyP99 kills a remote worker k times and returns the p99 (ms) from each
+// kill to its worker.exit event in the hands of a /ws client (the browser's
+// stream) and of a long-polling /api/events client, both connected throughout.
+func exitLatencyP99(b *testing.B, base string, k int) (ws, poll float64) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exits := watchExitsWS(ctx, b, base)
+	var wsLat, pollLat []float64
 	for range k {
 		waitOnlineCount(b, base, 4)
 		since := lastSeq(b, base)
-		var pool struct {
-			Workers []struct{ ID, PID int } `json:"workers"`
-		}
-		body, _ := benchRequest(b, http.MethodGet, base+"/api/pool", "")
-		if json.Unmarshal([]byte(body), &pool) != nil || len(pool.Workers) == 0 {
-			b.Fatalf("pool: %s", body)
-		}
-		w := pool.Workers[0]
+		w := firstWorker(b, base)
 		start := time.Now()
-		syscall.Kill(w.PID, syscall.SIGKILL) // the agent's worker: loopback, so its pid is ours to signal
-		for got := false; !got; {
-			body, code := benchRequest(b, http.MethodGet, fmt.Sprintf("%s/api/events?since=%d&wait=30s", base, since), "")
-			var evs []struct {
-				Seq    uint64 `json:"seq"`
-				Type   string `json:"type"`
-				Worker int    `json:"worker"`
-			}
-			if code != http.StatusOK || json.Unmarshal([]byte(body), &evs) != nil {
-				b.Fatalf("events: %d %s", code, body)
-			}
-			for _, e := range evs {
-				since = max(since, e.Seq)
-				got = got || e.Type == "worker.exit" && e.Worker == w.ID
+		syscall.Kill(w, syscall.SIGKILL) // the agent's worker: loopback, so its pid is ours to signal
+		pollLat = append(pollLat, ms(pollExit(b, base, since, w, start)))
+		wsLat = append(wsLat, ms(wsExit(b, exits, w, start)))
+	}
+	b.Logf("exit latencies (ms) at /ws: %.1f; at /api/events: %.1f", wsLat, pollLat)
+	return p99(wsLat), p99(pollLat)
+}
+
+func p99(v []float64) float64 {
+	slices.Sort(v)
+	return v[(len(v)*99+99)/100-1]
+}
+
+// firstWorker is the pid of the pool's first worker; its worker id is left for
+// the watchers to match through the pid-keyed exit below.
+func firstWorker(b *testing.B, base string) (pid int) {
+	var pool struct {
+		Workers []struct{ ID, PID int } `json:"workers"`
+	}
+	body, _ := benchRequest(b, http.MethodGet, base+"/api/pool", "")
+	if json.Unmarshal([]byte(body), &pool) != nil || len(pool.Workers) == 0 {
+		b.Fatalf("pool: %s", body)
+	}
+	return pool.Workers[0].PID
+}
+
+// exitEvent is the part of a worker.exit event the bench reads.
+type exitEvent struct {
+	Seq  uint64 `json:"seq"`
+	Type string `json:"type"`
+	PID  int    `json:"pid"`
+}
+
+// pollExit long-polls /api/events until the worker with pid exited, and returns
+// the time since start.
+func pollExit(b *testing.B, base string, since uint64, pid int, start time.Time) time.Duration {
+	for {
+		body, code := benchRequest(b, http.MethodGet, fmt.Sprintf("%s/api/events?since=%d&wait=30s", base, since), "")
+		var evs []exitEvent
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &evs) != nil {
+			b.Fatalf("events: %d %s", code, body)
+		}
+		for _, e := range evs {
+			since = max(since, e.Seq)
+			if e.Type == "worker.exit" && e.PID == pid {
+				return time.Since(start)
 			}
 		}
-		lat = append(lat, ms(time.Since(start)))
 	}
-	b.Logf("exit latencies (ms): %.1f", lat)
-	slices.Sort(lat)
-	return lat[(len(lat)*99+99)/100-1]
+}
+
+type seenExit struct {
+	pid int
+	at  time.Time
+}
+
+// watchExitsWS reads /ws until ctx ends and reports every worker.exit with when
+// it was read.
+func watchExitsWS(ctx context.Context, b *testing.B, base string) <-chan seenExit {
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
+	if err != nil {
+		b.Fatalf("dial /ws: %v", err)
+	}
+	conn.SetReadLimit(64 << 20)
+	out := make(chan seenExit, 64)
+	go func() {
+		defer conn.CloseNow()
+		for {
+			_, msg, err := conn.Read(ctx)
+			if err != nil {
+				return
+			}
+			var e exitEvent
+			if json.Unmarshal(msg, &e) == nil && e.Type == "worker.exit" {
+				select {
+				case out <- seenExit{e.PID, time.Now()}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
+}
+
+// wsExit waits for the /ws client to have read pid's exit.
+func wsExit(b *testing.B, exits <-chan seenExit, pid int, start time.Time) time.Duration {
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case e := <-exits:
+			if e.pid == pid {
+				return e.at.Sub(start)
+			}
+		case <-timeout:
+			b.Fatalf("no worker.exit for pid %d at /ws within a minute", pid)
+		}
+	}
 }

@@ -185,3 +185,43 @@ func TestFleetExternalNATSServer(t *testing.T) {
 	checkEndedOnce(t, getList(t, base, waitList(t, base, id, "the list done",
 		func(l listJSON) bool { return l.State != "running" }).ID), 50)
 }
+
+// TestFleetAgentRefusedForGoodExits: an agent the primary can never take (its
+// -workers above the primary's -max-workers, the primary's own -name) exits
+// non-zero at once saying why, instead of retrying forever; a 5,000-character bad
+// -name is not echoed whole.
+func TestFleetAgentRefusedForGoodExits(t *testing.T) {
+	_, base, url := fleetPrimary(t, "-workers", "0", "-max-workers", "2")
+	cases := []struct {
+		name    string
+		workers int
+		want    string
+	}{
+		{"too-big", 3, "-workers 3 is outside the primary's 0..-max-workers 2"},
+		{"prim", 1, "host name prim is the primary's own"},
+	}
+	for _, c := range cases {
+		a := startAgent(t, url, c.name, c.workers)
+		select {
+		case <-a.done:
+		case <-time.After(90 * time.Second):
+			t.Fatalf("agent %s refused for good did not exit", c.name)
+		}
+		if a.err == nil || !strings.Contains(a.out.String(), c.want) || !strings.Contains(a.out.String(), "refused this agent") {
+			t.Errorf("agent %s: err %v, output %q; want a failure saying %q", c.name, a.err, a.out.String(), c.want)
+		}
+	}
+	if h := getHosts(t, base); h["too-big"].Name != "" {
+		t.Errorf("the refused agent is a host: %+v", h["too-big"])
+	}
+	long := strings.Repeat("x", 5000) + "!"
+	a := startAgent(t, url, long, 1)
+	select {
+	case <-a.done:
+	case <-time.After(90 * time.Second):
+		t.Fatal("agent with a bad -name did not exit")
+	}
+	if out := a.out.String(); a.err == nil || !strings.Contains(out, "-name") || len(out) > 1000 {
+		t.Errorf("bad -name: err %v, output (%d bytes) %.300q; want a short usage error", a.err, len(out), out)
+	}
+}

@@ -17,6 +17,8 @@ type fleetConfig struct {
 	Listen string // -cluster-listen: the embedded NATS server's address
 	NATS   string // -nats: an external NATS server or cluster instead
 	Token  string // -cluster-token: what agents present (default: -token)
+	Agents string // -cluster-agents: a file of agent names and their public nkeys
+	keys   map[string]string
 	Name   string // -name: this host's name in the pool
 	TLS    fleet.TLSFiles
 }
@@ -25,6 +27,7 @@ func fleetFlags(fs *flag.FlagSet, c *fleetConfig) {
 	fs.StringVar(&c.Listen, "cluster-listen", "", "start an embedded NATS server on this address (host:port) for agents on other hosts to join (gocluster agent -join nats://HOST:PORT); a non-loopback address needs -cluster-token (or -token) of 16 characters or more; off by default: nothing listens")
 	fs.StringVar(&c.NATS, "nats", "", "instead of -cluster-listen, use this external NATS server or cluster (nats://host:4222, comma-separated); its own users and permissions apply (docs/scale-out.md)")
 	fs.StringVar(&c.Token, "cluster-token", "", "the token agents must give (gocluster agent -token) to join the embedded NATS server; default: -token")
+	fs.StringVar(&c.Agents, "cluster-agents", "", "a file of NAME PUBLIC-NKEY lines (gocluster agent -gen-nkey prints the key): the embedded NATS server then admits only those agents, each only under its own name, signing with its -nkey seed")
 	natsTLSFlags(fs, &c.TLS, "the embedded NATS server's certificate (PEM), for agents to join over TLS; with -nats, a client certificate",
 		"the key of -nats-tls-cert (PEM)", "a CA (PEM): the embedded server then requires agents' client certificates signed by it; with -nats, the CA that signed that server's certificate")
 	fs.StringVar(&c.Name, "name", "", "this host's name in the pool (events' and workers' host), 1 to 64 letters, digits, '-' or '_'; default: the machine's host name")
@@ -53,8 +56,18 @@ func (c *serveConfig) checkFleet(src sources) error {
 	if f.Listen != "" && f.TLS.Set() && f.TLS.Cert == "" {
 		return usageErrorf("%s: the embedded server needs its certificate (-nats-tls-cert and -nats-tls-key)", src.name("nats-tls-ca"))
 	}
+	if f.Agents != "" && f.Listen == "" {
+		return usageErrorf("%s needs -cluster-listen (with -nats, that server's own users apply)", src.name("cluster-agents"))
+	}
 	if f.Listen == "" {
 		return nil
+	}
+	if f.Agents != "" {
+		keys, err := fleet.LoadAgentKeys(f.Agents)
+		if err != nil {
+			return usageErrorf("%s: %v", src.name("cluster-agents"), err)
+		}
+		f.keys = keys
 	}
 	host, port, err := net.SplitHostPort(f.Listen)
 	if err != nil || port == "" {
@@ -84,7 +97,7 @@ func startFleet(f fleetConfig, pool *cluster.Cluster, log *slog.Logger) (*fleet.
 	if f.Listen == "" && f.NATS == "" {
 		return nil, nil
 	}
-	p, err := fleet.StartPrimary(pool, fleet.PrimaryConfig{Listen: f.Listen, URL: f.NATS, Token: f.Token, Logger: log,
+	p, err := fleet.StartPrimary(pool, fleet.PrimaryConfig{Listen: f.Listen, URL: f.NATS, Token: f.Token, AgentKeys: f.keys, Logger: log,
 		TLS: f.TLS})
 	if err != nil {
 		return nil, fmt.Errorf("start fleet (%s): %w", f, err)

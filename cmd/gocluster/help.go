@@ -72,7 +72,7 @@ every worker gone. A second signal kills the workers at once (exit code 1).
 // agentUsage lists agent's flags.
 func agentUsage() string {
 	var b strings.Builder
-	b.WriteString(`gocluster agent -join nats://PRIMARY:4222 [-token T] [-workers N] [-exec CMD] [-name NAME]
+	b.WriteString(`gocluster agent -join nats://PRIMARY:4222 [-token T] [-nkey SEEDFILE] [-workers N] [-exec CMD] [-name NAME]
 joins a primary started with -cluster-listen (or -nats) and runs workers for it on
 this host; it rejoins by itself after a network break or a primary restart. Each
 flag is also read from GOCLUSTER_<FLAG>.
