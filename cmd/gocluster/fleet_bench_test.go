@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,7 +26,7 @@ func BenchmarkFleet(b *testing.B) {
 	waitOnlineCount(b, local, 4)
 	remote, url := fleetForBench(b)
 	for _, name := range []string{"bench-a", "bench-b"} {
-		agentForBench(b, url, name)
+		agentForBench(b, url, name, 2)
 	}
 	waitOnlineCount(b, remote, 4)
 	for i := 0; i < b.N; i++ {
@@ -62,8 +63,9 @@ func fleetForBench(b *testing.B) (base, url string) {
 	return "", ""
 }
 
-func agentForBench(b *testing.B, url, name string) {
-	cmd := exec.Command(binPath, "agent", "-join", url, "-name", name, "-workers", "2", "-quiet")
+// agentForBench starts gocluster agent NAME with n workers, killed at the end.
+func agentForBench(b *testing.B, url, name string, n int) {
+	cmd := exec.Command(binPath, "agent", "-join", url, "-name", name, "-workers", strconv.Itoa(n), "-quiet")
 	cmd.Env = cleanEnv()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
