@@ -21,7 +21,12 @@
 // initialisation of every package. That is why IsWorker must come first. A
 // worker the pool itself SIGKILLs gets its successor from the spares at once,
 // held back until its own exit was published (heir.go), so the events keep
-// their order: exit, then the successor's fork and online.
+// their order: exit, then the successor's fork and online; what the successor
+// printed meanwhile is written (and becomes worker.log events) after its fork.
+// Its id is taken at the kill, so a fork in another slot before that exit is
+// published has a larger id and an earlier fork event: worker ids are unique
+// and grow with each assignment, but fork events may come out of id order
+// around a SIGKILL.
 //
 // # Wire protocol (version 2)
 //

@@ -67,3 +67,36 @@ func heirStep(w *Worker, f func(*Cluster, *proc)) int {
 	})
 	return pid
 }
+
+// HeirID is the worker id given to w's held heir (0: none).
+func HeirID(w *Worker) int {
+	id := 0
+	w.c.call(func() {
+		if w.p.heir != nil {
+			id = w.p.heir.id
+		}
+	})
+	return id
+}
+
+// HeldOutput is what w's held heir printed that is kept back in its late
+// writers (stdout, then stderr) until it is forked into.
+func HeldOutput(w *Worker) string {
+	var b []byte
+	w.c.call(func() {
+		if h := w.p.heir; h != nil {
+			for _, s := range []any{h.cmd.Stdout, h.cmd.Stderr} {
+				if lw, ok := s.(*lateWriter); ok {
+					lw.mu.Lock()
+					b = append(b, lw.buf...)
+					lw.mu.Unlock()
+				}
+			}
+		}
+	})
+	return string(b)
+}
+
+// FlushLogs publishes the pending worker.log events now instead of at the end
+// of their coalescing interval, so that a test can see what is pending.
+func FlushLogs(c *Cluster) { c.logs.flush() }

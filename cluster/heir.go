@@ -12,8 +12,11 @@ import (
 // instead of after its exit was reaped. Learners must still see Node's order —
 // the old worker's exit, then the new one's fork, online — so the heir is held:
 // it is no worker of the pool (not in procs, no jobs, not in /api/pool), and what
-// it sends is kept until the old worker's exit was published. Then the restart
-// path forks "into" the heir: fork and online are published at once. When the
+// it sends is kept until the old worker's exit was published — its frames, and
+// its output, which stays in the standby's late writers (up to maxLine bytes a
+// stream), so that no "[worker N]" line or worker.log event of its id comes
+// before that id's fork. Then the restart path forks "into" the heir: fork and
+// online are published at once, then what it printed meanwhile. When the
 // policy forks nothing (the pool closes, the slot was dropped, MaxWorkers), or the
 // old worker is not reaped within heirGiveUp, the heir is killed and reaped
 // quietly, as a spare is; its id is then skipped (ids grow, never reused).
@@ -32,7 +35,7 @@ func (c *Cluster) prepareHeir(p *proc) {
 		return
 	}
 	c.nextID++
-	h := c.takeStandby(c.nextID, s)
+	h := c.assignStandby(c.nextID, s)
 	if h == nil {
 		return
 	}
@@ -68,10 +71,12 @@ func (c *Cluster) endHeld(h *proc) chan struct{} {
 }
 
 // releaseHeir makes held heir h a worker of the pool: forkInto has published its
-// fork; what it sent meanwhile (its hello, so its online) is handled now, in order.
+// fork; what it printed and sent meanwhile (its hello, so its online) is handled
+// now, in order.
 func (c *Cluster) releaseHeir(h *proc) {
 	h.held = false
 	h.startedAt = c.clock.Now()
+	c.attachOutputs(h)
 	frames, end := h.heldFrames, h.heldEnd
 	h.heldFrames, h.heldEnd = nil, false
 	if len(frames) > 0 {
@@ -90,9 +95,12 @@ func (c *Cluster) onHeldFrames(h *proc, frames []frame) {
 
 // onHeldExit reaps a heir that ended before it became a worker: it was ended on
 // purpose, or it crashed, in which case its predecessor's exit forks as usual.
+// Its id never had a fork: what it printed is written as a dead spare's is, by
+// pid, and the log store never heard of it.
 func (c *Cluster) onHeldExit(h *proc) {
 	h.conn.Close()
 	h.out.close()
+	flushStandbyOutput(h, c.opts.Output)
 	for i := range h.heldFrames {
 		closeFiles(h.heldFrames[i].files)
 	}
@@ -103,7 +111,6 @@ func (c *Cluster) onHeldExit(h *proc) {
 	if !h.intentional {
 		c.opts.Logger.Warn("a spare assigned to replace a killed worker died first", "worker", h.id, "pid", h.pid)
 	}
-	c.logs.exit(h.id)
 	close(h.exited)
 }
 

@@ -229,6 +229,11 @@ func (c *Cluster) onExit(p *proc) {
 		return
 	}
 	c.logs.exit(p.id)
+	if p.fromStandby {
+		// Its output may have been attached after waitLoop flushed it (a spare or
+		// heir taken as it died): write an unfinished last line now; twice is harmless.
+		flushOutput(p.cmd)
+	}
 	if !p.plain {
 		p.conn.Close()
 		p.out.close()

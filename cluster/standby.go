@@ -61,8 +61,27 @@ func (c *Cluster) standbyOn() bool {
 }
 
 // takeStandby makes a standby worker id of slot s, or returns nil when none fits.
-// A standby that is ready (said so) is taken before one still starting.
+// A standby that is ready (said so) is taken before one still starting. Its
+// output goes to worker id's writers from now on.
 func (c *Cluster) takeStandby(id int, s *slot) *proc {
+	p := c.assignStandby(id, s)
+	if p != nil {
+		c.attachOutputs(p)
+	}
+	return p
+}
+
+// attachOutputs sends what standby-born p printed, and prints from now on, to the
+// writers of its worker id (the "[worker N]" prefix and the log store).
+func (c *Cluster) attachOutputs(p *proc) {
+	stdout, stderr := c.outputs(p.id)
+	attachOutput(p.cmd.Stdout, stdout)
+	attachOutput(p.cmd.Stderr, stderr)
+}
+
+// assignStandby is takeStandby without the output: it stays in the standby's
+// late writers (an heir's until it is forked into, heir.go).
+func (c *Cluster) assignStandby(id int, s *slot) *proc {
 	if !c.standbyFits(s) {
 		return nil
 	}
@@ -89,9 +108,6 @@ func (c *Cluster) takeStandby(id int, s *slot) *proc {
 	}
 	p.standby, p.fromStandby = false, true
 	p.id, p.slot, p.startedAt = id, s.n, c.clock.Now()
-	stdout, stderr := c.outputs(id)
-	attachOutput(p.cmd.Stdout, stdout)
-	attachOutput(p.cmd.Stderr, stderr)
 	return p
 }
 
