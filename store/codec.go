@@ -253,10 +253,20 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, d.last)
 }
 
+// decodeCode reads a code of names, or 0 and a name, which must be one of names
+// too (the encoder writes it so only for "", stateNames[0]): any other name is
+// damage, never a state or outcome the pool does not know.
 func decodeCode[T ~string](d *decoder, names []T) T {
 	c := int(d.byte())
 	if c == 0 {
-		return T(d.bytes())
+		name := T(d.bytes())
+		for _, n := range names {
+			if n == name {
+				return name
+			}
+		}
+		d.fail()
+		return ""
 	}
 	if c >= len(names) {
 		d.fail()
@@ -291,10 +301,25 @@ func (d *decoder) next(r *record) bool {
 		t := d.time()
 		r.finished = &t
 	}
-	if r.kind < recStart || r.kind > recLost {
+	if !r.valid() {
 		d.fail()
 	}
 	return d.err == nil
+}
+
+// valid says whether a decoded record is one the pool writes: a known kind, an end
+// with an ended state (else its job, resumed, would never end), a try with an
+// outcome.
+func (r *record) valid() bool {
+	switch {
+	case r.kind < recStart || r.kind > recLost:
+		return false
+	case r.try != nil && r.try.Outcome == "":
+		return false
+	case r.kind == recEnd:
+		return r.state == cluster.JobDone || r.state == cluster.JobFailed || r.state == cluster.JobCanceled
+	}
+	return true
 }
 
 func (d *decoder) try(flags uint64) *cluster.Try {
