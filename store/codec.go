@@ -192,12 +192,16 @@ type record struct {
 	finished *time.Time
 }
 
-// decoder reads one chunk's body.
+// decoder reads one chunk's body. A lean decoder (countJobs) allocates nothing
+// per record: its records' try is one reused value, and their strings (error,
+// host, signal) and end time are skipped.
 type decoder struct {
-	buf  []byte
-	job  int64
-	last int64
-	err  error
+	buf     []byte
+	job     int64
+	last    int64
+	err     error
+	lean    bool
+	scratch cluster.Try
 }
 
 func (d *decoder) fail() {
@@ -236,6 +240,15 @@ func (d *decoder) bytes() []byte {
 	b := d.buf[:n:n]
 	d.buf = d.buf[n:]
 	return b
+}
+
+// str reads a string; a lean decoder skips it ("").
+func (d *decoder) str() string {
+	b := d.bytes()
+	if d.lean {
+		return ""
+	}
+	return string(b)
 }
 
 func (d *decoder) byte() byte {
@@ -289,7 +302,7 @@ func (d *decoder) next(r *record) bool {
 		r.result = d.bytes()
 	}
 	if flags&flagError != 0 {
-		r.errMsg = string(d.bytes())
+		r.errMsg = d.str()
 	}
 	if flags&flagErrData != 0 {
 		r.errData = d.bytes()
@@ -298,8 +311,9 @@ func (d *decoder) next(r *record) bool {
 		r.try = d.try(flags)
 	}
 	if flags&flagFinished != 0 {
-		t := d.time()
-		r.finished = &t
+		if t := d.time(); !d.lean {
+			r.finished = &t
+		}
 	}
 	if !r.valid() {
 		d.fail()
@@ -323,14 +337,20 @@ func (r *record) valid() bool {
 }
 
 func (d *decoder) try(flags uint64) *cluster.Try {
-	t := &cluster.Try{Worker: int(d.varint()), PID: int(d.varint())}
+	t := &d.scratch
+	if !d.lean {
+		t = &cluster.Try{}
+	}
+	*t = cluster.Try{Worker: int(d.varint()), PID: int(d.varint())}
 	if flags&flagHost != 0 {
-		t.Host = string(d.bytes())
+		t.Host = d.str()
 	}
 	t.StartedAt = d.time()
 	if flags&flagTryFinished != 0 {
 		f := t.StartedAt.Add(time.Duration(d.uvarint()))
-		t.FinishedAt = &f
+		if !d.lean {
+			t.FinishedAt = &f
+		}
 	}
 	if flags&flagDurMicros != 0 {
 		t.DurationMS = float64(d.uvarint()) / 1000
@@ -342,7 +362,7 @@ func (d *decoder) try(flags uint64) *cluster.Try {
 	}
 	t.Outcome = decodeCode(d, outcomeNames[:])
 	if flags&flagSignal != 0 {
-		t.Signal = string(d.bytes())
+		t.Signal = d.str()
 	}
 	return t
 }
