@@ -177,4 +177,3 @@ func TestOrphanedChunksAreSweptAtStart(t *testing.T) {
 		t.Fatalf("the kept list: %+v %v", got.Summary, err)
 	}
 }
-
