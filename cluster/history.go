@@ -47,14 +47,15 @@ func (c *Cluster) History(f BatchFilter) ([]BatchInfo, error) {
 	if c.opts.Store == nil {
 		return filterBatches(mem, f)
 	}
+	live := make(map[string]BatchInfo, len(mem))
+	for _, b := range mem {
+		live[b.ID] = b
+	}
+	f.Held = func(id string) bool { _, ok := live[id]; return ok }
 	c.flush()
 	saved, err := c.opts.Store.Batches(f)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
-	}
-	live := make(map[string]BatchInfo, len(mem))
-	for _, b := range mem {
-		live[b.ID] = b
 	}
 	for i, b := range saved {
 		if m, ok := live[b.ID]; ok {

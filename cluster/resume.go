@@ -44,7 +44,7 @@ func (s *jobState) restore(c *Cluster, sl SavedList, now time.Time) *batch {
 			attempts: int32(ji.Attempts), state: ji.State}
 		j.restoreTries(ji, now)
 		if ji.State == JobRunning && j.more != nil {
-			c.recordLost(j, j.more.tries[len(j.more.tries)-1])
+			c.resumeLost(j)
 		}
 		b.count(j)
 	}
@@ -55,6 +55,25 @@ func (s *jobState) restore(c *Cluster, sl SavedList, now time.Time) *batch {
 	s.batches[b.id] = b
 	s.order = append(s.order, b)
 	return b
+}
+
+// resumeLost handles a job whose attempt was lost with the primary (its last
+// earlier try): it is queued again, or, once that loss makes its charged attempts
+// reach MaxAttempts (freePrimaryLost), it fails with that try as its last.
+func (c *Cluster) resumeLost(j *job) {
+	last := j.more.tries[len(j.more.tries)-1]
+	charged := j.chargedAttempts()
+	if charged < c.opts.Jobs.MaxAttempts || last.Outcome != TryPrimaryLost || last.FinishedAt == nil {
+		c.recordLost(j, last)
+		return
+	}
+	lost := j.primaryLost()
+	j.more.tries = j.more.tries[:len(j.more.tries)-1]
+	j.outcome, j.started, j.finished = outPrimaryLost, j.b.since(last.StartedAt), j.b.since(*last.FinishedAt)
+	j.durMS, j.state = last.DurationMS, JobFailed
+	j.setErr(fmt.Sprintf("the primary was lost while it ran, %d times; more than %d count (attempt %d of %d)",
+		lost, freePrimaryLost, charged, c.opts.Jobs.MaxAttempts), nil)
+	c.recordEnd(j)
 }
 
 // restoreTries sets the job's latest attempt from its last try when that try ended

@@ -66,6 +66,10 @@ type BatchFilter struct {
 	Run    string
 	Before string
 	Limit  int
+	// Held, if set, says which lists the pool holds in memory (Cluster.History
+	// sets it): a Store need not count their jobs, since the pool shows those lists
+	// as they stand, and counting a big running list's jobs is costly.
+	Held func(id string) bool
 }
 
 // ChangeType says what a Change records.

@@ -49,8 +49,10 @@ func (c *Cluster) recordLost(j *job, t Try) {
 		Attempts: int(j.attempts), Try: t})
 }
 
+// recordListEnd writes a list's end, except when the pool's shutdown ended it: its
+// jobs canceled so were not written (recordEnd), and the next run resumes it.
 func (c *Cluster) recordListEnd(b *batch, sum BatchSummary) {
-	if c.opts.Store == nil || c.closing && b.state == BatchCanceled {
+	if c.opts.Store == nil || c.closing && (b.state == BatchCanceled || b.canceled > 0) {
 		return
 	}
 	c.record(Change{Type: ChangeListEnd, List: b.id, ListState: b.state, Finished: b.finished, Summary: &sum})

@@ -119,14 +119,26 @@ func (j *job) loseAttempt(out uint8, now time.Time, sig string) Try {
 	return t
 }
 
+// freePrimaryLost is how many attempts of a job lost with the primary are free:
+// they do not count towards MaxAttempts (a primary's crash is usually not the
+// job's fault). Beyond it they count like any lost attempt, so a job whose run
+// kills the primary (it runs it out of memory, say) fails instead of killing
+// every restart under a supervisor.
+const freePrimaryLost = 3
+
 // chargedAttempts is the job's attempts that count towards MaxAttempts: all but
-// those lost with the primary (a primary's crash is not the job's fault).
+// up to freePrimaryLost of those lost with the primary.
 func (j *job) chargedAttempts() int {
-	n := int(j.attempts)
+	return int(j.attempts) - min(j.primaryLost(), freePrimaryLost)
+}
+
+// primaryLost is how many of the job's earlier tries were lost with the primary.
+func (j *job) primaryLost() int {
+	n := 0
 	if j.more != nil {
 		for i := range j.more.tries {
 			if j.more.tries[i].Outcome == TryPrimaryLost {
-				n--
+				n++
 			}
 		}
 	}

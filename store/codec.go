@@ -192,12 +192,16 @@ type record struct {
 	finished *time.Time
 }
 
-// decoder reads one chunk's body.
+// decoder reads one chunk's body. A lean decoder (countJobs) allocates nothing
+// per record: its records' try is one reused value, and their strings (error,
+// host, signal) and end time are skipped.
 type decoder struct {
-	buf  []byte
-	job  int64
-	last int64
-	err  error
+	buf     []byte
+	job     int64
+	last    int64
+	err     error
+	lean    bool
+	scratch cluster.Try
 }
 
 func (d *decoder) fail() {
@@ -238,6 +242,15 @@ func (d *decoder) bytes() []byte {
 	return b
 }
 
+// str reads a string; a lean decoder skips it ("").
+func (d *decoder) str() string {
+	b := d.bytes()
+	if d.lean {
+		return ""
+	}
+	return string(b)
+}
+
 func (d *decoder) byte() byte {
 	if len(d.buf) == 0 {
 		d.fail()
@@ -253,10 +266,20 @@ func (d *decoder) time() time.Time {
 	return time.Unix(0, d.last)
 }
 
+// decodeCode reads a code of names, or 0 and a name, which must be one of names
+// too (the encoder writes it so only for "", stateNames[0]): any other name is
+// damage, never a state or outcome the pool does not know.
 func decodeCode[T ~string](d *decoder, names []T) T {
 	c := int(d.byte())
 	if c == 0 {
-		return T(d.bytes())
+		name := T(d.bytes())
+		for _, n := range names {
+			if n == name {
+				return name
+			}
+		}
+		d.fail()
+		return ""
 	}
 	if c >= len(names) {
 		d.fail()
@@ -279,7 +302,7 @@ func (d *decoder) next(r *record) bool {
 		r.result = d.bytes()
 	}
 	if flags&flagError != 0 {
-		r.errMsg = string(d.bytes())
+		r.errMsg = d.str()
 	}
 	if flags&flagErrData != 0 {
 		r.errData = d.bytes()
@@ -288,24 +311,46 @@ func (d *decoder) next(r *record) bool {
 		r.try = d.try(flags)
 	}
 	if flags&flagFinished != 0 {
-		t := d.time()
-		r.finished = &t
+		if t := d.time(); !d.lean {
+			r.finished = &t
+		}
 	}
-	if r.kind < recStart || r.kind > recLost {
+	if !r.valid() {
 		d.fail()
 	}
 	return d.err == nil
 }
 
+// valid says whether a decoded record is one the pool writes: a known kind, an end
+// with an ended state (else its job, resumed, would never end), a try with an
+// outcome.
+func (r *record) valid() bool {
+	switch {
+	case r.kind < recStart || r.kind > recLost:
+		return false
+	case r.try != nil && r.try.Outcome == "":
+		return false
+	case r.kind == recEnd:
+		return r.state == cluster.JobDone || r.state == cluster.JobFailed || r.state == cluster.JobCanceled
+	}
+	return true
+}
+
 func (d *decoder) try(flags uint64) *cluster.Try {
-	t := &cluster.Try{Worker: int(d.varint()), PID: int(d.varint())}
+	t := &d.scratch
+	if !d.lean {
+		t = &cluster.Try{}
+	}
+	*t = cluster.Try{Worker: int(d.varint()), PID: int(d.varint())}
 	if flags&flagHost != 0 {
-		t.Host = string(d.bytes())
+		t.Host = d.str()
 	}
 	t.StartedAt = d.time()
 	if flags&flagTryFinished != 0 {
 		f := t.StartedAt.Add(time.Duration(d.uvarint()))
-		t.FinishedAt = &f
+		if !d.lean {
+			t.FinishedAt = &f
+		}
 	}
 	if flags&flagDurMicros != 0 {
 		t.DurationMS = float64(d.uvarint()) / 1000
@@ -317,7 +362,7 @@ func (d *decoder) try(flags uint64) *cluster.Try {
 	}
 	t.Outcome = decodeCode(d, outcomeNames[:])
 	if flags&flagSignal != 0 {
-		t.Signal = string(d.bytes())
+		t.Signal = d.str()
 	}
 	return t
 }

@@ -111,6 +111,8 @@ func endLostTries(jobs []cluster.JobInfo, runs []runAlive) {
 }
 
 // Batches lists lists newest first as f says, without their jobs (cluster.Store).
+// The summary of a list whose end was not written is counted from its records,
+// unless f.Held says the pool holds it (its row then has no counts).
 func (s *Store) Batches(f cluster.BatchFilter) ([]cluster.BatchInfo, error) {
 	before := int64(math.MaxInt64)
 	if f.Before != "" {
@@ -140,7 +142,9 @@ func (s *Store) Batches(f cluster.BatchFilter) ([]cluster.BatchInfo, error) {
 	rows.Close()
 	out := make([]cluster.BatchInfo, 0, len(list))
 	for i := range list {
-		if err := s.fillSummary(&list[i]); err != nil {
+		if f.Held != nil && f.Held(list[i].id) {
+			// The pool replaces it with its own copy: no need to count its jobs.
+		} else if err := s.fillSummary(&list[i]); err != nil {
 			return nil, err
 		}
 		out = append(out, list[i].info)

@@ -28,6 +28,9 @@ func (s *Store) listJobs(r *listRow, from, n int) ([]cluster.JobInfo, error) {
 	if n <= 0 {
 		return []cluster.JobInfo{}, nil
 	}
+	if err := s.checkTotal(r); err != nil {
+		return nil, err
+	}
 	first := r.firstJob + int64(from)
 	accs := make([]jobAcc, n)
 	for i := range accs {

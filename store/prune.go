@@ -20,6 +20,7 @@ type pruner struct {
 	quit   chan struct{}
 	exited chan struct{}
 	once   sync.Once
+	swept  bool // the loop's own
 }
 
 func startPruner(db *sql.DB, r Retain) *pruner {
@@ -42,8 +43,13 @@ func (p *pruner) loop() {
 	}
 }
 
-// pass prunes until nothing is left past Retain or the pruner is stopped.
+// pass prunes until nothing is left past Retain or the pruner is stopped; the
+// first pass also sweeps orphaned chunks.
 func (p *pruner) pass() {
+	if !p.swept {
+		p.swept = true
+		p.sweepOrphans()
+	}
 	for {
 		select {
 		case <-p.quit:
@@ -104,15 +110,8 @@ func (p *pruner) deleteList(seq int64, id string, first, total int64) error {
 	if _, err := p.db.Exec("DELETE FROM lists WHERE seq = ?", seq); err != nil {
 		return err
 	}
-	for {
-		res, err := p.db.Exec(`DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE list = ? LIMIT ?)`,
-			id, pruneChunkRows)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n < pruneChunkRows {
-			break
-		}
+	if err := p.deleteChunks(id); err != nil {
+		return err
 	}
 	last := first + total - 1
 	for from := first; from <= last; from += pruneChunk {
@@ -122,6 +121,49 @@ func (p *pruner) deleteList(seq int64, id string, first, total int64) error {
 		}
 	}
 	return nil
+}
+
+// deleteChunks deletes a list's rows of chunks, pruneChunkRows per transaction.
+func (p *pruner) deleteChunks(list string) error {
+	for {
+		res, err := p.db.Exec(`DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE list = ? LIMIT ?)`,
+			list, pruneChunkRows)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n < pruneChunkRows {
+			return nil
+		}
+	}
+}
+
+// sweepOrphans deletes the chunks of lists that are gone: deleteList deletes a
+// list's row first, so a crash before its chunks went leaves rows nothing else
+// would delete. It runs once per start, in the first pass: the orphans are found
+// by a read (which never holds up the writer), then deleted as deleteList does.
+func (p *pruner) sweepOrphans() {
+	rows, err := p.db.Query(`SELECT DISTINCT list FROM chunks WHERE list NOT IN (SELECT id FROM lists)`)
+	if err != nil {
+		return
+	}
+	var gone []string
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			gone = append(gone, id)
+		}
+	}
+	rows.Close()
+	for _, id := range gone {
+		select {
+		case <-p.quit:
+			return
+		default:
+		}
+		if p.deleteChunks(id) != nil {
+			return
+		}
+	}
 }
 
 // pruneChunk is how many jobs, and pruneChunkRows how many rows of chunks (each

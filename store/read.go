@@ -34,6 +34,9 @@ func scanList(sc scanner) (listRow, error) {
 	if err != nil {
 		return r, err
 	}
+	if r.total < 0 || r.firstJob < 0 {
+		return r, fmt.Errorf("list %s: %d jobs from id %d: %w", r.id, r.total, r.firstJob, errChunk)
+	}
 	r.info.ID, r.info.Kind, r.info.State = r.id, r.kind, cluster.BatchState(r.stateStr)
 	r.info.CreatedAt = time.Unix(0, r.created)
 	r.info.Timeout = cluster.Duration(r.timeout.Int64)
@@ -60,13 +63,13 @@ func (s *Store) Batch(id string, offset, limit int) (cluster.BatchInfo, error) {
 	}
 	offset = min(max(offset, 0), r.total)
 	n := min(max(limit, 0), r.total-offset)
-	var jobs []cluster.JobInfo
-	if r.summary.Valid {
-		jobs, err = s.listJobs(&r, offset, n)
-	} else { // its end was not written: count its jobs
-		jobs, err = s.listJobs(&r, 0, r.total)
-		summarize(&r.info.Summary, jobs)
-		jobs = jobs[offset : offset+n]
+	jobs, err := s.listJobs(&r, offset, n)
+	if err == nil && !r.summary.Valid { // its end was not written: count its jobs
+		if offset == 0 && n == r.total {
+			summarize(&r.info.Summary, jobs)
+		} else {
+			err = s.fillSummary(&r)
+		}
 	}
 	if err != nil {
 		return cluster.BatchInfo{}, fmt.Errorf("read jobs of %s: %w", id, err)
@@ -78,9 +81,17 @@ func (s *Store) Batch(id string, offset, limit int) (cluster.BatchInfo, error) {
 	return r.info, nil
 }
 
-// fillSummary counts the jobs of a list whose end (and summary) was not written.
+// fillSummary counts the jobs of a list whose end (and summary) was not written:
+// one pass over its chunks keeping a state and a duration per job (countJobs), not
+// each job's JobInfo and tries. A list schema 1 wrote is read whole.
 func (s *Store) fillSummary(r *listRow) error {
 	if r.summary.Valid {
+		return nil
+	}
+	if r.chunked {
+		if err := s.countJobs(r); err != nil {
+			return fmt.Errorf("count jobs of %s: %w", r.id, err)
+		}
 		return nil
 	}
 	jobs, err := s.listJobs(r, 0, r.total)

@@ -55,3 +55,78 @@ func TestPrimaryLostTriesAreFreeAndEndAtLastAlive(t *testing.T) {
 		t.Fatalf("the primary_lost try ends at %v; the old run stopped before %v", f, closed)
 	}
 }
+
+// TestPrimaryLostTriesPastThreeCount: a job whose attempt is lost with the primary
+// again and again (as when running it kills the primary) is run again after each
+// of its first three such losses, free, but the fourth counts: with MaxAttempts 1
+// the next start fails it (its four tries primary_lost) instead of running it, and
+// the store keeps that end.
+func TestPrimaryLostTriesPastThreeCount(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	start := func() (*store.Store, *cluster.Cluster) {
+		s := open(t, dir, store.Options{})
+		c, err := cluster.Start(cluster.Options{Workers: 1, Output: io.Discard, Logger: quiet(), Store: s,
+			StopTimeout: 500 * time.Millisecond, Jobs: cluster.JobOptions{MaxAttempts: 1}})
+		if err != nil {
+			s.Close()
+			t.Fatal(err)
+		}
+		return s, c
+	}
+	var id string
+	for run := 1; run <= 4; run++ {
+		s, c := start()
+		if run == 1 {
+			b, err := c.Submit("sleep", []int64{60000}, cluster.BatchOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id = b.ID
+		}
+		for { // running its attempt number run: the losses before were free
+			got, err := c.Batch(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if j := got.Jobs[0]; j.State == cluster.JobRunning && j.Attempts == run {
+				break
+			} else if ctx.Err() != nil || j.State != cluster.JobQueued && j.State != cluster.JobRunning {
+				t.Fatalf("run %d: the list %s, the job %s, attempt %d, tries %+v, pool %+v (%v)", run, got.State, j.State,
+					j.Attempts, j.AllTries(), c.Batches(), ctx.Err())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		c.Close(ctx) // the store keeps the job running: the next start loses its try with the primary
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, c := start()
+	got, err := c.WaitBatch(ctx, id)
+	c.Close(ctx)
+	s.Close()
+	check := func(from string, got cluster.BatchInfo, err error) {
+		t.Helper()
+		if err != nil || got.State == cluster.BatchRunning || len(got.Jobs) != 1 {
+			t.Fatalf("%s: %+v %v", from, got, err)
+		}
+		j := got.Jobs[0]
+		tries := j.AllTries()
+		if j.State != cluster.JobFailed || j.Attempts != 4 || len(tries) != 4 ||
+			!strings.Contains(j.Error, "primary was lost") || !strings.Contains(j.Error, "attempt 1 of 1") {
+			t.Fatalf("%s: the job %s %q, attempt %d, tries %+v", from, j.State, j.Error, j.Attempts, tries)
+		}
+		for _, tr := range tries {
+			if tr.Outcome != cluster.TryPrimaryLost || tr.FinishedAt == nil {
+				t.Fatalf("%s: tries %+v", from, tries)
+			}
+		}
+	}
+	check("the pool", got, err)
+	s = open(t, dir, store.Options{})
+	defer s.Close()
+	got, err = s.Batch(id, 0, 10)
+	check("the store", got, err)
+}
