@@ -83,7 +83,10 @@ func TestPrimaryKilledTenTimesEveryJobEndsOnce(t *testing.T) {
 	args := []string{"-workers", "2", "-data", dir, "-max-attempts", "20"}
 	inputs := make([]int, 300)
 	for i := range inputs {
-		inputs[i] = 10 + rnd.IntN(40)
+		// 100–299 ms each, about 30 s of work on 2 workers: a round (restart, a
+		// few polls, 3–14 jobs) takes far fewer than 300/10 jobs even on a loaded
+		// machine. With 10–49 ms jobs the list once ended before the tenth kill.
+		inputs[i] = 100 + rnd.IntN(200)
 	}
 	p, base := serveBin(t, storeEnv, args...)
 	big := submitList(t, base, inputs)
