@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -58,6 +59,12 @@ type agent struct {
 	// reset is signalled when the NATS connection broke: what was relayed may
 	// have been lost, so the workers go and the agent joins again.
 	reset chan struct{}
+
+	// refusedSince is when the server began refusing this agent's credentials on
+	// reconnect (unix ns; 0 while it is not): after two heartbeat bounds of that the
+	// agent ends, as on its first connect (a revoked key, a changed token).
+	refusedSince atomic.Int64
+	refusedErr   atomic.Value // string: the server's last refusal
 
 	mu      sync.Mutex
 	session string // "" while not joined
@@ -127,6 +134,8 @@ func (a *agent) connect(ctx context.Context) error {
 		// The server refuses our name while the primary still holds our old session
 		// (after a break, until the heartbeat bound): keep trying, don't give up.
 		nats.IgnoreAuthErrorAbort(),
+		nats.ReconnectErrHandler(a.onReconnectErr),
+		nats.ReconnectHandler(func(*nats.Conn) { a.refusedSince.Store(0) }),
 	}
 	refusedUntil := time.Now().Add(2 * a.cfg.HeartbeatTimeout)
 	opts = append(opts, a.cfg.TLS.clientOptions()...)
@@ -167,6 +176,30 @@ func (a *agent) connect(ctx context.Context) error {
 	}
 }
 
+// onReconnectErr notes a refusal of the credentials while reconnecting (NATS keeps
+// trying by itself) and logs the first of a streak with the server's reason.
+func (a *agent) onReconnectErr(_ *nats.Conn, err error) {
+	if !errors.Is(err, nats.ErrAuthorization) && !errors.Is(err, nats.ErrAuthExpired) {
+		return
+	}
+	a.refusedErr.Store(err.Error())
+	if a.refusedSince.CompareAndSwap(0, time.Now().UnixNano()) {
+		a.log.Warn("agent: the primary's NATS server refuses this agent on reconnect; retrying", "err", err)
+	}
+}
+
+// refusedTooLong is the error that ends the agent once reconnects were refused for
+// two heartbeat bounds (a name still held by our old session clears within one).
+func (a *agent) refusedTooLong() error {
+	since := a.refusedSince.Load()
+	if since == 0 || time.Since(time.Unix(0, since)) <= 2*a.cfg.HeartbeatTimeout {
+		return nil
+	}
+	why, _ := a.refusedErr.Load().(string)
+	return fmt.Errorf("%w at %s on reconnect: wrong -token, a -nkey not the one its -cluster-agents gives this -name, "+
+		"or a name it does not accept (%s)", ErrRefused, a.cfg.URL, why)
+}
+
 func (a *agent) signalReset() {
 	select {
 	case a.reset <- struct{}{}:
@@ -182,6 +215,9 @@ func (a *agent) loop(ctx context.Context) error {
 	lastOK := time.Now()
 	lastErr := ""
 	for {
+		if err := a.refusedTooLong(); err != nil {
+			return err
+		}
 		if a.current() == "" {
 			a.wg.Wait() // the old session's workers are gone, and all they sent was sent
 			if err := a.join(); errors.Is(err, ErrRefused) {

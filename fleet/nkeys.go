@@ -61,6 +61,11 @@ func agentKeyLine(line string) (name, key string, err error) {
 	if !cluster.ValidHostName(name) {
 		return "", "", fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", clip(name))
 	}
+	if strings.HasPrefix(key, "S") {
+		// Never echo it: it may be a seed, the agent's private key.
+		return "", "", fmt.Errorf("agent %s: this looks like a seed (private, S…): list the agent's public key (U…, "+
+			"as gocluster agent -gen-nkey prints) and keep the seed on the agent", name)
+	}
 	if !nkeys.IsValidPublicUserKey(key) {
 		return "", "", fmt.Errorf("%q is not a public user nkey (U…, as gocluster agent -gen-nkey prints)", clip(key))
 	}

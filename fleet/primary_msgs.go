@@ -18,9 +18,9 @@ func (f *Primary) onMsg(m *nats.Msg) {
 	}
 	switch {
 	case rest == "hello":
-		f.respond(m, f.onHello(name, m.Data))
+		f.respond(name, m, f.onHello(name, m.Data))
 	case rest == "beat":
-		f.respond(m, f.onBeat(name, m.Data))
+		f.respond(name, m, f.onBeat(name, m.Data))
 	case rest == "bye":
 		f.onBye(name, m.Data)
 	case rest == "exit":
@@ -39,9 +39,22 @@ func (f *Primary) onMsg(m *nats.Msg) {
 	}
 }
 
-func (f *Primary) respond(m *nats.Msg, r reply) {
+// respond answers an agent's request, but only on that agent's own inbox: NATS
+// permissions scope the subject an agent publishes on, not the reply subject it
+// names, and the primary may publish anywhere — so host-a could otherwise make the
+// primary write onto host-b's worker streams (a review found it).
+func (f *Primary) respond(name string, m *nats.Msg, r reply) {
+	if !replyIsAgents(name, m.Reply) {
+		return
+	}
 	data, _ := json.Marshal(r)
 	m.Respond(data)
+}
+
+// replyIsAgents reports whether reply is a subject under agent name's inbox.
+func replyIsAgents(name, reply string) bool {
+	rest, ok := strings.CutPrefix(reply, inboxPrefix(name)+".")
+	return ok && rest != "" && !strings.ContainsAny(rest, "*> \t\r\n")
 }
 
 // onHello adds an agent's host to the pool. A name held by another live agent is

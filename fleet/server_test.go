@@ -176,3 +176,24 @@ func TestAnNkeyWithoutAgentsFileConnects(t *testing.T) {
 	}
 	nc.Close()
 }
+
+// TestRepliesGoOnlyToTheAskingAgentsInbox: a request from host-a that names a reply
+// subject of host-b (its worker stream, its inbox) or the primary's own subjects gets
+// no answer there; its own inbox does.
+func TestRepliesGoOnlyToTheAskingAgentsInbox(t *testing.T) {
+	for reply, want := range map[string]bool{
+		inboxPrefix("host-a") + ".x1.2": true,
+		hostSubject("host-b", "w.3"):    false,
+		agentSubject("host-b", "w.3"):   false,
+		inboxPrefix("host-b") + ".x1":   false,
+		inboxPrefix("host-a"):           false,
+		inboxPrefix("host-a") + ".":     false,
+		inboxPrefix("host-a") + ".>":    false,
+		inboxPrefix("host-ab") + ".x1":  false,
+		"":                              false,
+	} {
+		if got := replyIsAgents("host-a", reply); got != want {
+			t.Errorf("reply %q for host-a: allowed %v, want %v", reply, got, want)
+		}
+	}
+}

@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nkeys"
 )
 
 // genNkey runs gocluster agent -gen-nkey for name and returns the seed file and
@@ -96,4 +99,56 @@ func TestFleetAgentsFileIsChecked(t *testing.T) {
 			t.Errorf("agents file %q: err %v, output %q; want a usage error naming -cluster-agents", body, err, out)
 		}
 	}
+}
+
+// TestFleetAgentsFileNeverEchoesASeed: a seed listed where the public key belongs is
+// refused without printing it (it would end up in the primary's logs).
+func TestFleetAgentsFileNeverEchoesASeed(t *testing.T) {
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, _ := kp.Seed()
+	f := filepath.Join(t.TempDir(), "agents.txt")
+	os.WriteFile(f, []byte("host-a "+string(seed)+"\n"), 0o600)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, "serve", "-addr", "127.0.0.1:0", "-workers", "0",
+		"-cluster-listen", "127.0.0.1:0", "-cluster-agents", f)
+	cmd.Env = cleanEnv()
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "looks like a seed") {
+		t.Errorf("err %v, output %q; want a refusal saying it is a seed", err, out)
+	}
+	if strings.Contains(string(out), string(seed)) || strings.Contains(string(out), string(seed[:20])) {
+		t.Errorf("the seed was printed: %q", out)
+	}
+}
+
+// TestFleetAgentRevokedOnReconnectExits: an agent whose key is dropped from
+// -cluster-agents while the primary restarts is refused on every reconnect; after
+// two heartbeat bounds it exits non-zero saying so, instead of retrying forever.
+func TestFleetAgentRevokedOnReconnectExits(t *testing.T) {
+	dir := t.TempDir()
+	seedA, lineA := genNkey(t, dir, "host-a")
+	_, lineB := genNkey(t, dir, "host-b")
+	agents := filepath.Join(dir, "agents.txt")
+	os.WriteFile(agents, []byte(lineA+"\n"), 0o600)
+	p, base, url := fleetPrimary(t, "-workers", "0", "-cluster-agents", agents)
+	a := startAgent(t, url, "host-a", 1, "-nkey", seedA)
+	waitHosts(t, base, "host-a up with its key", hostReady("host-a", 1))
+	os.WriteFile(agents, []byte(lineB+"\n"), 0o600) // host-a revoked
+	p.signal(t, syscall.SIGKILL)
+	p.wait(t, time.Minute)
+	hostPort := strings.TrimPrefix(url, "nats://")
+	p2, _ := serveBin(t, nil, "-cluster-listen", hostPort, "-name", "prim", "-workers", "0", "-cluster-agents", agents)
+	select {
+	case <-a.done:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the revoked agent still runs:\n%s", a.out.String())
+	}
+	if a.err == nil || !strings.Contains(a.out.String(), "on reconnect") {
+		t.Errorf("agent: err %v, output %q; want a failure saying it was refused on reconnect", a.err, a.out.String())
+	}
+	p2.out.waitMatch(t, regexp.MustCompile(`refused agent: .*agent=host-a`))
 }
