@@ -311,7 +311,9 @@ func floodCase(t *testing.T, script string) {
 	}
 	t.Logf("%d MB of output; slowest /healthz + /api/pool %v; heap in use %d MB at start, peak %d MB",
 		out.n.Load()>>20, slowest, base>>20, peak>>20)
-	if slowest > 2*time.Second {
+	// Generous: under two CPU hogs and a second suite one round once took 2.0 s; a
+	// server held up by the flood answers only when it ends (a minute under -race).
+	if slowest > 15*time.Second {
 		t.Errorf("the server took %v to answer while a worker flooded", slowest)
 	}
 	if peak-base > 32<<20 {
@@ -412,7 +414,9 @@ func TestFaultWebSocketClientNeverReads(t *testing.T) {
 	if err := r.err(); err != nil {
 		t.Fatal(err)
 	}
-	if slowest > 2*time.Second {
+	// Generous: under two CPU hogs and a second suite one round once took 2.0 s; a
+	// server held up by the flood answers only when it ends (a minute under -race).
+	if slowest > 15*time.Second {
 		t.Errorf("GET /api/pool took %v while a client stalled", slowest)
 	}
 	stalled.CloseNow()
