@@ -11,6 +11,11 @@ import (
 // speedup; the list on two workers has none until then.
 func TestWorkersBoundsAList(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: 2})
+	// Both workers ready first: a list that ran on one worker alone (the second not
+	// yet started, on a loaded machine) is its own one-worker baseline.
+	if err := c.WaitReady(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
 	inputs := []int64{100, 100, 100, 100}
 	two := submitWait(t, c, "sleep", inputs, cluster.BatchOptions{})
 	if two.Summary.Speedup != nil || two.Summary.Workers != 2 {
