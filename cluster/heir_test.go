@@ -16,12 +16,7 @@ import (
 // (with its signal) first, then the heir's fork and online; the heir is no worker
 // of the pool before that, and its first message comes after its online.
 func TestHeirKeepsNodeOrder(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Env: helperEnv("id")})
-	ev := watch(t, c)
-	old := ev.next("fork", ofType(cluster.EventFork, 0))
-	whoami(t, ev, old.Worker)
-	waitStandby(t, c, 1)
-	w, _ := c.Worker(old.Worker)
+	c, ev, old, w := oneWorkerAndASpare(t)
 	heir := cluster.KillWithHeir(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -57,12 +52,7 @@ func TestHeirKeepsNodeOrder(t *testing.T) {
 // exit is reaped (a scale down), so nothing replaces it: the heir is killed and
 // reaped, never forked, and the pool is empty.
 func TestHeirEndedWhenNoForkTakesIt(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Env: helperEnv("id")})
-	ev := watch(t, c)
-	old := ev.next("fork", ofType(cluster.EventFork, 0))
-	whoami(t, ev, old.Worker)
-	waitStandby(t, c, 1)
-	w, _ := c.Worker(old.Worker)
+	c, ev, old, w := oneWorkerAndASpare(t)
 	heir := cluster.KillAndDropSlot(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -114,12 +104,7 @@ func TestHeirOfWorkerThatDoesNotDie(t *testing.T) {
 // TestHeirReapedByClose: the pool closes right after a kill that assigned an
 // heir; whether the heir was still held or already a worker, Close reaps it.
 func TestHeirReapedByClose(t *testing.T) {
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Env: helperEnv("id")})
-	ev := watch(t, c)
-	old := ev.next("fork", ofType(cluster.EventFork, 0))
-	whoami(t, ev, old.Worker)
-	waitStandby(t, c, 1)
-	w, _ := c.Worker(old.Worker)
+	c, _, _, w := oneWorkerAndASpare(t)
 	heir := cluster.KillWithHeir(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -144,4 +129,17 @@ func isChild(t *testing.T, pid int) bool {
 		t.Fatal(err)
 	}
 	return slices.ContainsFunc(kids, func(k proctest.Proc) bool { return k.PID == pid })
+}
+
+// oneWorkerAndASpare starts a pool of one worker with one ready spare, and returns
+// its events (from the worker's fork on), that fork, and the worker.
+func oneWorkerAndASpare(t *testing.T) (*cluster.Cluster, *events, cluster.Event, *cluster.Worker) {
+	t.Helper()
+	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Env: helperEnv("id")})
+	ev := watch(t, c)
+	old := ev.next("fork", ofType(cluster.EventFork, 0))
+	whoami(t, ev, old.Worker)
+	waitStandby(t, c, 1)
+	w, _ := c.Worker(old.Worker)
+	return c, ev, old, w
 }
