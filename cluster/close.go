@@ -17,12 +17,16 @@ func (c *Cluster) Close(ctx context.Context) error {
 		for _, s := range c.slots {
 			c.removeSlot(s)
 		}
-		exits = append(exits, c.heirExits()...)
+		c.heirExits()
 		for _, p := range c.procs {
 			c.retire(p)
+		}
+		c.dropStandbys()
+		// Every process still to be reaped, not only those just told to stop: a
+		// heir or spare killed a moment ago belongs to no list any more.
+		for p := range c.unreaped {
 			exits = append(exits, p.exited)
 		}
-		exits = append(exits, c.dropStandbys()...)
 	}); err != nil {
 		return nil // already closed
 	}

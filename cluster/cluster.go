@@ -39,6 +39,11 @@ type Cluster struct {
 	wakeStop func() bool
 	closing  bool
 	procs    map[int]*proc
+	// unreaped is every process started and not yet reaped: workers, spares, and
+	// heirs or spares already killed that no other list holds any more. Close
+	// waits for all of them, so that none is reaped after the loop stopped (its
+	// exit would never be handled, its writer goroutine never stopped).
+	unreaped map[*proc]struct{}
 	slots    map[int]*slot
 	nextID   int
 	nextSlot int
@@ -109,6 +114,7 @@ func Start(opts Options) (*Cluster, error) {
 		quit:     make(chan struct{}),
 		loopDone: make(chan struct{}),
 		procs:    map[int]*proc{},
+		unreaped: map[*proc]struct{}{},
 		slots:    map[int]*slot{},
 		hosts:    map[string]*hostState{},
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/internal/proctest"
 )
@@ -115,6 +117,24 @@ func TestHeirReapedByClose(t *testing.T) {
 	if isChild(t, heir) {
 		t.Fatalf("heir pid %d was not reaped by Close", heir)
 	}
+}
+
+// TestCloseWaitsForAnEndedHeir: Close comes right after an heir was ended (its
+// predecessor's slot was dropped), while the heir may still be dying. It belongs
+// to no worker or spare list any more, yet Close must wait until its exit was
+// handled: one reaped after the pool loop stopped left its writer goroutine
+// behind (found by goleak in CI).
+func TestCloseWaitsForAnEndedHeir(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	c, ev, old, w := oneWorkerAndASpare(t)
+	if cluster.KillAndDropSlot(w) == 0 {
+		t.Fatal("no heir was assigned with a ready spare")
+	}
+	ev.next("exit", ofType(cluster.EventExit, old.Worker)) // the heir is ended now
+	if err := c.Close(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	goleak.VerifyNone(t, before)
 }
 
 func waitReaped(t *testing.T, pid int) {

@@ -220,6 +220,7 @@ func (c *Cluster) onReadEnd(p *proc, err error) {
 
 // onExit handles a reaped worker: the exit event, its jobs, and its replacement.
 func (c *Cluster) onExit(p *proc) {
+	delete(c.unreaped, p)
 	if p.standby {
 		c.onStandbyExit(p)
 		return

@@ -44,6 +44,7 @@ func (c *Cluster) spawnPlain(id int, s *slot) (*proc, error) {
 	}
 	close(p.online)
 	close(p.readDone) // no channel to read
+	c.unreaped[p] = struct{}{}
 	go c.waitLoop(p)
 	return p, nil
 }

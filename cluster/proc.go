@@ -130,8 +130,7 @@ func (c *Cluster) startProc(role []string, stdout, stderr io.Writer) (*proc, err
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
 		readDone: make(chan struct{}), readyCh: make(chan struct{})}
 	p.out.maxFrame = c.opts.MaxFrame // the worker reads with the same limit
-	go c.readLoop(p)
-	go c.waitLoop(p)
+	c.watch(p)
 	return p, nil
 }
 
@@ -165,6 +164,14 @@ func (c *Cluster) command(ipc *os.File, role []string) *exec.Cmd {
 		Credential: c.opts.Credential}
 	cmd.WaitDelay = time.Second
 	return cmd
+}
+
+// watch starts p's reader and waiter goroutines; p is unreaped until onExit.
+// Called on the pool goroutine, which also runs onExit, so the set needs no lock.
+func (c *Cluster) watch(p *proc) {
+	c.unreaped[p] = struct{}{}
+	go c.readLoop(p)
+	go c.waitLoop(p)
 }
 
 // readLoop decodes frames and hands them to the pool goroutine in batches; it ends at

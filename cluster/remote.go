@@ -83,8 +83,7 @@ func (c *Cluster) spawnRemote(id int, s *slot, h *hostState) (*proc, error) {
 		startedAt: c.clock.Now(), online: make(chan struct{}), exited: make(chan struct{}),
 		readDone: make(chan struct{}), readyCh: make(chan struct{})}
 	p.out.maxFrame = c.opts.MaxFrame
-	go c.readLoop(p)
-	go c.waitLoop(p)
+	c.watch(p)
 	return p, nil
 }
 
