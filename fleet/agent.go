@@ -140,6 +140,9 @@ func (a *agent) connect(ctx context.Context) error {
 	refusedUntil := time.Now().Add(2 * a.cfg.HeartbeatTimeout)
 	opts = append(opts, a.cfg.TLS.clientOptions()...)
 	if a.cfg.NkeyFile != "" {
+		if err := checkSeedFile(a.cfg.NkeyFile); err != nil {
+			return fmt.Errorf("-nkey %s: %w", a.cfg.NkeyFile, err)
+		}
 		o, err := nats.NkeyOptionFromSeed(a.cfg.NkeyFile)
 		if err != nil {
 			return fmt.Errorf("-nkey %s: %w", a.cfg.NkeyFile, err)
@@ -156,18 +159,18 @@ func (a *agent) connect(ctx context.Context) error {
 		if refused && time.Now().After(refusedUntil) {
 			return fmt.Errorf("%w at %s: wrong -token, a -nkey not the one its -cluster-agents gives this -name, a name it does not accept, "+
 				"or a name another live agent holds (%v)",
-				ErrRefused, a.cfg.URL, err)
+				ErrRefused, RedactURLs(a.cfg.URL), err)
 		}
 		if errors.Is(err, nats.ErrNkeysNotSupported) {
 			return fmt.Errorf("%w: the NATS server at %s takes no nkeys: drop -nkey, or configure its users' nkeys",
-				ErrRefused, a.cfg.URL)
+				ErrRefused, RedactURLs(a.cfg.URL))
 		}
 		var certErr *tls.CertificateVerificationError
 		if errors.As(err, &certErr) {
 			return fmt.Errorf("the primary's NATS server at %s has a certificate this agent cannot verify "+
-				"(give -nats-tls-ca the CA that signed it): %w", a.cfg.URL, err)
+				"(give -nats-tls-ca the CA that signed it): %w", RedactURLs(a.cfg.URL), err)
 		}
-		a.log.Warn("agent: cannot reach the primary's NATS server; retrying", "url", a.cfg.URL, "err", err)
+		a.log.Warn("agent: cannot reach the primary's NATS server; retrying", "url", RedactURLs(a.cfg.URL), "err", err)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -197,7 +200,7 @@ func (a *agent) refusedTooLong() error {
 	}
 	why, _ := a.refusedErr.Load().(string)
 	return fmt.Errorf("%w at %s on reconnect: wrong -token, a -nkey not the one its -cluster-agents gives this -name, "+
-		"or a name it does not accept (%s)", ErrRefused, a.cfg.URL, why)
+		"or a name it does not accept (%s)", ErrRefused, RedactURLs(a.cfg.URL), why)
 }
 
 func (a *agent) signalReset() {

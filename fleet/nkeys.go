@@ -20,7 +20,9 @@ import (
 // host-a cannot connect as host-b, and the seed never leaves the agent's host.
 
 // LoadAgentKeys reads an agents file: one "NAME PUBLIC-NKEY" a line (a user key,
-// "U…", as -gen-nkey prints it); blank lines and lines starting with # are skipped.
+// "U…", as -gen-nkey prints it); a # starts a comment, to the end of its line, and
+// blank lines are skipped. A name or a key listed twice is refused: a key shared by
+// two names would let either agent connect as the other.
 func LoadAgentKeys(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -28,20 +30,27 @@ func LoadAgentKeys(path string) (map[string]string, error) {
 	}
 	defer f.Close()
 	keys := map[string]string{}
+	owner := map[string]string{} // public key → the name it was first listed for
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		line, _, _ := strings.Cut(sc.Text(), "#") // names and keys never hold a #
+		line = strings.TrimSpace(line)
+		if line == "" {
 			continue
 		}
 		name, key, err := agentKeyLine(line)
-		if err == nil && keys[name] != "" {
+		switch {
+		case err != nil:
+		case keys[name] != "":
 			err = fmt.Errorf("agent %s is listed twice", name)
+		case owner[key] != "":
+			err = fmt.Errorf("agent %s has the key of agent %s: give each agent its own (gocluster agent -gen-nkey on its host)",
+				name, owner[key])
 		}
 		if err != nil {
 			return nil, fmt.Errorf("agents file %s line %d: %w", path, n, err)
 		}
-		keys[name] = key
+		keys[name], owner[key] = key, name
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("agents file %s: %w", path, err)
@@ -93,6 +102,20 @@ func GenerateSeed(path string) (string, error) {
 		return "", fmt.Errorf("write nkey seed: %w", err)
 	}
 	return pub, nil
+}
+
+// checkSeedFile refuses a seed file others may read, as ssh refuses such a
+// private key: whoever reads the seed can join the pool as this agent.
+func checkSeedFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("the seed file is readable or writable by others (mode %04o): "+
+			"it is this agent's private key; chmod 600 %s", perm, path)
+	}
+	return nil
 }
 
 // checkNkey is why agent name's connection fails the agents file, "" when its

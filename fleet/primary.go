@@ -102,7 +102,7 @@ func (f *Primary) connect() error {
 		nats.ReconnectWait(250 * time.Millisecond)}
 	url := f.cfg.URL
 	if f.cfg.Listen != "" {
-		auth := &authenticator{token: f.cfg.Token, keys: f.cfg.AgentKeys, log: f.log, held: f.nameHeld}
+		auth := &authenticator{token: f.cfg.Token, keys: f.cfg.AgentKeys, refusals: refusalLog{log: f.log}, held: f.nameHeld}
 		e, err := startEmbedded(f.cfg.Listen, auth, f.cfg.TLS)
 		if err != nil {
 			return fmt.Errorf("fleet: %w", err)

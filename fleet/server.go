@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -27,7 +26,8 @@ type authenticator struct {
 	// keys binds agent names to public nkeys (serve -cluster-agents); nil: none.
 	keys   map[string]string
 	secret string
-	log    *slog.Logger
+	// refusals logs refused connections, once a minute per cause at most.
+	refusals refusalLog
 	// held reports whether a live agent holds the name (joined, not yet given
 	// up). A second connection under that name is refused: the token is shared by
 	// every agent, so without this any holder could take another agent's
@@ -43,23 +43,23 @@ func (a *authenticator) Check(c server.ClientAuthentication) bool {
 		return subtle.ConstantTimeCompare([]byte(o.Password), []byte(a.secret)) == 1
 	}
 	if !cluster.ValidHostName(o.Username) {
-		a.log.Warn("fleet: refused a NATS client: its user is not an agent name (1 to 64 letters, digits, '-' or '_')",
-			"user", clip(o.Username), "from", addrOf(c))
+		a.refusals.refused("fleet: refused a NATS client: its user is not an agent name (1 to 64 letters, digits, '-' or '_')",
+			clip(o.Username), addrOf(c))
 		return false
 	}
 	if a.token != "" && subtle.ConstantTimeCompare([]byte(o.Password), []byte(a.token)) != 1 {
-		a.log.Warn("fleet: refused agent: wrong token", "agent", o.Username, "from", addrOf(c))
+		a.refusals.refused("fleet: refused agent: wrong token", o.Username, addrOf(c))
 		return false
 	}
 	name := o.Username
 	if a.keys != nil {
 		if why := checkNkey(a.keys, name, o.Nkey, o.Sig, c.GetNonce()); why != "" {
-			a.log.Warn("fleet: refused agent: "+why, "agent", name, "from", addrOf(c))
+			a.refusals.refused("fleet: refused agent: "+why, name, addrOf(c))
 			return false
 		}
 	}
 	if a.held != nil && a.held(name) {
-		a.log.Warn("fleet: refused agent: its name is held by a live agent", "agent", name, "from", addrOf(c))
+		a.refusals.refused("fleet: refused agent: its name is held by a live agent", name, addrOf(c))
 		return false
 	}
 	c.RegisterUser(&server.User{Username: name, Permissions: &server.Permissions{

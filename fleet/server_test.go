@@ -28,7 +28,7 @@ func agentConn(t *testing.T, e *embedded, name, token string, errs chan error) (
 
 func startTestServer(t *testing.T, token string) *embedded {
 	t.Helper()
-	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, refusals: refusalLog{log: slog.New(slog.NewTextHandler(io.Discard, nil))}},
 		TLSFiles{})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestANameHeldByALiveAgentIsRefused(t *testing.T) {
 	const token = "a-token-of-16-chars-or-more"
 	var mu sync.Mutex
 	held := map[string]bool{"host-b": true}
-	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	e, err := startEmbedded("127.0.0.1:0", &authenticator{token: token, refusals: refusalLog{log: slog.New(slog.NewTextHandler(io.Discard, nil))},
 		held: func(name string) bool {
 			mu.Lock()
 			defer mu.Unlock()

@@ -75,7 +75,7 @@ func agentCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fc.Exe, fc.Args = words[0], words[1:]
 	}
-	fmt.Fprintf(stdout, "gocluster agent %s: joining %s with %d workers\n", cfg.Name, cfg.Join, cfg.Workers)
+	fmt.Fprintf(stdout, "gocluster agent %s: joining %s with %d workers\n", cfg.Name, fleet.RedactURLs(cfg.Join), cfg.Workers)
 	if err := fleet.RunAgent(ctx, fc); err != nil {
 		return fmt.Errorf("agent %s: %w", cfg.Name, err)
 	}
@@ -108,7 +108,7 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 	case cfg.Join == "":
 		return cfg, usageErrorf("agent: -join nats://HOST:PORT is required (the primary's -cluster-listen)")
 	case !strings.HasPrefix(cfg.Join, "nats://") && !strings.HasPrefix(cfg.Join, "tls://"):
-		return cfg, usageErrorf("agent: -join %q: want nats://HOST:PORT", cfg.Join)
+		return cfg, usageErrorf("agent: -join %q: want nats://HOST:PORT", fleet.RedactURLs(cfg.Join))
 	case cfg.Workers < 0 || cfg.Workers > maxMaxWorkers:
 		return cfg, usageErrorf("agent: -workers %d: want 0..%d", cfg.Workers, maxMaxWorkers)
 	}

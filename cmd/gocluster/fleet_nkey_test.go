@@ -152,3 +152,39 @@ func TestFleetAgentRevokedOnReconnectExits(t *testing.T) {
 	}
 	p2.out.waitMatch(t, regexp.MustCompile(`refused agent: .*agent=host-a`))
 }
+
+// TestFleetAgentRefusesASeedOthersCanRead: an agent whose -nkey file others may
+// read exits non-zero before connecting, saying how to fix it, as ssh does with
+// such a private key.
+func TestFleetAgentRefusesASeedOthersCanRead(t *testing.T) {
+	seed, _ := genNkey(t, t.TempDir(), "host-a")
+	if err := os.Chmod(seed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// Nothing listens on the -join address: the agent must not get that far.
+	cmd := exec.CommandContext(ctx, binPath, "agent", "-join", "nats://127.0.0.1:1", "-name", "host-a", "-nkey", seed)
+	cmd.Env = cleanEnv()
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "chmod 600 "+seed) {
+		t.Fatalf("err %v, output %q; want a refusal naming chmod 600", err, out)
+	}
+}
+
+// TestFleetAgentNeverPrintsTheJoinCredentials: a -join URL with user:password
+// (or a NATS token) is shown with the secret as xxxxx in what the agent prints,
+// its start line and its retries alike.
+func TestFleetAgentNeverPrintsTheJoinCredentials(t *testing.T) {
+	// Nothing listens there: the agent retries, logging the URL each time.
+	a := startBin(t, nil, "agent", "-join", "nats://host-a:s3cretpass@127.0.0.1:1,nats://t0kent0ken@127.0.0.1:2",
+		"-name", "host-a")
+	a.out.waitMatch(t, regexp.MustCompile(`retrying`))
+	out := a.out.String()
+	if strings.Contains(out, "s3cretpass") || strings.Contains(out, "t0kent0ken") {
+		t.Fatalf("a credential was printed:\n%s", out)
+	}
+	if !strings.Contains(out, "joining nats://host-a:xxxxx@127.0.0.1:1,nats://xxxxx@127.0.0.1:2") {
+		t.Fatalf("the start line does not show the redacted URLs:\n%s", out)
+	}
+}

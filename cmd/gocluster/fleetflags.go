@@ -45,7 +45,7 @@ func (c *serveConfig) checkFleet(src sources) error {
 		return usageErrorf("%s %q: use 1 to 64 letters, digits, '-' or '_'", src.name("name"), f.Name)
 	}
 	if f.NATS != "" && !strings.HasPrefix(f.NATS, "nats://") && !strings.HasPrefix(f.NATS, "tls://") {
-		return usageErrorf("%s %q: want nats://host:port (comma-separated for a cluster)", src.name("nats"), f.NATS)
+		return usageErrorf("%s %q: want nats://host:port (comma-separated for a cluster)", src.name("nats"), fleet.RedactURLs(f.NATS))
 	}
 	if err := checkTLSFiles(f.TLS, src); err != nil {
 		return err
@@ -87,7 +87,7 @@ func (c *serveConfig) checkFleet(src sources) error {
 // String describes where agents join, for the log.
 func (f fleetConfig) String() string {
 	if f.NATS != "" {
-		return "nats " + f.NATS
+		return "nats " + fleet.RedactURLs(f.NATS)
 	}
 	return fmt.Sprintf("cluster-listen %s", f.Listen)
 }
@@ -102,7 +102,7 @@ func startFleet(f fleetConfig, pool *cluster.Cluster, log *slog.Logger) (*fleet.
 	if err != nil {
 		return nil, fmt.Errorf("start fleet (%s): %w", f, err)
 	}
-	log.Info("agents may join", "url", p.URL(), "host", pool.HostName())
+	log.Info("agents may join", "url", fleet.RedactURLs(p.URL()), "host", pool.HostName())
 	return p, nil
 }
 

@@ -82,7 +82,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) error
 	defer sd.stop()
 	fmt.Fprintf(stdout, "gocluster panel: http://%s/\n", in.ln.Addr())
 	if in.fleet != nil {
-		fmt.Fprintf(stdout, "gocluster agents join: %s\n", in.fleet.URL())
+		fmt.Fprintf(stdout, "gocluster agents join: %s\n", fleet.RedactURLs(in.fleet.URL()))
 	}
 	in.log.Info("serving", "addr", in.ln.Addr().String(), "workers", cfg.Workers, "read_only", cfg.ReadOnly,
 		"token", cfg.Token != "", "max_conns", in.conns, "max_conns_per_ip", cfg.MaxConnsPerIP,

@@ -1,0 +1,79 @@
+package fleet
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+// lockedBuffer is a log sink the NATS server's goroutines may write concurrently.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) lines(substr string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range strings.Split(l.b.String(), "\n") {
+		if strings.Contains(line, substr) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// TestRefusedConnectionsAreLoggedOncePerCause: an agent retrying with a wrong
+// token over real NATS connections is logged once, not once per try; after the
+// quiet minute (on a fake clock) the next refusal is logged with the count of
+// those left out. Another cause (an unknown user name) has its own line.
+func TestRefusedConnectionsAreLoggedOncePerCause(t *testing.T) {
+	var logs lockedBuffer
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	auth := &authenticator{token: "right", refusals: refusalLog{log: slog.New(slog.NewTextHandler(&logs, nil)), now: clock}}
+	e, err := startEmbedded("127.0.0.1:0", auth, TLSFiles{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.close)
+	try := func(user, pass string) {
+		t.Helper()
+		nc, err := nats.Connect(e.url(), nats.UserInfo(user, pass), nats.NoReconnect())
+		if err == nil {
+			nc.Close()
+			t.Fatalf("%s connected with password %q", user, pass)
+		}
+	}
+	for range 5 {
+		try("host-a", "wrong")
+	}
+	if got := logs.lines("wrong token"); len(got) != 1 {
+		t.Fatalf("5 refusals of one cause logged %d lines, want 1:\n%s", len(got), strings.Join(got, "\n"))
+	}
+	try("bad name!", "right")
+	if got := logs.lines("not an agent name"); len(got) != 1 {
+		t.Fatalf("a second cause logged %d lines, want 1", len(got))
+	}
+	mu.Lock()
+	now = now.Add(refusalQuiet)
+	mu.Unlock()
+	try("host-a", "wrong")
+	got := logs.lines("wrong token")
+	if len(got) != 2 || !strings.Contains(got[1], "suppressed=4") {
+		t.Fatalf("after the quiet minute, want a second line with suppressed=4:\n%s", strings.Join(got, "\n"))
+	}
+}
