@@ -3,6 +3,8 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"syscall"
 	"time"
@@ -139,7 +141,11 @@ func (c *Cluster) waitExits(ctx context.Context, exits []chan struct{}) error {
 		case <-ch:
 		case <-ctx.Done():
 			c.call(func() {
-				for _, p := range c.procs {
+				kill := slices.Collect(maps.Values(c.procs))
+				if c.closing { // everything goes: spares and ended heirs too
+					kill = slices.Collect(maps.Keys(c.unreaped))
+				}
+				for _, p := range kill {
 					p.signal(syscall.SIGKILL)
 					if p.remote != nil { // its host may never answer
 						p.remote.Close()
