@@ -81,6 +81,9 @@ func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if !cluster.ValidHostName(cfg.Name) {
 		return fmt.Errorf("agent name %q: use 1 to 64 letters, digits, '-' or '_'", clip(cfg.Name))
 	}
+	if err := CheckURLs(cfg.URL); err != nil {
+		return fmt.Errorf("join URL %w", err)
+	}
 	if cfg.HeartbeatTimeout <= 0 {
 		cfg.HeartbeatTimeout = DefaultHeartbeatTimeout
 	}

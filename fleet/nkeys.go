@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/nats-io/nkeys"
@@ -105,7 +106,9 @@ func GenerateSeed(path string) (string, error) {
 }
 
 // checkSeedFile refuses a seed file others may read, as ssh refuses such a
-// private key: whoever reads the seed can join the pool as this agent.
+// private key: whoever reads the seed can join the pool as this agent. Like ssh
+// it also wants the file owned by this user or root. It follows symlinks (a
+// Kubernetes secret volume is links to the real files).
 func checkSeedFile(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -114,6 +117,10 @@ func checkSeedFile(path string) error {
 	if perm := st.Mode().Perm(); perm&0o077 != 0 {
 		return fmt.Errorf("the seed file is readable or writable by others (mode %04o): "+
 			"it is this agent's private key; chmod 600 %s", perm, path)
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Uid != 0 && int(sys.Uid) != os.Geteuid() {
+		return fmt.Errorf("the seed file is owned by uid %d, not by this agent's user (uid %d) or root: "+
+			"that user can read this agent's private key; chown it", sys.Uid, os.Geteuid())
 	}
 	return nil
 }

@@ -70,6 +70,11 @@ func StartPrimary(c *cluster.Cluster, cfg PrimaryConfig) (*Primary, error) {
 	if (cfg.Listen == "") == (cfg.URL == "") {
 		return nil, fmt.Errorf("fleet: set one of a listen address and a NATS URL")
 	}
+	if cfg.URL != "" {
+		if err := CheckURLs(cfg.URL); err != nil {
+			return nil, fmt.Errorf("fleet: NATS URL %w", err)
+		}
+	}
 	if cfg.HeartbeatTimeout <= 0 {
 		cfg.HeartbeatTimeout = DefaultHeartbeatTimeout
 	}
@@ -120,7 +125,7 @@ func (f *Primary) connect() error {
 		if f.emb != nil {
 			f.emb.close()
 		}
-		return fmt.Errorf("fleet: connect to NATS at %s: %w", url, err)
+		return fmt.Errorf("fleet: connect to NATS at %s: %w", RedactURLs(url), err)
 	}
 	f.nc = nc
 	return nil

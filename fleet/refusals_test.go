@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -75,5 +76,31 @@ func TestRefusedConnectionsAreLoggedOncePerCause(t *testing.T) {
 	got := logs.lines("wrong token")
 	if len(got) != 2 || !strings.Contains(got[1], "suppressed=4") {
 		t.Fatalf("after the quiet minute, want a second line with suppressed=4:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestRefusalsOfRotatingNamesStayWithinTheBudget: a client that takes a new name
+// on every try is a new cause each time; all causes together log at most
+// refusalBudget lines a minute, and the first line after it counts the rest;
+// the table of causes stays within its bound.
+func TestRefusalsOfRotatingNamesStayWithinTheBudget(t *testing.T) {
+	var logs lockedBuffer
+	now := time.Unix(1_700_000_000, 0)
+	r := refusalLog{log: slog.New(slog.NewTextHandler(&logs, nil)), now: func() time.Time { return now }}
+	for i := range maxRefusalKeys + 100 {
+		r.refused("fleet: refused agent: wrong token", fmt.Sprintf("n%d", i), "10.0.0.9:40000")
+	}
+	if got := len(logs.lines("wrong token")); got != refusalBudget {
+		t.Fatalf("%d distinct names logged %d lines, want the budget %d", maxRefusalKeys+100, got, refusalBudget)
+	}
+	if len(r.seen) > maxRefusalKeys {
+		t.Fatalf("the table holds %d causes, over its bound %d", len(r.seen), maxRefusalKeys)
+	}
+	now = now.Add(refusalQuiet)
+	r.refused("fleet: refused agent: wrong token", "n-last", "10.0.0.9:40001")
+	lines := logs.lines("wrong token")
+	want := fmt.Sprintf("others_suppressed=%d", maxRefusalKeys+100-refusalBudget)
+	if len(lines) != refusalBudget+1 || !strings.Contains(lines[len(lines)-1], want) {
+		t.Fatalf("after the window, want one more line with %s; last: %s", want, lines[len(lines)-1])
 	}
 }

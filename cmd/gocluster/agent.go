@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/demos"
@@ -107,8 +106,8 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 		// -join is not needed to make a key.
 	case cfg.Join == "":
 		return cfg, usageErrorf("agent: -join nats://HOST:PORT is required (the primary's -cluster-listen)")
-	case !strings.HasPrefix(cfg.Join, "nats://") && !strings.HasPrefix(cfg.Join, "tls://"):
-		return cfg, usageErrorf("agent: -join %q: want nats://HOST:PORT", fleet.RedactURLs(cfg.Join))
+	case fleet.CheckURLs(cfg.Join) != nil:
+		return cfg, usageErrorf("agent: -join %v", fleet.CheckURLs(cfg.Join))
 	case cfg.Workers < 0 || cfg.Workers > maxMaxWorkers:
 		return cfg, usageErrorf("agent: -workers %d: want 0..%d", cfg.Workers, maxMaxWorkers)
 	}

@@ -24,6 +24,7 @@ func TestParseAgent(t *testing.T) {
 	}{
 		{nil, "-join nats://HOST:PORT is required"},
 		{[]string{"-join", "http://h:4222"}, "want nats://HOST:PORT"},
+		{[]string{"-join", "nats://host-a:pa/ss@h:4222"}, `-join "nats://host-a:xxxxx@h:4222" does not parse`},
 		{[]string{"-join", "nats://h:4222", "-name", "a.b"}, "-name"},
 		{[]string{"-join", "nats://h:4222", "-workers", "-1"}, "-workers"},
 		{[]string{"-join", "nats://h:4222", "-nats-tls-cert", "c.pem"}, "go together"},
@@ -48,7 +49,8 @@ func TestServeFleetFlags(t *testing.T) {
 		{[]string{"-cluster-listen", "0.0.0.0:4222"}, "refusing to listen for agents"},
 		{[]string{"-cluster-listen", "0.0.0.0:4222", "-cluster-token", "short"}, "refusing to listen for agents"},
 		{[]string{"-cluster-listen", "127.0.0.1:4222", "-nats", "nats://h:4222"}, "choose one"},
-		{[]string{"-nats", "h:4222"}, "want nats://host:port"},
+		{[]string{"-nats", "h:4222"}, "want nats://HOST:PORT"},
+		{[]string{"-nats", "nats://prim:pa/ss@h:4222"}, `-nats "nats://prim:xxxxx@h:4222" does not parse`},
 		{[]string{"-name", "a b"}, "-name"},
 		{[]string{"-nats-tls-ca", "/no/such/ca.pem"}, "-nats-tls-ca"},
 	} {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/fleet"
@@ -44,8 +43,10 @@ func (c *serveConfig) checkFleet(src sources) error {
 	if f.Name != "" && !cluster.ValidHostName(f.Name) {
 		return usageErrorf("%s %q: use 1 to 64 letters, digits, '-' or '_'", src.name("name"), f.Name)
 	}
-	if f.NATS != "" && !strings.HasPrefix(f.NATS, "nats://") && !strings.HasPrefix(f.NATS, "tls://") {
-		return usageErrorf("%s %q: want nats://host:port (comma-separated for a cluster)", src.name("nats"), fleet.RedactURLs(f.NATS))
+	if f.NATS != "" {
+		if err := fleet.CheckURLs(f.NATS); err != nil {
+			return usageErrorf("%s %v (comma-separated for a cluster)", src.name("nats"), err)
+		}
 	}
 	if err := checkTLSFiles(f.TLS, src); err != nil {
 		return err

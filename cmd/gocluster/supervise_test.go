@@ -163,8 +163,27 @@ func TestServeSupervisesPlainServerOnSharedPort(t *testing.T) {
 	if !regexp.MustCompile(`\[worker \d+\] pid \d+ serving http://`).MatchString(p.out.String()) {
 		t.Fatalf("the servers' output is not captured:\n%s", p.out.String())
 	}
-	// What a server printed is there through the API too.
+	// What a server printed is there through the API too. A plain server is
+	// ready as soon as it runs (its socket was bound by the primary), so its
+	// first line may come later: under load python3 takes seconds to print it.
 	id := getSupervised(t, base).Workers[0].ID
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		body, said := servingLogged(t, base, id)
+		if said {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("worker %d's logs lack its 'serving' line: %s", id, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// servingLogged reports whether GET /api/workers/ID/logs holds the demo
+// server's "pid N serving http://…" line on stdout, with the body read.
+func servingLogged(t *testing.T, base string, id int) (string, bool) {
+	t.Helper()
 	body, code := request(t, "GET", fmt.Sprintf("%s/api/workers/%d/logs", base, id), "")
 	var logs struct {
 		Lines []struct {
@@ -176,13 +195,12 @@ func TestServeSupervisesPlainServerOnSharedPort(t *testing.T) {
 	if code != http.StatusOK || json.Unmarshal([]byte(body), &logs) != nil {
 		t.Fatalf("GET /api/workers/%d/logs: %d %s", id, code, body)
 	}
-	said := false
 	for _, l := range logs.Lines {
-		said = said || l.Worker == id && l.Stream == "stdout" && regexp.MustCompile(`^pid \d+ serving http://`).MatchString(l.Text)
+		if l.Worker == id && l.Stream == "stdout" && regexp.MustCompile(`^pid \d+ serving http://`).MatchString(l.Text) {
+			return body, true
+		}
 	}
-	if !said {
-		t.Fatalf("worker %d's logs lack its 'serving' line: %s", id, body)
-	}
+	return body, false
 }
 
 func fetchBody(t *testing.T, url string) string {
