@@ -36,10 +36,20 @@ func TestWorkerOutputReachesFileAndAPI(t *testing.T) {
 			Text   string `json:"text"`
 		} `json:"lines"`
 	}
-	body, code := request(t, "GET", base+"/api/workers/1/logs", "")
-	if err := json.Unmarshal([]byte(body), &logs); code != 200 || err != nil || len(logs.Lines) != 1 ||
-		logs.Lines[0].Text != "from-the-worker" || logs.Lines[0].Stream != "stdout" {
-		t.Fatalf("GET /api/workers/1/logs: %d %s", code, body)
+	// The file's copy is written just before the one the API serves: poll.
+	for {
+		body, code := request(t, "GET", base+"/api/workers/1/logs", "")
+		if err := json.Unmarshal([]byte(body), &logs); code != 200 || err != nil || len(logs.Lines) > 1 ||
+			len(logs.Lines) == 1 && (logs.Lines[0].Text != "from-the-worker" || logs.Lines[0].Stream != "stdout") {
+			t.Fatalf("GET /api/workers/1/logs: %d %s", code, body)
+		}
+		if len(logs.Lines) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /api/workers/1/logs has no line of the worker: %s", body)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	p.signal(t, syscall.SIGTERM)
 	if code := p.wait(t, 20*time.Second); code != 0 {
