@@ -1,16 +1,15 @@
 package cluster_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gocluster/gocluster/cluster"
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 func init() {
@@ -40,22 +39,7 @@ func init() {
 }
 
 // syncBuffer is a bytes.Buffer safe for the pool's output goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = proctest.Buffer
 
 func TestWorkerOutputIsPrefixed(t *testing.T) {
 	var out syncBuffer

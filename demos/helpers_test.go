@@ -1,37 +1,18 @@
 package demos_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // output collects a demo's transcript; tests may read it while the demo runs.
-type output struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+type output struct{ proctest.Buffer }
 
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.Write(p)
-}
-
-func (o *output) lines() []string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return strings.Split(strings.TrimRight(o.b.String(), "\n"), "\n")
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
+func (o *output) lines() []string { return o.Lines() }
 
 // waitLine polls for a line matching match and returns it; it fails the test after a
 // generous deadline.

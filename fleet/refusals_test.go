@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -9,26 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gocluster/gocluster/internal/proctest"
 	"github.com/nats-io/nats.go"
 )
 
 // lockedBuffer is a log sink the NATS server's goroutines may write concurrently.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+type lockedBuffer struct{ proctest.Buffer }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
+// lines is the lines logged so far that hold substr.
 func (l *lockedBuffer) lines(substr string) []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []string
-	for _, line := range strings.Split(l.b.String(), "\n") {
+	for _, line := range l.Lines() {
 		if strings.Contains(line, substr) {
 			out = append(out, line)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,31 +10,17 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gocluster/gocluster/internal/proctest"
 )
 
 // output collects a process's stdout and stderr; tests read it while it runs.
-type output struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+type output struct{ proctest.Buffer }
 
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.Write(p)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
-
-func (o *output) lines() []string { return strings.Split(strings.TrimRight(o.String(), "\n"), "\n") }
+func (o *output) lines() []string { return o.Lines() }
 
 // waitMatch polls for re in the output and returns its submatches.
 func (o *output) waitMatch(t *testing.T, re *regexp.Regexp) []string {
