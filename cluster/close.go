@@ -17,7 +17,7 @@ func (c *Cluster) Close(ctx context.Context) error {
 		for _, s := range c.slots {
 			c.removeSlot(s)
 		}
-		c.heirExits()
+		c.endHeirs()
 		for _, p := range c.procs {
 			c.retire(p)
 		}

@@ -114,14 +114,10 @@ func (c *Cluster) onHeldExit(h *proc) {
 	close(h.exited)
 }
 
-// heirExits ends every held heir (the pool is closing) and returns the channels
-// closed when each was reaped.
-func (c *Cluster) heirExits() []chan struct{} {
-	var exits []chan struct{}
+// endHeirs ends every held heir (the pool is closing); Close waits for them
+// with every other unreaped process.
+func (c *Cluster) endHeirs() {
 	for _, p := range c.procs {
-		if ch := c.endHeld(c.takeHeir(p)); ch != nil {
-			exits = append(exits, ch)
-		}
+		c.endHeld(c.takeHeir(p))
 	}
-	return exits
 }

@@ -166,19 +166,16 @@ func (c *Cluster) standbyBackoff() time.Duration {
 	return min(standbyRefillDelay<<n, standbyMaxBackoff)
 }
 
-// dropStandbys kills every standby (they have nothing to finish) and returns the
-// channels closed when each was reaped.
-func (c *Cluster) dropStandbys() []chan struct{} {
-	var exits []chan struct{}
+// dropStandbys kills every standby (they have nothing to finish); each stays in
+// c.unreaped until onExit reaps it.
+func (c *Cluster) dropStandbys() {
 	for _, p := range c.standby.procs {
 		p.intentional = true
 		p.signal(syscall.SIGKILL)
-		exits = append(exits, p.exited)
 	}
 	c.standby.procs = nil
 	c.standby.refill.stop()
 	c.standby.refill = nil
-	return exits
 }
 
 // onStandbyFrames handles what a standby sends before it is a worker: one
