@@ -101,13 +101,14 @@ func parseAgent(args []string, getenv func(string) string) (agentConfig, error) 
 	if err != nil {
 		return cfg, err
 	}
+	joinErr := fleet.CheckURLs(cfg.Join)
 	switch {
 	case cfg.GenNkey != "":
 		// -join is not needed to make a key.
 	case cfg.Join == "":
 		return cfg, usageErrorf("agent: -join nats://HOST:PORT is required (the primary's -cluster-listen)")
-	case fleet.CheckURLs(cfg.Join) != nil:
-		return cfg, usageErrorf("agent: -join %v", fleet.CheckURLs(cfg.Join))
+	case joinErr != nil:
+		return cfg, usageErrorf("agent: -join %v", joinErr)
 	case cfg.Workers < 0 || cfg.Workers > maxMaxWorkers:
 		return cfg, usageErrorf("agent: -workers %d: want 0..%d", cfg.Workers, maxMaxWorkers)
 	}
