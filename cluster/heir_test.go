@@ -134,7 +134,7 @@ func TestCloseWaitsForAnEndedHeir(t *testing.T) {
 	if err := c.Close(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
-	goleak.VerifyNone(t, before)
+	proctest.VerifyNone(t, before)
 }
 
 func waitReaped(t *testing.T, pid int) {

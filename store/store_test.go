@@ -13,8 +13,8 @@ import (
 
 	"github.com/gocluster/gocluster/cluster"
 	"github.com/gocluster/gocluster/cluster/jobs"
+	"github.com/gocluster/gocluster/internal/proctest"
 	"github.com/gocluster/gocluster/store"
-	"go.uber.org/goleak"
 )
 
 // TestMain lets the test binary be the workers of the benchmarks' pools.
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	goleak.VerifyTestMain(m)
+	proctest.Main(m, nil) // goleak (given time to settle), then no worker left
 }
 
 func open(t *testing.T, dir string, opts store.Options) *store.Store {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // TestMain holds this package to its own check.
@@ -103,5 +105,23 @@ func TestParseStat(t *testing.T) {
 func TestSelfIsNotItsOwnChild(t *testing.T) {
 	if _, ok := child(t, os.Getpid()); ok {
 		t.Error("the test process lists itself")
+	}
+}
+
+// TestFindLeaksWaitsForGoroutinesToEnd: a goroutine that ends within the
+// timeout is no leak; one that never ends is reported after it.
+func TestFindLeaksWaitsForGoroutinesToEnd(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	stuck := make(chan struct{})
+	go func() { <-stuck }()
+	if err := FindLeaks(200*time.Millisecond, before); err == nil || !strings.Contains(err.Error(), "TestFindLeaksWaitsForGoroutinesToEnd") {
+		t.Fatalf("a blocked goroutine: %v; want it reported", err)
+	}
+	slow := make(chan struct{})
+	go func() { <-slow }()
+	close(stuck)
+	time.AfterFunc(time.Second, func() { close(slow) }) // ends well after goleak's own ~0.5 s of retries
+	if err := FindLeaks(time.Minute, before); err != nil {
+		t.Fatalf("goroutines that end: %v", err)
 	}
 }
