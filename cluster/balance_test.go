@@ -37,7 +37,7 @@ func balancedPool(t *testing.T, mode cluster.Balance, n int) (*cluster.Cluster, 
 // and says which worker answered.
 func get(t *testing.T, addr, from string) string {
 	t.Helper()
-	d := &net.Dialer{Timeout: 10 * time.Second}
+	d := &net.Dialer{Timeout: time.Minute}
 	if from != "" {
 		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(from)}
 	}
@@ -46,7 +46,7 @@ func get(t *testing.T, addr, from string) string {
 		t.Fatalf("dial from %s: %v", from, err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	conn.SetDeadline(time.Now().Add(time.Minute))
 	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
@@ -128,12 +128,12 @@ func TestWorkerDiesMidConnection(t *testing.T) {
 	for _, mode := range []cluster.Balance{cluster.BalanceOS, cluster.BalanceRR, cluster.BalanceSticky} {
 		t.Run(string(mode), func(t *testing.T) {
 			c, addr := balancedPool(t, mode, 2)
-			conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+			conn, err := net.DialTimeout("tcp", addr, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			conn.SetDeadline(time.Now().Add(20 * time.Second))
+			conn.SetDeadline(time.Now().Add(time.Minute))
 			br := bufio.NewReader(conn)
 			fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 			resp, err := http.ReadResponse(br, nil)

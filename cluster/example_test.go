@@ -99,7 +99,7 @@ func Example_notifyRequest() {
 			resp.Body.Close()
 		}
 	}
-	for deadline := time.Now().Add(10 * time.Second); numReqs.Load() < 10 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(time.Minute); numReqs.Load() < 10 && time.Now().Before(deadline); {
 		time.Sleep(time.Millisecond)
 	}
 	fmt.Println("numReqs =", numReqs.Load())

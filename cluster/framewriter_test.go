@@ -41,7 +41,7 @@ func socketPair(t *testing.T) (*net.UnixConn, *net.UnixConn) {
 // readMessages reads n message frames from c and returns their payloads in order.
 func readMessages(t *testing.T, c net.Conn, n int) []string {
 	t.Helper()
-	c.SetReadDeadline(time.Now().Add(30 * time.Second)) // lost bytes fail, not hang
+	c.SetReadDeadline(time.Now().Add(time.Minute)) // lost bytes fail, not hang
 	sc := bufio.NewScanner(c)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	out := make([]string, 0, n)

@@ -55,7 +55,7 @@ func passHandles(t *testing.T, c *cluster.Cluster, ev *events, greeting string) 
 		t.Fatal(err)
 	}
 	server.Close()
-	client.SetDeadline(time.Now().Add(20 * time.Second))
+	client.SetDeadline(time.Now().Add(time.Minute))
 	line, err := bufio.NewReader(client).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, greeting) {
 		t.Fatalf("greeting %q, %v", line, err)
@@ -109,7 +109,7 @@ func TestMemberSendPassesAHandleToThePrimary(t *testing.T) {
 		if s != `"here is a pipe" written by the worker` {
 			t.Fatalf("got %q", s)
 		}
-	case <-time.After(30 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("no handle came")
 	}
 	if e := ev.next("message event", ofType(cluster.EventMessage, w.ID())); e.Handle != "file" {

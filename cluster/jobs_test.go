@@ -92,8 +92,10 @@ func TestCrashJobFailsAfterAttemptsAndPoolHeals(t *testing.T) {
 func TestTimeoutKillsAndReplacesWorker(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: 1})
 	ev := watch(t, c)
-	got := submitWait(t, c, "sleep", []int64{60000, 10}, cluster.BatchOptions{Timeout: 300 * time.Millisecond})
-	if j := got.Jobs[0]; j.State != cluster.JobFailed || !strings.Contains(j.Error, "timed out after 300ms") || j.Attempts != 1 {
+	// 2 s: far below the first job's minute, far above what the second job's 10 ms
+	// take on a loaded machine, on a worker just forked to replace the killed one.
+	got := submitWait(t, c, "sleep", []int64{60000, 10}, cluster.BatchOptions{Timeout: 2 * time.Second})
+	if j := got.Jobs[0]; j.State != cluster.JobFailed || !strings.Contains(j.Error, "timed out after 2s") || j.Attempts != 1 {
 		t.Fatalf("slow job: %+v", j)
 	}
 	if j := got.Jobs[1]; j.State != cluster.JobDone || string(j.Result) != "10" {

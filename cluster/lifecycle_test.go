@@ -35,7 +35,7 @@ func (e *events) next(what string, match func(cluster.Event) bool) cluster.Event
 			return ev
 		}
 	}
-	timeout := time.After(30 * time.Second)
+	timeout := time.After(time.Minute)
 	for {
 		select {
 		case ev, ok := <-e.sub.C:

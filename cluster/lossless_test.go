@@ -33,7 +33,7 @@ func drainingHTTPWorker() int {
 		fmt.Fprintf(w, "hello from worker %d\n", m.ID())
 	})}
 	srv.Serve(ln)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	srv.Shutdown(ctx)
 	m.Close()
@@ -68,7 +68,7 @@ func (l *loadClients) run(url string, oneShot bool) {
 	defer l.wg.Done()
 	tr := &http.Transport{MaxIdleConnsPerHost: 1, DisableKeepAlives: oneShot}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client := &http.Client{Transport: tr, Timeout: time.Minute}
 	for {
 		select {
 		case <-l.stop:
@@ -128,7 +128,7 @@ func TestRollingRestartLosesNoRequest(t *testing.T) {
 	for _, name := range []string{"rr", "os", "plain-socket-activated"} {
 		t.Run(name, func(t *testing.T) {
 			opts := cases[name](t)
-			opts.Workers, opts.Listen, opts.DrainTimeout = 2, "127.0.0.1:0", 20*time.Second
+			opts.Workers, opts.Listen, opts.DrainTimeout = 2, "127.0.0.1:0", time.Minute
 			ok, failed, firstErr, _ := rollingRestartsUnderLoad(t, startPool(t, opts), 20)
 			if failed != 0 {
 				t.Fatalf("%d of %d requests failed during rolling restarts; first: %v", failed, ok+failed, firstErr)

@@ -85,7 +85,7 @@ func TestRestartAtMaxWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := c.Workers()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := c.Restart(ctx); err != nil {
 		t.Fatal(err)

@@ -97,7 +97,7 @@ func TestPoolDisconnectIsGraceful(t *testing.T) {
 	}
 	b, _ := c.Submit("sleep", []int64{300, 300}, cluster.BatchOptions{})
 	waitFor(t, "both running", func() bool { return c.Pool().Queue.Running == 2 })
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := c.Disconnect(ctx); err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func needPython(t *testing.T) string {
 
 // fetch fetches url on a new connection and returns the body, or "" on any failure.
 func fetch(url string) string {
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
 	resp, err := client.Get(url)
 	if err != nil {
 		return ""

@@ -123,7 +123,7 @@ func TestRetiredWorkerRunsItsAssignedJob(t *testing.T) {
 		if err := c.Scale(0); err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		got, err := c.WaitBatch(ctx, b.ID)
 		cancel()
 		if err != nil || got.Summary.Done != 1 || got.Jobs[0].Attempts != 1 {

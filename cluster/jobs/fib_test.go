@@ -64,7 +64,7 @@ func TestFibCancel(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("runFib after cancel = %v, want context.Canceled", err)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("runFib(50) did not stop within 20s of cancel")
+	case <-time.After(time.Minute):
+		t.Fatal("runFib(50) did not stop within a minute of cancel")
 	}
 }

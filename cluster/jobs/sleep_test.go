@@ -38,8 +38,8 @@ func TestSleepCancel(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("sleep after cancel = %v, want context.Canceled", err)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("sleep did not return within 20s of cancel")
+	case <-time.After(time.Minute):
+		t.Fatal("sleep did not return within a minute of cancel")
 	}
 }
 
