@@ -64,10 +64,10 @@ func TestEventsWait(t *testing.T) {
 		if len(evs) == 0 || evs[0].Seq != last+1 {
 			t.Fatalf("got %+v, want events from seq %d", evs, last+1)
 		}
-	case <-time.After(30 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("the long poll did not return after an event")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := a.s.c.WaitReady(ctx); err != nil {
 		t.Fatal(err)

@@ -249,7 +249,7 @@ func TestAPIDocExamples(t *testing.T) {
 // the body.
 func runDocCommands(t *testing.T, cmds []docCommand, run func(*apiServer, []string) (int, string, error)) {
 	a := newAPIServer(t, cluster.Options{Workers: 2, RunID: docRunID, Env: jsonKindsEnv}, Config{})
-	ready, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ready, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := a.c.WaitReady(ready); err != nil { // the pool knows wordcount from the workers' hello
 		t.Fatal(err)

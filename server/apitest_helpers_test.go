@@ -50,7 +50,7 @@ func startPool(t testing.TB, opts cluster.Options) *cluster.Cluster {
 	}
 	t.Cleanup(func() { closePool(t, c) })
 	if opts.Workers > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		if err := c.WaitReady(ctx); err != nil {
 			t.Fatalf("pool not ready: %v", err)
@@ -68,7 +68,7 @@ func closePool(t testing.TB, c *cluster.Cluster) {
 			c.Cancel(b.ID)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := c.Close(ctx); err != nil {
 		t.Errorf("close pool: %v", err)

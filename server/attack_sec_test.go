@@ -50,7 +50,7 @@ func startAttackEnv(t *testing.T, cfg Config, opts cluster.Options, allowed ...s
 	t.Cleanup(ts.Close)
 	client := *ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	client.Timeout = 30 * time.Second
+	client.Timeout = 2 * time.Minute // above the 90 s long polls some tests make
 	return &secEnv{t: t, c: c, s: s, ts: ts, url: ts.URL, client: &client}
 }
 
@@ -59,15 +59,15 @@ func (e *secEnv) addr() string { return e.ts.Listener.Addr().String() }
 
 // raw sends one hand-written HTTP/1.1 request (lines joined with CRLF, a blank line
 // appended) and returns the status and the body read until the connection closes
-// or 10 s pass.
+// or a minute passes.
 func raw(t *testing.T, addr string, lines ...string) (int, string) {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	conn, err := net.DialTimeout("tcp", addr, time.Minute)
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(time.Now().Add(time.Minute))
 	if _, err := io.WriteString(conn, strings.Join(lines, "\r\n")+"\r\n\r\n"); err != nil {
 		t.Fatalf("write: %v", err)
 	}
@@ -309,7 +309,7 @@ func TestAttackRestartReusesIDs(t *testing.T) {
 // submitDoneList runs a one-job list to its end and returns its id.
 func submitDoneList(t *testing.T, e *secEnv) string {
 	t.Helper()
-	resp, body := e.do("POST", "/api/batches?wait=30s", `{"kind":"fib","inputs":[5]}`, "Content-Type: application/json")
+	resp, body := e.do("POST", "/api/batches?wait=90s", `{"kind":"fib","inputs":[5]}`, "Content-Type: application/json")
 	wantStatus(t, "submit a list", resp, body, http.StatusCreated)
 	var b struct{ ID string }
 	if err := json.Unmarshal([]byte(body), &b); err != nil || b.ID == "" {
@@ -332,7 +332,7 @@ func jsonField(t *testing.T, e *secEnv, path, name string) string {
 // firstWSMessage opens the WebSocket at path and returns its first message.
 func firstWSMessage(t *testing.T, e *secEnv, path string) map[string]any {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http")+path,
 		&websocket.DialOptions{HTTPClient: e.ts.Client()})

@@ -77,7 +77,7 @@ func TestCSRFForms(t *testing.T) {
 // page with 403 (websocket.Accept's check) and takes one from its own.
 func TestCSRFWebSocketOrigin(t *testing.T) {
 	e := startSecEnv(t, Config{}, cluster.Options{Workers: -1})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, resp, err := websocket.Dial(ctx, e.wsURL(""), &websocket.DialOptions{HTTPClient: e.ts.Client(),
 		HTTPHeader: http.Header{"Origin": {"http://evil.example"}}})

@@ -65,7 +65,7 @@ func TestDemoHTTPRun(t *testing.T) {
 // answer is the lesson's "hello world".
 func sendHellos(t *testing.T, url string, n int) {
 	t.Helper()
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 	for i := range n {
 		resp, err := client.Get(url)
 		if err != nil {

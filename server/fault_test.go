@@ -77,7 +77,7 @@ func (e *secEnv) events(since uint64) []cluster.Event {
 // ready waits until every slot of the pool has an online worker.
 func (e *secEnv) ready() {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := e.c.WaitReady(ctx); err != nil {
 		e.t.Fatalf("pool not ready: %v", err)
@@ -446,7 +446,7 @@ func dialStalled(t *testing.T, e *secEnv) *websocket.Conn {
 	}}
 	tr := &http.Transport{DialContext: d.DialContext}
 	t.Cleanup(tr.CloseIdleConnections)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, e.wsURL(""), &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}})
 	if err != nil {

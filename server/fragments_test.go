@@ -15,10 +15,10 @@ import (
 )
 
 // readFragments reads messages until one holds an element that ok accepts, and
-// returns that element; 30 s without one fails the test.
+// returns that element; a minute without one fails the test.
 func readFragments(t *testing.T, conn *websocket.Conn, sel string, ok func(*goquery.Selection) bool) *goquery.Selection {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for {
 		typ, b, err := conn.Read(ctx)

@@ -61,7 +61,7 @@ func TestHeadersEverywhere(t *testing.T) {
 func TestHeadersPagesFitTheCSP(t *testing.T) {
 	e := startSecEnv(t, Config{Token: testToken}, cluster.Options{})
 	auth := "Authorization: Bearer " + testToken
-	resp, body := e.do("POST", "/api/batches?wait=30s", `{"kind":"fib","inputs":[5,6]}`, auth)
+	resp, body := e.do("POST", "/api/batches?wait=90s", `{"kind":"fib","inputs":[5,6]}`, auth)
 	wantStatus(t, "submit", resp, body, http.StatusCreated)
 	id := resp.Header.Get("Location")
 	id = id[strings.LastIndex(id, "/")+1:]

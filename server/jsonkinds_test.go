@@ -50,7 +50,7 @@ func jsonPool(t *testing.T, opts cluster.Options) *apiServer {
 	t.Helper()
 	opts.Env = jsonKindsEnv
 	a := newAPIServer(t, opts, Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := a.c.WaitReady(ctx); err != nil {
 		t.Fatal(err)

@@ -50,7 +50,7 @@ func countBehind(t *testing.T, m *metrics, c *cluster.Cluster, events int) {
 	<-entered
 	scale(t, c, events)
 	close(release)
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for seen.Load() < c.LastSeq() && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -56,13 +56,13 @@ func startSecEnv(t *testing.T, cfg Config, opts cluster.Options) *secEnv {
 	t.Cleanup(ts.Close)
 	client := *ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	client.Timeout = 30 * time.Second
+	client.Timeout = 2 * time.Minute // above the 90 s long polls some tests make
 	return &secEnv{t: t, c: c, s: s, ts: ts, url: ts.URL, client: &client}
 }
 
 // secClosePool closes the pool and checks that no worker is left.
 func secClosePool(t *testing.T, c *cluster.Cluster) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := c.Close(ctx); err != nil {
 		t.Errorf("close pool: %v", err)
@@ -134,7 +134,7 @@ func TestSecurityOpenWithoutToken(t *testing.T) {
 		resp, body := e.do("GET", p, "")
 		wantStatus(t, "GET "+p, resp, body, http.StatusOK)
 	}
-	resp, body := e.do("POST", "/api/batches?wait=30s", `{"kind":"fib","inputs":[10,11]}`,
+	resp, body := e.do("POST", "/api/batches?wait=90s", `{"kind":"fib","inputs":[10,11]}`,
 		"Content-Type: application/json")
 	wantStatus(t, "POST /api/batches", resp, body, http.StatusCreated)
 	if !strings.Contains(body, `"state":"done"`) {
@@ -182,7 +182,7 @@ func secDialWS(t *testing.T, e *secEnv, h http.Header) *websocket.Conn {
 // secDialWSSeq is secDialWS that also returns the snapshot's seq.
 func secDialWSSeq(t *testing.T, e *secEnv, h http.Header) (*websocket.Conn, uint64) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, e.wsURL(""), &websocket.DialOptions{HTTPHeader: h, HTTPClient: e.ts.Client()})
 	if err != nil {
@@ -267,7 +267,7 @@ func wsLimits(t *testing.T, e *secEnv) []limitCase {
 	if err := json.Unmarshal([]byte(body), &apiErr); err != nil || apiErr.Error.Code != "unavailable" {
 		t.Fatalf("second WebSocket client: %v %s", err, body)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"hello":"server"}`)); err != nil {
 		t.Fatalf("write: %v", err)

@@ -24,7 +24,9 @@ import (
 func TestWSClosesAClientThatDoesNotAnswerPings(t *testing.T) {
 	c := startPool(t, cluster.Options{Workers: -1})
 	tm := defaultHubTimings()
-	tm.pingInterval, tm.writeTimeout = 50*time.Millisecond, 500*time.Millisecond
+	// 5 s: the healthy client, busy or not, answers well within it; the silent one
+	// never does.
+	tm.pingInterval, tm.writeTimeout = 50*time.Millisecond, 5*time.Second
 	s, base := newHubServer(t, c, Config{}, tm, nil)
 
 	healthy := dialWS(t, base, "", nil)
@@ -78,7 +80,7 @@ func readUntilClosed(t *testing.T, addr string) (map[byte]int, error) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	conn.SetDeadline(time.Now().Add(time.Minute))
 	fmt.Fprintf(conn, "GET /ws HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", addr)
 	br := bufio.NewReader(conn)

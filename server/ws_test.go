@@ -31,7 +31,7 @@ func wsURL(base, query string) string {
 
 // dialWSResp dials /ws and returns the error and the response of a refused handshake.
 func dialWSResp(base, query string, opts *websocket.DialOptions) (*websocket.Conn, *http.Response, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	return websocket.Dial(ctx, wsURL(base, query), opts)
 }
@@ -47,10 +47,10 @@ func dialWS(t testing.TB, base, query string, opts *websocket.DialOptions) *webs
 	return conn
 }
 
-// readWS reads one message; an error (or 10 s of silence) fails the test.
+// readWS reads one message; an error (or a minute of silence) fails the test.
 func readWS(t testing.TB, conn *websocket.Conn) wsMsg {
 	t.Helper()
-	m, err := tryReadWS(conn, 10*time.Second)
+	m, err := tryReadWS(conn, time.Minute)
 	if err != nil {
 		t.Fatalf("read websocket: %v", err)
 	}
@@ -119,7 +119,7 @@ func sameEvents(t testing.TB, got []wsMsg, want []cluster.Event) {
 // waitList waits for a list to end.
 func waitList(t testing.TB, c *cluster.Cluster, id string) cluster.BatchInfo {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	b, err := c.WaitBatch(ctx, id)
 	if err != nil || b.State == cluster.BatchRunning {
@@ -152,7 +152,7 @@ func TestWSSnapshotThenEveryEventInOrder(t *testing.T) {
 	if err := a.c.Scale(3); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := a.c.WaitReady(ctx); err != nil {
 		t.Fatal(err)
@@ -280,7 +280,7 @@ func TestWSServerCloseSaysGoingAway(t *testing.T) {
 	readSnapshot(t, conn)
 	read := make(chan error, 1)
 	go func() { // a browser reads all the time, so it answers the close at once
-		_, err := tryReadWS(conn, 10*time.Second)
+		_, err := tryReadWS(conn, time.Minute)
 		read <- err
 	}()
 	a.s.Close()
@@ -301,13 +301,13 @@ func TestWSPoolCloseEndsStreams(t *testing.T) {
 	a := newAPIServer(t, cluster.Options{}, Config{})
 	conn := dialWS(t, a.url, "", nil)
 	readSnapshot(t, conn)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := a.c.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for {
-		_, err := tryReadWS(conn, 10*time.Second)
+		_, err := tryReadWS(conn, time.Minute)
 		if err == nil {
 			continue // the workers' exits
 		}
@@ -326,13 +326,13 @@ func TestWSClosesOnClientMessages(t *testing.T) {
 	}{{10, websocket.StatusPolicyViolation}, {2 * wsReadLimit, websocket.StatusMessageTooBig}} {
 		conn := dialWS(t, a.url, "", nil)
 		readSnapshot(t, conn)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		err := conn.Write(ctx, websocket.MessageText, []byte(strings.Repeat("x", tc.size)))
 		cancel()
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = tryReadWS(conn, 10*time.Second)
+		_, err = tryReadWS(conn, time.Minute)
 		if st := websocket.CloseStatus(err); st != tc.want {
 			t.Fatalf("after a %d-byte message: %v, want close status %v", tc.size, err, tc.want)
 		}

@@ -61,7 +61,7 @@ func openTab(t *testing.T, path string) context.Context {
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, t.TempDir())...)
 	tabCtx, tabCancel := chromedp.NewContext(allocCtx)
 	stop := func() {
-		closeCtx, cancel := context.WithTimeout(tabCtx, 10*time.Second)
+		closeCtx, cancel := context.WithTimeout(tabCtx, time.Minute)
 		defer cancel()
 		chromedp.Cancel(closeCtx) // closes the browser gracefully and waits for it
 		tabCancel()
@@ -120,7 +120,7 @@ func watchExceptions(ctx context.Context) func() []string {
 // failed: it is evidence, not the thing under test.
 func saveScreenshot(t *testing.T, tabCtx context.Context, suffix string) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tabCtx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(tabCtx, time.Minute)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {

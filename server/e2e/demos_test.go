@@ -113,7 +113,7 @@ func sendRequests(t *testing.T, url string, n int) {
 	t.Helper()
 	tr := &http.Transport{DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Timeout: 10 * time.Second, Transport: tr}
+	client := &http.Client{Timeout: time.Minute, Transport: tr}
 	for i := range n {
 		resp, err := client.Get(url)
 		if err != nil {

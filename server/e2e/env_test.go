@@ -17,8 +17,8 @@ import (
 // testTimeout bounds one test's browser work; each wait inside it has its own,
 // shorter deadline (waitTimeout) so a failure names the step that hung.
 const (
-	testTimeout = 60 * time.Second
-	waitTimeout = 30 * time.Second
+	testTimeout = 5 * time.Minute
+	waitTimeout = 2 * time.Minute // a loaded machine running -race suites beside a browser is slow
 )
 
 // env is one test's world: a real pool, the real server in front of it on
@@ -68,7 +68,7 @@ func startPoolWith(t *testing.T, opts cluster.Options) *cluster.Cluster {
 		t.Fatalf("start pool: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := c.Close(ctx); err != nil {
 			t.Errorf("close pool: %v", err)
@@ -146,7 +146,7 @@ func (e *env) dump(expr string) string {
 	if expr == "" {
 		return "(none)"
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(e.ctx, time.Minute)
 	defer cancel()
 	b, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr))
 	if err != nil {

@@ -208,7 +208,7 @@ func TestJobFormErrorInline(t *testing.T) {
 // the message of the 422 page beside the form.
 func noJSFormError(t *testing.T, base string, form url.Values) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/ui/batches", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -235,7 +235,7 @@ func noJSFormError(t *testing.T, base string, form url.Values) string {
 // apiError posts body to the JSON API and returns the message of its error answer.
 func apiError(t *testing.T, base, body string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/batches", strings.NewReader(body))
 	if err != nil {
