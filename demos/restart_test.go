@@ -17,7 +17,7 @@ var reDied = regexp.MustCompile(`^worker \d+ died \((SIG[A-Z]+|\d+)\)\. restarti
 func TestRestartReplacesThenGuardsACrashLoop(t *testing.T) {
 	var out output
 	start := time.Now()
-	if err := demos.Restart(ctxT(t), &out, demos.RestartOptions{Workers: 2, Duration: 2 * time.Second}); err != nil {
+	if err := demos.Restart(ctxT(t), &out, demos.RestartOptions{Workers: 2, Duration: 5 * time.Second}); err != nil {
 		t.Fatalf("%v\n%s", err, &out)
 	}
 	t.Logf("took %s:\n%s", time.Since(start).Round(time.Millisecond), &out)

@@ -31,7 +31,7 @@ func TestRunnerHTTPRoundRobin(t *testing.T) {
 		}
 		return n == 2
 	})
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 	for i := range 40 {
 		resp, err := client.Get(st.URL)
 		if err != nil {
@@ -70,7 +70,7 @@ func newTestRunner(t *testing.T, opts cluster.Options) *Runner {
 // waitUntil polls cond with a generous deadline.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -12,7 +12,7 @@ func TestTranscriptAwaitsWatchedLines(t *testing.T) {
 	var b bytes.Buffer
 	tr := newTranscript(&b, finishKey)
 	go tr.Write([]byte("[worker 2] receive msg 20\n[worker 2] finish work and using 1 ms\n"))
-	if !tr.await(context.Background(), "finish 2", 1, 10*time.Second) {
+	if !tr.await(context.Background(), "finish 2", 1, time.Minute) {
 		t.Fatal("the finish line was not seen")
 	}
 	if tr.await(context.Background(), "finish 2", 2, 20*time.Millisecond) {

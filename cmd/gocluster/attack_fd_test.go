@@ -20,7 +20,7 @@ import (
 func TestAttackFDExhaustion(t *testing.T) {
 	p, base := serveLimited(t, 128, "-workers", "2", "-max-workers", "4")
 	// One keep-alive connection, opened before the flood, to watch and steer.
-	ctl := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
+	ctl := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1}, Timeout: time.Minute}
 	defer ctl.CloseIdleConnections()
 	before := waitPoolVia(t, ctl, base, "2 workers online", func(p pool) bool { return onlineCount(p) == 2 })
 	flood(t, strings.TrimPrefix(base, "http://"), 300)
@@ -51,7 +51,7 @@ func serveLimited(t *testing.T, files int, args ...string) (*proc, string) {
 func flood(t *testing.T, addr string, n int) {
 	t.Helper()
 	for range n {
-		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		c, err := net.DialTimeout("tcp", addr, time.Minute)
 		if err != nil {
 			t.Fatalf("dial: %v", err)
 		}
@@ -72,7 +72,7 @@ func onlineCount(p pool) int {
 // waitPoolVia polls GET /api/pool with client until cond holds.
 func waitPoolVia(t *testing.T, client *http.Client, base, what string, cond func(pool) bool) pool {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var p pool
 		resp, err := client.Get(base + "/api/pool")

@@ -109,7 +109,7 @@ func TestDemoHTTP(t *testing.T) {
 	// under the requests of a loaded machine (connection reset).
 	p := startBin(t, nil, "demo", "http", "-workers", "2", "-addr", "127.0.0.1:0", "-duration", "5m")
 	addr := p.out.waitMatch(t, reShare)[1]
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -131,7 +131,7 @@ func TestDemoHTTP(t *testing.T) {
 	// The primary prints numReqs every second: wait for a line that counted them all.
 	p.out.waitMatch(t, reNumReqsTick)
 	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t, 30*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	m := p.out.waitMatch(t, reNumReqs)
@@ -150,7 +150,7 @@ func TestDemoHTTP(t *testing.T) {
 func TestDemoHTTPQuiet(t *testing.T) {
 	p := startBin(t, nil, "demo", "http", "-workers", "2", "-addr", "127.0.0.1:0", "-duration", "5m", "-notify=false")
 	addr := p.out.waitMatch(t, reShare)[1]
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Minute}
 	for range 20 {
 		resp, err := client.Get("http://" + addr + "/")
 		if err != nil {
@@ -163,7 +163,7 @@ func TestDemoHTTPQuiet(t *testing.T) {
 		}
 	}
 	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t, 30*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	if m := p.out.waitMatch(t, reNumReqs); m[1] != "0" {
@@ -180,7 +180,7 @@ func TestDemoHTTPQuiet(t *testing.T) {
 var reDied = regexp.MustCompile(`(?m)^worker \d+ died \((SIG[A-Z]+|\d+)\)\. restarting\.\.\.$`)
 
 func TestDemoRestart(t *testing.T) {
-	out, code := runBin(t, nil, "demo", "restart", "-workers", "2", "-duration", "2s")
+	out, code := runBin(t, nil, "demo", "restart", "-workers", "2", "-duration", "5s")
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}

@@ -68,7 +68,7 @@ func TestServeExecRunsAnotherProgram(t *testing.T) {
 		t.Errorf("list %s with results %v, want done with 6765 55 1 0 75025:\n%s", b.State, got, body)
 	}
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }

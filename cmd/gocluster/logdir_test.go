@@ -18,7 +18,7 @@ func TestWorkerOutputReachesFileAndAPI(t *testing.T) {
 	p, base := serveBin(t, nil, "-workers", "1", "-log-dir", dir,
 		"-exec", `sh -c "echo from-the-worker; exec $0" `+binPath)
 	waitPool(t, base, "one worker", func(p pool) bool { return len(p.Workers) == 1 })
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		b, _ := os.ReadFile(filepath.Join(dir, "workers.log"))
 		if strings.Contains(string(b), "[worker 1] from-the-worker\n") {
@@ -52,7 +52,7 @@ func TestWorkerOutputReachesFileAndAPI(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }

@@ -25,7 +25,7 @@ func (o *output) lines() []string { return o.Lines() }
 // waitMatch polls for re in the output and returns its submatches.
 func (o *output) waitMatch(t *testing.T, re *regexp.Regexp) []string {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // whole processes start under -race
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(o.String()); m != nil {
 			return m
@@ -160,7 +160,7 @@ func getPool(t *testing.T, base string) pool {
 // waitPool polls GET /api/pool until cond holds.
 func waitPool(t *testing.T, base, what string, cond func(pool) bool) pool {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // whole processes start under -race
 	for {
 		p := getPool(t, base)
 		if cond(p) {

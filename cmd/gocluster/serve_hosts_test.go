@@ -31,7 +31,7 @@ func TestServeChecksHost(t *testing.T) {
 		}
 	}
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }
@@ -39,12 +39,12 @@ func TestServeChecksHost(t *testing.T) {
 // hostStatus sends GET /api/pool with the given Host over a raw connection.
 func hostStatus(t *testing.T, addr, host string) int {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	conn, err := net.DialTimeout("tcp", addr, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	conn.SetDeadline(time.Now().Add(time.Minute))
 	fmt.Fprintf(conn, "GET /api/pool HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {

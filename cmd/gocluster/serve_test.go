@@ -17,10 +17,10 @@ func TestHealthzAndStopOnSIGINT(t *testing.T) {
 	}
 	pids := pidsOf(waitPool(t, base, "one worker", func(p pool) bool { return len(p.Workers) == 1 }))
 	p.signal(t, syscall.SIGINT)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d after SIGINT", code)
 	}
-	waitGone(t, pids, time.Second)
+	waitGone(t, pids, time.Minute)
 }
 
 // TestEnvironmentConfiguresServe sets the pool through GOCLUSTER_ variables and
@@ -42,7 +42,7 @@ func TestEnvironmentConfiguresServe(t *testing.T) {
 		t.Errorf("GOCLUSTER_LOG_FORMAT=json gave no JSON log:\n%s", &p.out)
 	}
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }
@@ -58,30 +58,27 @@ func TestPublicAddressWithToken(t *testing.T) {
 		t.Errorf("GET /api/pool without the token: %d, want 401", code)
 	}
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }
 
 // TestSIGTERMLetsRunningJobsFinish sends SIGTERM while two 2-second jobs run: the
-// process exits 0 once they are done, well within the shutdown timeout, and no
-// worker is left.
+// process exits 0 once they are done, well within the shutdown timeout (the log
+// says none was reached), and no worker is left.
 func TestSIGTERMLetsRunningJobsFinish(t *testing.T) {
-	p, base := serveBin(t, nil, "-workers", "2", "-shutdown-timeout", "20s")
+	p, base := serveBin(t, nil, "-workers", "2", "-shutdown-timeout", "5m")
 	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[2000,2000,2000]}`); code != http.StatusCreated {
 		t.Fatalf("submit: %d %s", code, body)
 	}
 	pl := waitPool(t, base, "two running jobs", func(p pool) bool { return p.Queue.Running == 2 })
 	p.signal(t, syscall.SIGTERM)
 	start := time.Now()
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d after SIGTERM", code)
 	}
 	took := time.Since(start)
-	waitGone(t, pidsOf(pl), time.Second)
-	if took > 15*time.Second {
-		t.Errorf("shutdown took %s", took)
-	}
+	waitGone(t, pidsOf(pl), time.Minute)
 	out := p.out.String()
 	if !strings.Contains(out, "shutting down") || !strings.Contains(out, "every worker has exited") ||
 		strings.Contains(out, "shutdown timeout reached") {
@@ -92,24 +89,24 @@ func TestSIGTERMLetsRunningJobsFinish(t *testing.T) {
 
 // TestShutdownTimeoutCancelsRunningJobs: a job longer than -shutdown-timeout does
 // not hold the exit. When the timeout passes, the worker running it is killed, the
-// job canceled, and the process still exits 0 with no worker left. The two-minute
+// job canceled, and the process still exits 0 with no worker left. The ten-minute
 // job would outlast the wait below if the timeout were not enforced. The timeout is
 // under a second because the pool's own stop timer for retiring workers is at least
 // 1s (poolOptions): at 1s the two race, and when the stop timer wins, the worker is
 // killed just the same but the shutdown logs no timeout.
 func TestShutdownTimeoutCancelsRunningJobs(t *testing.T) {
 	p, base := serveBin(t, nil, "-workers", "1", "-shutdown-timeout", "500ms")
-	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[120000]}`); code != http.StatusCreated {
+	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[600000]}`); code != http.StatusCreated {
 		t.Fatalf("submit: %d %s", code, body)
 	}
 	pl := waitPool(t, base, "the job running", func(p pool) bool { return p.Queue.Running == 1 })
 	p.signal(t, syscall.SIGTERM)
 	start := time.Now()
-	if code := p.wait(t, 30*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d after SIGTERM, want 0", code)
 	}
 	took := time.Since(start)
-	waitGone(t, pidsOf(pl), time.Second)
+	waitGone(t, pidsOf(pl), time.Minute)
 	out := p.out.String()
 	for _, want := range []string{"shutting down",
 		"shutdown timeout reached: workers still running jobs were killed and their jobs canceled",
@@ -121,11 +118,12 @@ func TestShutdownTimeoutCancelsRunningJobs(t *testing.T) {
 	t.Logf("exited %s after SIGTERM", took.Round(time.Millisecond))
 }
 
-// TestSecondSignalForcesExit: jobs of a minute would hold a graceful shutdown for
-// its whole timeout; a second signal kills the workers at once.
+// TestSecondSignalForcesExit: jobs of ten minutes would hold a graceful shutdown
+// for its whole timeout, far past the wait below; a second signal kills the
+// workers at once.
 func TestSecondSignalForcesExit(t *testing.T) {
-	p, base := serveBin(t, nil, "-workers", "2", "-shutdown-timeout", "2m")
-	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[60000,60000]}`); code != http.StatusCreated {
+	p, base := serveBin(t, nil, "-workers", "2", "-shutdown-timeout", "30m")
+	if body, code := request(t, "POST", base+"/api/batches", `{"kind":"sleep","inputs":[600000,600000]}`); code != http.StatusCreated {
 		t.Fatalf("submit: %d %s", code, body)
 	}
 	pl := waitPool(t, base, "two running jobs", func(p pool) bool { return p.Queue.Running == 2 })
@@ -133,22 +131,22 @@ func TestSecondSignalForcesExit(t *testing.T) {
 	p.out.waitMatch(t, regexp.MustCompile(`shutting down`))
 	p.signal(t, syscall.SIGINT)
 	start := time.Now()
-	code := p.wait(t, 10*time.Second)
+	code := p.wait(t, time.Minute)
 	if code != 1 || !strings.Contains(p.out.String(), "forced shutdown") {
 		t.Errorf("exit %d after the second signal, want 1 with 'forced shutdown'", code)
 	}
-	waitGone(t, pidsOf(pl), time.Second)
+	waitGone(t, pidsOf(pl), time.Minute)
 	t.Logf("exited %s after the second signal", time.Since(start).Round(time.Millisecond))
 }
 
 // TestWorkersDieWithKilledPrimary: SIGKILL leaves the primary no chance to clean up;
-// the workers must still be gone within a second (parent-death signal).
+// the workers must still go (parent-death signal).
 func TestWorkersDieWithKilledPrimary(t *testing.T) {
 	p, base := serveBin(t, nil, "-workers", "2")
 	pids := pidsOf(waitPool(t, base, "two workers", func(p pool) bool { return len(p.Workers) == 2 }))
 	p.signal(t, syscall.SIGKILL)
-	p.wait(t, 10*time.Second)
-	t.Logf("workers gone %s after the primary", waitGone(t, pids, time.Second).Round(time.Millisecond))
+	p.wait(t, time.Minute)
+	t.Logf("workers gone %s after the primary", waitGone(t, pids, time.Minute).Round(time.Millisecond))
 }
 
 // TestStartupLineOnce is the lesson's START banner bug: with four workers, the
@@ -165,7 +163,7 @@ func TestStartupLineOnce(t *testing.T) {
 		return idle == 4
 	})
 	p.signal(t, syscall.SIGTERM)
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	out := p.out.String()
@@ -192,7 +190,7 @@ func TestRunReturnsNilOnCleanShutdown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run: %v\n%s", err, &stderr)
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("run did not return")
 	}
 }
@@ -207,7 +205,7 @@ func TestBusyPortFailsBeforeForking(t *testing.T) {
 		t.Fatalf("second serve on %s: exit %d, %q", addr, code, out)
 	}
 	first.signal(t, syscall.SIGTERM)
-	if code := first.wait(t, 20*time.Second); code != 0 {
+	if code := first.wait(t, time.Minute); code != 0 {
 		t.Fatalf("first serve: exit %d", code)
 	}
 }

@@ -57,7 +57,7 @@ func TestStandbysDieWithThePrimary(t *testing.T) {
 		t.Fatalf("serve -workers 1 -standby 2 has children %v, want 3", kids)
 	}
 	p.signal(t, syscall.SIGKILL)
-	p.wait(t, 30*time.Second)
+	p.wait(t, time.Minute)
 	waitGone(t, kids, time.Minute)
 }
 

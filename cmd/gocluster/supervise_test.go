@@ -99,7 +99,7 @@ func TestServeSupervisesPlainServerOnSharedPort(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			client := &http.Client{Timeout: 30 * time.Second}
+			client := &http.Client{Timeout: time.Minute}
 			defer client.CloseIdleConnections()
 			for {
 				select {

@@ -24,7 +24,7 @@ func TestSystemdNotify(t *testing.T) {
 		t.Helper()
 		buf := make([]byte, 4096)
 		for {
-			sock.SetReadDeadline(time.Now().Add(30 * time.Second))
+			sock.SetReadDeadline(time.Now().Add(time.Minute))
 			n, err := sock.Read(buf)
 			if err != nil {
 				t.Fatalf("waiting for %s: %v", want, err)
@@ -46,7 +46,7 @@ func TestSystemdNotify(t *testing.T) {
 	}
 	p.signal(t, syscall.SIGTERM)
 	next("STOPPING=1")
-	if code := p.wait(t, 20*time.Second); code != 0 {
+	if code := p.wait(t, time.Minute); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 }
@@ -54,7 +54,7 @@ func TestSystemdNotify(t *testing.T) {
 // TestBadNotifySocket: a NOTIFY_SOCKET that is no socket path stops serve at once.
 func TestBadNotifySocket(t *testing.T) {
 	p := startBin(t, []string{"NOTIFY_SOCKET=relative"}, "serve", "-addr", "127.0.0.1:0", "-workers", "0")
-	if code := p.wait(t, 20*time.Second); code == 0 || !strings.Contains(p.out.String(), "NOTIFY_SOCKET") {
+	if code := p.wait(t, time.Minute); code == 0 || !strings.Contains(p.out.String(), "NOTIFY_SOCKET") {
 		t.Fatalf("exit %d, output %s", code, &p.out)
 	}
 }

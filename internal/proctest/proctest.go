@@ -20,7 +20,7 @@ import (
 
 // Timeout is how long ExitCode waits for children to go: workers told to stop may
 // still be exiting when the last test returns, and a loaded CI machine is slow.
-const Timeout = 10 * time.Second
+const Timeout = time.Minute
 
 // Proc is one child process of the test binary.
 type Proc struct {

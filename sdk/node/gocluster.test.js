@@ -9,7 +9,7 @@ const path = require('node:path');
 const { Worker } = require('./gocluster');
 
 const KINDS = path.join(__dirname, 'testdata', 'kinds.js');
-const DEADLINE = 30000; // ms: generous, the machine may be loaded
+const DEADLINE = 60000; // ms: generous, the machine may be loaded
 
 function cleanEnv(extra) {
   const env = {};

@@ -11,7 +11,7 @@ import gocluster
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KINDS = os.path.join(HERE, "testdata", "kinds.py")
-DEADLINE = 30  # seconds: generous, the machine may be loaded
+DEADLINE = 60  # seconds: generous, the machine may be loaded
 
 
 class Primary:
