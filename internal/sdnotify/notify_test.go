@@ -20,7 +20,7 @@ func listen(t *testing.T, name string) *net.UnixConn {
 
 func read(t *testing.T, conn *net.UnixConn) string {
 	t.Helper()
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
 	buf := make([]byte, 4096)
 	n, err := conn.Read(buf)
 	if err != nil {
