@@ -80,6 +80,7 @@ func join(kinds []KindInfo) (*Member, error) {
 	if m != standbyMember {
 		go m.readLoop()
 	}
+	setTitle(workerTitle(m.id)) // after the hello: not on the way to online
 	return m, nil
 }
 

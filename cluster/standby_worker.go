@@ -48,6 +48,7 @@ func awaitRole() {
 			os.Exit(70)
 		}
 		m.assigned = make(chan struct{})
+		setTitle(spareTitle)
 		if m.out.send(&frame{T: frameStandby, PID: os.Getpid()}) != nil {
 			os.Exit(0) // the primary is gone
 		}
