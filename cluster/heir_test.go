@@ -18,7 +18,7 @@ import (
 // (with its signal) first, then the heir's fork and online; the heir is no worker
 // of the pool before that, and its first message comes after its online.
 func TestHeirKeepsNodeOrder(t *testing.T) {
-	c, ev, old, w := oneWorkerAndASpare(t)
+	c, ev, old, w := oneWorkerAndASpare(t, cluster.Options{}, nil)
 	heir := cluster.KillWithHeir(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -54,7 +54,7 @@ func TestHeirKeepsNodeOrder(t *testing.T) {
 // exit is reaped (a scale down), so nothing replaces it: the heir is killed and
 // reaped, never forked, and the pool is empty.
 func TestHeirEndedWhenNoForkTakesIt(t *testing.T) {
-	c, ev, old, w := oneWorkerAndASpare(t)
+	c, ev, old, w := oneWorkerAndASpare(t, cluster.Options{}, nil)
 	heir := cluster.KillAndDropSlot(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -75,13 +75,7 @@ func TestHeirEndedWhenNoForkTakesIt(t *testing.T) {
 // its replacement is forked the usual way.
 func TestHeirOfWorkerThatDoesNotDie(t *testing.T) {
 	clock := newFakeClock()
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Clock: clock, Env: helperEnv("id")})
-	ev := watch(t, c)
-	old := ev.next("fork", ofType(cluster.EventFork, 0))
-	whoami(t, ev, old.Worker)
-	clock.Advance(time.Second) // the standby refill waits on the pool's clock
-	waitStandby(t, c, 1)
-	w, _ := c.Worker(old.Worker)
+	c, ev, old, w := oneWorkerAndASpare(t, cluster.Options{}, clock)
 	heir := cluster.PrepareHeir(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -106,7 +100,7 @@ func TestHeirOfWorkerThatDoesNotDie(t *testing.T) {
 // TestHeirReapedByClose: the pool closes right after a kill that assigned an
 // heir; whether the heir was still held or already a worker, Close reaps it.
 func TestHeirReapedByClose(t *testing.T) {
-	c, _, _, w := oneWorkerAndASpare(t)
+	c, _, _, w := oneWorkerAndASpare(t, cluster.Options{}, nil)
 	heir := cluster.KillWithHeir(w)
 	if heir == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
@@ -126,7 +120,7 @@ func TestHeirReapedByClose(t *testing.T) {
 // behind (found by goleak in CI).
 func TestCloseWaitsForAnEndedHeir(t *testing.T) {
 	before := goleak.IgnoreCurrent()
-	c, ev, old, w := oneWorkerAndASpare(t)
+	c, ev, old, w := oneWorkerAndASpare(t, cluster.Options{}, nil)
 	if cluster.KillAndDropSlot(w) == 0 {
 		t.Fatal("no heir was assigned with a ready spare")
 	}
@@ -151,15 +145,30 @@ func isChild(t *testing.T, pid int) bool {
 	return slices.ContainsFunc(kids, func(k proctest.Proc) bool { return k.PID == pid })
 }
 
-// oneWorkerAndASpare starts a pool of one worker with one ready spare, and returns
-// its events (from the worker's fork on), that fork, and the worker.
-func oneWorkerAndASpare(t *testing.T) (*cluster.Cluster, *events, cluster.Event, *cluster.Worker) {
+// oneWorkerAndASpare starts a pool of one worker with one ready spare (opts
+// adds to that; its Env defaults to the "id" helper), and returns its events
+// (from the worker's fork on), that fork, and the worker. With clock the pool
+// runs on that fake clock, advanced for the spare's refill.
+func oneWorkerAndASpare(t *testing.T, opts cluster.Options, clock *fakeClock) (*cluster.Cluster, *events, cluster.Event, *cluster.Worker) {
 	t.Helper()
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Env: helperEnv("id")})
+	opts.Workers, opts.Standby = 1, 1
+	if opts.Env == nil {
+		opts.Env = helperEnv("id")
+	}
+	if clock != nil {
+		opts.Clock = clock
+	}
+	c := startPool(t, opts)
 	ev := watch(t, c)
 	old := ev.next("fork", ofType(cluster.EventFork, 0))
 	whoami(t, ev, old.Worker)
+	if clock != nil {
+		clock.Advance(time.Second) // the standby refill waits on the pool's clock
+	}
 	waitStandby(t, c, 1)
-	w, _ := c.Worker(old.Worker)
+	w, err := c.Worker(old.Worker)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return c, ev, old, w
 }

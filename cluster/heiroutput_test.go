@@ -7,7 +7,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/gocluster/gocluster/cluster"
 )
@@ -30,16 +29,7 @@ func init() { helpers["printid"] = printIDWorker }
 func heldHeirPrinted(t *testing.T, out *syncBuffer) (*cluster.Cluster, *events, *fakeClock, *cluster.Worker, int, int) {
 	t.Helper()
 	clock := newFakeClock()
-	c := startPool(t, cluster.Options{Workers: 1, Standby: 1, Clock: clock, Env: helperEnv("printid"), Output: out})
-	ev := watch(t, c)
-	old := ev.next("fork", ofType(cluster.EventFork, 0))
-	whoami(t, ev, old.Worker)
-	clock.Advance(time.Second) // the standby refill waits on the pool's clock
-	waitStandby(t, c, 1)
-	w, err := c.Worker(old.Worker)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, ev, _, w := oneWorkerAndASpare(t, cluster.Options{Env: helperEnv("printid"), Output: out}, clock)
 	pid := cluster.PrepareHeir(w)
 	id := cluster.HeirID(w)
 	if pid == 0 || id == 0 {

@@ -39,22 +39,32 @@ func BenchmarkStoreTinyJobs(b *testing.B) {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// tinyRate runs n fib-1 jobs on a fresh 2-worker pool and returns jobs/s.
-func tinyRate(b *testing.B, st *store.Store, n int) float64 {
+// readyPool starts a 2-worker pool keeping history in st (none when nil) and
+// waits until its workers are ready; the caller closes it.
+func readyPool(b *testing.B, st *store.Store) *cluster.Cluster {
 	opts := cluster.Options{Workers: 2, Output: io.Discard, Logger: quiet()}
-	if st != nil {
+	if st != nil { // a nil *Store in the interface would not be "no store"
 		opts.Store = st
 	}
 	c, err := cluster.Start(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := c.WaitReady(ctx); err != nil {
+		c.Close(context.Background())
+		b.Fatal(err)
+	}
+	return c
+}
+
+// tinyRate runs n fib-1 jobs on a fresh 2-worker pool and returns jobs/s.
+func tinyRate(b *testing.B, st *store.Store, n int) float64 {
+	c := readyPool(b, st)
 	defer c.Close(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := c.WaitReady(ctx); err != nil {
-		b.Fatal(err)
-	}
 	chunk := make([]int64, min(n, 100_000))
 	for i := range chunk {
 		chunk[i] = 1

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"io"
 	"slices"
 	"testing"
 	"time"
@@ -45,22 +44,10 @@ const latencySamples = 300
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// latencyPool starts a 2-worker pool, closed with the benchmark.
+// latencyPool starts a ready 2-worker pool, closed with the benchmark.
 func latencyPool(b *testing.B, st *store.Store) *cluster.Cluster {
-	opts := cluster.Options{Workers: 2, Output: io.Discard, Logger: quiet()}
-	if st != nil {
-		opts.Store = st
-	}
-	c, err := cluster.Start(opts)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := readyPool(b, st)
 	b.Cleanup(func() { c.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := c.WaitReady(ctx); err != nil {
-		b.Fatal(err)
-	}
 	return c
 }
 
